@@ -46,9 +46,11 @@ public final class EngineSockets {
 
     private static Path require(String variable, Path fallback, String engine) {
         Map<String, String> environment = System.getenv();
-        Path socket = Optional.ofNullable(environment.get(variable)).map(Path::of).orElse(fallback);
+        Path socket =
+                Optional.ofNullable(environment.get(variable)).map(Path::of).orElse(fallback);
         if (!Files.exists(socket)) {
-            String reason = "no %s socket at %s (set %s to another path, or %s)".formatted(engine, socket, variable, SETUP);
+            String reason =
+                    "no %s socket at %s (set %s to another path, or %s)".formatted(engine, socket, variable, SETUP);
             if (inCi()) {
                 throw new AssertionError("CI=true and " + reason);
             }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -232,8 +231,8 @@ public final class EngineHttpClient implements AutoCloseable {
         pool.close(CloseMode.IMMEDIATE);
     }
 
-    /** Exposed for the fd-leak proof only: a raw connection like the pool opens. */
-    Socket rawSocketForTest() throws IOException {
-        return newSocketFactory(socket).createSocket();
+    /** Closes every idle pooled connection now; the file-descriptor proof uses it to force new connections. */
+    void closeIdleConnections() {
+        pool.closeIdle(TimeValue.ZERO_MILLISECONDS);
     }
 }
