@@ -1,0 +1,182 @@
+package io.orbit.engine.reconcile;
+
+import io.orbit.engine.naming.ContainerNames;
+import io.orbit.engine.naming.OrbitLabels;
+import io.orbit.engine.spec.ContainerDefinition;
+import io.orbit.engine.spec.ContainerTemplate;
+import io.orbit.engine.spec.ServiceSpec;
+import io.orbit.runtime.ConflictException;
+import io.orbit.runtime.ContainerRuntime;
+import io.orbit.runtime.ContainerRuntimeException;
+import io.orbit.runtime.ContainerSpec;
+import io.orbit.runtime.NetworkAttachment;
+import io.orbit.runtime.NetworkSpec;
+import io.orbit.runtime.NotFoundException;
+import io.orbit.runtime.PortBinding;
+import io.orbit.runtime.PullProgressListener;
+import io.orbit.runtime.ResourceKind;
+import io.orbit.runtime.ResourceLimits;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates and removes pods: the runtime calls behind {@link PlanStep}s, with no decisions of its own. A pod that
+ * fails half-way is removed again before the failure is reported, so nothing leaks.
+ */
+public final class PodLauncher {
+
+    private static final Logger log = LoggerFactory.getLogger(PodLauncher.class);
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    private final ContainerRuntime runtime;
+
+    public PodLauncher(ContainerRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /** Starts one pod of the service in the given slot and returns its id. */
+    public String startPod(DesiredService service, int podNumber) {
+        UUID pod = UUID.randomUUID();
+        List<String> created = new ArrayList<>();
+        Optional<String> podNetwork = Optional.empty();
+        try {
+            service.definition().userNetwork().ifPresent(this::ensureUserNetwork);
+            if (service.definition().userNetwork().isEmpty() && service.podSize() > 1) {
+                String network = ContainerNames.podNetwork(service.name(), pod);
+                runtime.createNetwork(new NetworkSpec(network, OrbitLabels.forNetwork(service.name(), pod.toString())));
+                podNetwork = Optional.of(network);
+            }
+            for (ContainerDefinition container : service.definition().containers()) {
+                ContainerSpec spec = containerSpec(service, podNumber, pod, container, podNetwork);
+                created.add(createPullingIfAllowed(service, spec));
+            }
+            for (String id : created) {
+                runtime.startContainer(id);
+            }
+            return pod.toString();
+        } catch (ContainerRuntimeException e) {
+            removeQuietly(created, podNetwork);
+            throw new PodStartException(
+                    "cannot start pod %d of service '%s': %s".formatted(podNumber, service.name(), explain(service, e)),
+                    e);
+        }
+    }
+
+    /** Removes the pod's containers (without waiting for their stop timeout) and its per-pod network. */
+    public void removePod(String service, ObservedPod pod) {
+        for (ObservedContainer container : pod.containers()) {
+            try {
+                runtime.removeContainer(container.id());
+            } catch (NotFoundException alreadyGone) {
+                // removed behind our back or by an earlier pass: the goal is reached
+            }
+        }
+        removePodNetwork(ContainerNames.podNetwork(service, UUID.fromString(pod.podId())));
+    }
+
+    private void removePodNetwork(String network) {
+        try {
+            runtime.removeNetwork(network);
+        } catch (NotFoundException noPodNetwork) {
+            // single-container pods and pods on a user network have none
+        } catch (ConflictException stillInUse) {
+            log.atWarn().addKeyValue("network", network).log("pod network still in use; the next pass retries");
+        }
+    }
+
+    private ContainerSpec containerSpec(
+            DesiredService service,
+            int podNumber,
+            UUID pod,
+            ContainerDefinition container,
+            Optional<String> podNetwork) {
+        String name = ContainerNames.container(service.name(), podNumber, container.name(), pod);
+        ContainerSpec.Builder spec = ContainerSpec.builder(name, container.image())
+                .command(container.command())
+                .env(container.env())
+                .labels(Map.of(
+                        OrbitLabels.MANAGED, "true",
+                        OrbitLabels.SERVICE, service.name(),
+                        OrbitLabels.POD, pod.toString(),
+                        OrbitLabels.POD_NUMBER, Integer.toString(podNumber),
+                        OrbitLabels.CONTAINER, container.name(),
+                        OrbitLabels.CONFIG_HASH, service.configHash(),
+                        OrbitLabels.POD_SIZE, Integer.toString(service.podSize())))
+                .limits(new ResourceLimits(container.memoryBytes(), container.nanoCpus()))
+                .privileged(container.privileged())
+                .stopTimeout(STOP_TIMEOUT);
+        for (ContainerTemplate.PortSpec port : container.ports()) {
+            publish(port).ifPresent(spec::port);
+        }
+        String orbitAlias = ContainerNames.orbitAlias(service.name(), container.name());
+        service.definition()
+                .userNetwork()
+                .ifPresent(network -> spec.network(NetworkAttachment.of(network, orbitAlias)));
+        podNetwork.ifPresent(network -> spec.network(NetworkAttachment.of(network, container.name(), orbitAlias)));
+        return spec.build();
+    }
+
+    /**
+     * {@code target_port} publishes on all interfaces as Orbit does; a {@code node_port} alone publishes on a random
+     * loopback port, which is how the proxy reaches containers whose IP the host cannot route (rootless Podman).
+     */
+    private static Optional<PortBinding> publish(ContainerTemplate.PortSpec port) {
+        if (port.targetPort() != null) {
+            return Optional.of(new PortBinding(port.port(), PortBinding.Protocol.TCP, "0.0.0.0", port.targetPort()));
+        }
+        if (port.nodePort() != null) {
+            return Optional.of(PortBinding.loopbackRandom(port.port()));
+        }
+        return Optional.empty();
+    }
+
+    private String createPullingIfAllowed(DesiredService service, ContainerSpec spec) {
+        try {
+            return runtime.createContainer(spec);
+        } catch (NotFoundException e) {
+            if (e.kind() != ResourceKind.IMAGE
+                    || service.definition().spec().pullPolicy() != ServiceSpec.PullPolicy.Always) {
+                throw e;
+            }
+            log.atInfo()
+                    .addKeyValue("service", service.name())
+                    .addKeyValue("image", spec.image())
+                    .log("pulling missing image (pull_policy: Always)");
+            runtime.pullImage(spec.image(), PullProgressListener.IGNORE);
+            return runtime.createContainer(spec);
+        }
+    }
+
+    private void ensureUserNetwork(String network) {
+        try {
+            runtime.createNetwork(new NetworkSpec(network, Map.of(OrbitLabels.MANAGED, "true")));
+        } catch (ConflictException exists) {
+            // a user network is shared: created by another service, by hand, or by an earlier pass
+        }
+    }
+
+    private static String explain(DesiredService service, ContainerRuntimeException e) {
+        if (e instanceof NotFoundException notFound && notFound.kind() == ResourceKind.IMAGE) {
+            return "image '%s' is not present in the engine; build or pull it, or set pull_policy: Always in %s"
+                    .formatted(notFound.name(), service.definition().file());
+        }
+        return e.getMessage();
+    }
+
+    private void removeQuietly(List<String> containers, Optional<String> network) {
+        for (String id : containers) {
+            try {
+                runtime.removeContainer(id);
+            } catch (ContainerRuntimeException e) {
+                log.atWarn().addKeyValue("container", id).log("cleanup of a failed pod failed: " + e.getMessage());
+            }
+        }
+        network.ifPresent(this::removePodNetwork);
+    }
+}

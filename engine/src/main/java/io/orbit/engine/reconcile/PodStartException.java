@@ -1,0 +1,11 @@
+package io.orbit.engine.reconcile;
+
+/** A pod could not be started; everything it had created was removed again. The message says what to fix. */
+public final class PodStartException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public PodStartException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,78 @@
+package io.orbit.engine.reconcile;
+
+import io.orbit.engine.state.ContainerStatus;
+import io.orbit.engine.state.PodStatus;
+import io.orbit.runtime.ContainerDetails;
+import io.orbit.runtime.ContainerRuntime;
+import io.orbit.runtime.NotFoundException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Observes pods with the details only an inspect gives (addresses, published ports). Details of a running container
+ * do not change, so they are cached by container id and a container is inspected once per run.
+ */
+final class StatusObserver {
+
+    private final ContainerRuntime runtime;
+    private final PodObserver observer;
+    private final Map<String, ContainerDetails> runningDetails = new ConcurrentHashMap<>();
+
+    StatusObserver(ContainerRuntime runtime) {
+        this.runtime = runtime;
+        this.observer = new PodObserver(runtime);
+    }
+
+    List<PodStatus> observe(String service, Optional<DesiredService> desired) {
+        String currentHash = desired.map(DesiredService::configHash).orElse("");
+        return observer.observe(service).stream()
+                .map(pod -> new PodStatus(
+                        pod.podId(),
+                        pod.podNumber(),
+                        pod.configHash(),
+                        pod.configHash().equals(currentHash),
+                        pod.containers().stream().map(this::status).toList(),
+                        pod.problem()))
+                .sorted(java.util.Comparator.comparingInt(PodStatus::podNumber))
+                .toList();
+    }
+
+    private ContainerStatus status(ObservedContainer container) {
+        Optional<ContainerDetails> details = details(container);
+        return new ContainerStatus(
+                container.id(),
+                container.runtimeName(),
+                container.containerName(),
+                details.map(ContainerDetails::image).orElse(""),
+                details.map(ContainerDetails::state).orElse(container.state()),
+                details.map(ContainerDetails::exitCode).orElse(0),
+                details.map(ContainerDetails::networkAddresses).orElse(Map.of()),
+                details.map(ContainerDetails::publishedPorts).orElse(List.of()),
+                details.flatMap(ContainerDetails::startedAt));
+    }
+
+    private Optional<ContainerDetails> details(ObservedContainer container) {
+        if (!container.isRunning()) {
+            runningDetails.remove(container.id());
+            return inspect(container.id());
+        }
+        ContainerDetails cached = runningDetails.get(container.id());
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<ContainerDetails> fresh = inspect(container.id());
+        fresh.filter(details -> details.state().isRunning())
+                .ifPresent(details -> runningDetails.put(container.id(), details));
+        return fresh;
+    }
+
+    private Optional<ContainerDetails> inspect(String id) {
+        try {
+            return Optional.of(runtime.inspectContainer(id));
+        } catch (NotFoundException gone) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.orbit.engine.spec;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One entry of {@code spec.containers} (ORBIT-REFERENCE §2.3). {@code env} is our addition (Orbit has no way to set
+ * environment variables); everything else is Orbit's.
+ */
+public record ContainerTemplate(
+        @JsonProperty(required = true) String name,
+        @JsonProperty(required = true) String image,
+        @Nullable List<String> command,
+        @Nullable Map<String, String> env,
+        @Nullable Boolean privileged,
+        @Nullable List<PortSpec> ports,
+        @Nullable List<VolumeMount> volumeMounts,
+        @Nullable JsonNode memoryLimit,
+        @Nullable JsonNode cpuLimit,
+        @Nullable NetworkLimit networkLimit,
+        ServiceSpec.@Nullable ResourceThresholds resourceThresholds,
+        @Nullable HealthCheck healthCheck) {
+
+    public List<PortSpec> portsOrEmpty() {
+        return ports == null ? List.of() : ports;
+    }
+
+    public List<String> commandOrEmpty() {
+        return command == null ? List.of() : command;
+    }
+
+    public Map<String, String> envOrEmpty() {
+        return env == null ? Map.of() : env;
+    }
+
+    public List<VolumeMount> volumeMountsOrEmpty() {
+        return volumeMounts == null ? List.of() : volumeMounts;
+    }
+
+    /**
+     * {@code port} is the container port; {@code target_port} a host port published on all interfaces; {@code
+     * node_port} the proxy's listener port.
+     */
+    public record PortSpec(
+            @JsonProperty(required = true) int port,
+            @Nullable Integer targetPort,
+            @Nullable Integer nodePort,
+            @Nullable Protocol protocol) {}
+
+    public enum Protocol {
+        TCP,
+        UDP
+    }
+
+    /** {@code read_only} defaults to true, as in Orbit. */
+    public record VolumeMount(
+            @JsonProperty(required = true) String name,
+            @JsonProperty(required = true) String mountPath,
+            @Nullable String subPath,
+            @Nullable Boolean readOnly) {
+
+        public boolean isReadOnly() {
+            return readOnly == null || readOnly;
+        }
+    }
+
+    public record NetworkLimit(
+            @Nullable String ingressRate,
+            @Nullable String egressRate,
+            @Nullable String ingressBurst,
+            @Nullable String egressBurst) {}
+
+    /** Defaults (ORBIT-REFERENCE §2.3): startup 30 s / 3, liveness 10 s / 3, tcp timeout 5 s. */
+    public record HealthCheck(
+            @Nullable String startupTimeout,
+            @Nullable Integer startupFailureThreshold,
+            @Nullable String livenessPeriod,
+            @Nullable Integer livenessFailureThreshold,
+            @Nullable TcpCheck tcpCheck) {}
+
+    public record TcpCheck(
+            @JsonProperty(required = true) int port,
+            @Nullable String timeout,
+            @Nullable String period,
+            @Nullable Integer failureThreshold) {}
+}

@@ -1,0 +1,92 @@
+package io.orbit.engine.spec;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One service file (ORBIT-REFERENCE §2.2). Field names are Orbit's, in snake_case in YAML. Unit fields ({@code
+ * memory_limit}, {@code cpu_limit}) keep the raw YAML node because a number and a string mean different things.
+ */
+public record ServiceSpec(
+        @JsonProperty(required = true) String name,
+        @Nullable String network,
+        @JsonProperty(required = true) PodSpec spec,
+        @JsonProperty(required = true) InstanceCount instanceCount,
+        @Nullable JsonNode memoryLimit,
+        @Nullable JsonNode cpuLimit,
+        @Nullable PullPolicy pullPolicy,
+        @Nullable ResourceThresholds resourceThresholds,
+        @Nullable Boolean adoptOrphans,
+        @Nullable Long intervalSeconds,
+        @Nullable String imageCheckInterval,
+        @Nullable RollingUpdateConfig rollingUpdateConfig,
+        @Nullable Map<String, VolumeData> volumes,
+        @Nullable CodelConfig codel,
+        @Nullable ScalingPolicy scalingPolicy) {
+
+    public boolean adoptsOrphans() {
+        return adoptOrphans != null && adoptOrphans;
+    }
+
+    public Map<String, VolumeData> volumesOrEmpty() {
+        return volumes == null ? Map.of() : volumes;
+    }
+
+    public enum PullPolicy {
+        Always,
+        Never
+    }
+
+    /** {@code spec:} holds the containers of one pod. */
+    public record PodSpec(@JsonProperty(required = true) java.util.List<ContainerTemplate> containers) {}
+
+    /** {@code instance_count:} the pod count bounds (u8 in Orbit). */
+    public record InstanceCount(
+            @JsonProperty(required = true) int min,
+            @JsonProperty(required = true) int max) {}
+
+    /** {@code resource_thresholds:} CPU and memory autoscaling triggers, in percent. */
+    public record ResourceThresholds(
+            @Nullable Integer cpuPercentage,
+            @Nullable Integer cpuPercentageRelative,
+            @Nullable Integer memoryPercentage,
+            @Nullable MetricsStrategy metricsStrategy) {}
+
+    public enum MetricsStrategy {
+        max,
+        average
+    }
+
+    /** {@code rolling_update_config:}; {@code timeout} is required when the block is present. */
+    public record RollingUpdateConfig(
+            @Nullable Integer maxUnavailable,
+            @Nullable Integer maxSurge,
+            @JsonProperty(required = true) String timeout) {}
+
+    /** {@code codel:} latency-driven scaling and optional load shedding; durations are humantime strings. */
+    public record CodelConfig(
+            @JsonProperty(required = true) String target,
+            @JsonProperty(required = true) String interval,
+            @JsonProperty(required = true) String scaleCooldown,
+            @Nullable Integer consecutiveIntervals,
+            @Nullable Integer maxScaleStep,
+            @Nullable Integer overloadStatusCode) {}
+
+    /** {@code scaling_policy:} defaults 60 s and 50 %. */
+    public record ScalingPolicy(
+            @Nullable String cooldownDuration, @Nullable Double scaleDownThresholdPercentage) {}
+
+    /** {@code volumes.<name>:} inline files, a host path, or a named volume. */
+    public record VolumeData(
+            @Nullable Map<String, String> files,
+            @Nullable String hostPath,
+            @Nullable String permissions,
+            @Nullable NamedVolume namedVolume) {}
+
+    public record NamedVolume(
+            @JsonProperty(required = true) String name,
+            @Nullable Map<String, String> labels,
+            @Nullable Map<String, String> driverOpts) {}
+}

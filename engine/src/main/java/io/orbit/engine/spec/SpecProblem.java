@@ -1,0 +1,45 @@
+package io.orbit.engine.spec;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+
+/**
+ * One problem in one service file: where (file and field path such as {@code spec.containers[0].ports[1].node_port})
+ * and what to do about it. Errors make the file invalid (its service keeps running as it was); warnings do not.
+ *
+ * @param fieldPath the path of the offending field, empty for the file as a whole
+ */
+public record SpecProblem(Path file, String fieldPath, Severity severity, String message) {
+
+    public enum Severity {
+        ERROR,
+        WARNING
+    }
+
+    public SpecProblem {
+        requireNonNull(file, "file is null");
+        requireNonNull(fieldPath, "fieldPath is null");
+        requireNonNull(severity, "severity is null");
+        requireNonNull(message, "message is null");
+    }
+
+    public static SpecProblem error(Path file, String fieldPath, String message) {
+        return new SpecProblem(file, fieldPath, Severity.ERROR, message);
+    }
+
+    public static SpecProblem warning(Path file, String fieldPath, String message) {
+        return new SpecProblem(file, fieldPath, Severity.WARNING, message);
+    }
+
+    public boolean isError() {
+        return severity == Severity.ERROR;
+    }
+
+    /** {@code web.yml: spec.containers[0].ports[1].node_port: 8080 is already used by service 'api' (api.yml)}. */
+    @Override
+    public String toString() {
+        String where = fieldPath.isEmpty() ? file.toString() : file + ": " + fieldPath;
+        return (severity == Severity.WARNING ? "warning: " : "") + where + ": " + message;
+    }
+}

@@ -1,0 +1,32 @@
+package io.orbit.engine.state;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** The last observed status of every service; written by reconcile workers, read lock-free by the API. */
+public final class StatusStore {
+
+    private final AtomicReference<Map<String, ServiceStatus>> services = new AtomicReference<>(Map.of());
+
+    /** All services, sorted by name. */
+    public Map<String, ServiceStatus> services() {
+        return services.get();
+    }
+
+    public void put(ServiceStatus status) {
+        services.updateAndGet(current -> {
+            TreeMap<String, ServiceStatus> next = new TreeMap<>(current);
+            next.put(status.name(), status);
+            return java.util.Collections.unmodifiableMap(next);
+        });
+    }
+
+    public void remove(String service) {
+        services.updateAndGet(current -> {
+            TreeMap<String, ServiceStatus> next = new TreeMap<>(current);
+            next.remove(service);
+            return java.util.Collections.unmodifiableMap(next);
+        });
+    }
+}

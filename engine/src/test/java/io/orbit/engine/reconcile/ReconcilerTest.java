@@ -1,0 +1,210 @@
+package io.orbit.engine.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.orbit.engine.naming.OrbitLabels;
+import io.orbit.engine.state.DesiredState;
+import io.orbit.engine.state.ServiceStatus;
+import io.orbit.engine.state.StatusStore;
+import io.orbit.engine.testing.ManualClock;
+import io.orbit.engine.testing.TestServices;
+import io.orbit.runtime.ContainerSummary;
+import io.orbit.runtime.ExecResult;
+import io.orbit.runtime.LabelSelector;
+import io.orbit.runtime.testing.FakeImage;
+import io.orbit.runtime.testing.InMemoryContainerRuntime;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Whole passes against the in-memory runtime: observe, plan, apply, publish — no threads, no sleeps. */
+class ReconcilerTest {
+
+    private final ManualClock clock = new ManualClock();
+    private final InMemoryContainerRuntime runtime = new InMemoryContainerRuntime(
+            clock, List.of(FakeImage.fixture(), new FakeImage("localhost/orbit-fixture:v2", "f2", "v2\n")));
+    private final DesiredState desired = new DesiredState();
+    private final StatusStore status = new StatusStore();
+    private final ReconcileQueue queue = new ReconcileQueue(clock, RetryBackoff.DEFAULT);
+    private final Reconciler reconciler = new Reconciler(runtime, desired, status, queue, clock, ReconcileMetrics.NONE);
+
+    @AfterEach
+    void closeRuntime() {
+        runtime.close();
+    }
+
+    @Test
+    void startsTheMinimumAndASecondPassChangesNothing() {
+        define(TestServices.service("web").replicas(2).build());
+
+        assertThat(reconciler.reconcile("web")).isTrue();
+        Set<String> first = containerIds("web");
+        assertThat(reconciler.reconcile("web")).isTrue();
+
+        assertThat(first).hasSize(2);
+        assertThat(containerIds("web")).isEqualTo(first);
+        ServiceStatus web = status.services().get("web");
+        assertThat(web.runningPods()).isEqualTo(2);
+        assertThat(web.pods()).extracting(pod -> pod.podNumber()).containsExactly(0, 1);
+        assertThat(web.lastError()).isEmpty();
+    }
+
+    @Test
+    void aCrashedContainerIsReplacedOnTheNextPass() {
+        define(TestServices.service("web").replicas(2).build());
+        reconciler.reconcile("web");
+        String victim = containerIds("web").iterator().next();
+
+        runtime.crash(victim, 137);
+        reconciler.reconcile("web");
+
+        assertThat(containerIds("web")).hasSize(2).doesNotContain(victim);
+        assertThat(status.services().get("web").runningPods()).isEqualTo(2);
+    }
+
+    @Test
+    void aContainerRemovedBehindOurBackIsReplaced() {
+        define(TestServices.service("web").replicas(1).build());
+        reconciler.reconcile("web");
+        String victim = containerIds("web").iterator().next();
+
+        runtime.removeContainer(victim);
+        reconciler.reconcile("web");
+
+        assertThat(containerIds("web")).hasSize(1).doesNotContain(victim);
+    }
+
+    @Test
+    void aChangedSpecReplacesPodsOneAtATimeNewBeforeOld() {
+        define(TestServices.service("web").replicas(2).build());
+        reconciler.reconcile("web");
+        Set<String> old = containerIds("web");
+
+        define(TestServices.service("web")
+                .replicas(2)
+                .container("main", "localhost/orbit-fixture:v2", List.of())
+                .build());
+        int passes = 0;
+        while (!containerIds("web").stream().noneMatch(old::contains) && passes++ < 10) {
+            reconciler.reconcile("web");
+            assertThat(runningContainers("web"))
+                    .as("never fewer running pods than desired")
+                    .hasSizeGreaterThanOrEqualTo(2);
+        }
+
+        assertThat(passes).as("two pods: surge, remove, surge, remove").isEqualTo(4);
+        assertThat(containerIds("web")).hasSize(2);
+        assertThat(runtime.listContainers(OrbitLabels.service("web")))
+                .allSatisfy(container -> assertThat(container.image()).isEqualTo("localhost/orbit-fixture:v2"));
+    }
+
+    @Test
+    void aSidecarPodSharesANetworkWhereContainersAnswerToTheirNames() {
+        define(TestServices.service("helloworld2")
+                .container("main", TestServices.IMAGE, List.of())
+                .container("proxy", TestServices.IMAGE, List.of("sleep", "3600"))
+                .build());
+
+        reconciler.reconcile("helloworld2");
+
+        String proxy = runtime.listContainers(OrbitLabels.service("helloworld2")).stream()
+                .filter(c -> c.labels().get(OrbitLabels.CONTAINER).equals("proxy"))
+                .findFirst()
+                .orElseThrow()
+                .id();
+        ExecResult byName = runtime.exec(proxy, List.of("wget", "-qO-", "http://main:8080/"), Duration.ofSeconds(5));
+        ExecResult byOrbitAlias =
+                runtime.exec(proxy, List.of("wget", "-qO-", "http://helloworld2-main:8080/"), Duration.ofSeconds(5));
+        assertThat(byName.stdout()).isEqualTo("orbit fixture ok\n");
+        assertThat(byOrbitAlias.stdout()).isEqualTo("orbit fixture ok\n");
+        assertThat(runtime.listNetworks(OrbitLabels.ALL_MANAGED)).hasSize(1);
+    }
+
+    @Test
+    void aDeletedServiceLosesItsContainersAndItsPodNetworks() {
+        define(TestServices.service("sidecar")
+                .replicas(2)
+                .container("main", TestServices.IMAGE, List.of())
+                .container("proxy", TestServices.IMAGE, List.of())
+                .build());
+        reconciler.reconcile("sidecar");
+        assertThat(runtime.listNetworks(OrbitLabels.ALL_MANAGED)).hasSize(2);
+
+        desired.replace(new DesiredState.Snapshot(Map.of(), List.of(), clock.instant()));
+        reconciler.reconcile("sidecar");
+
+        assertThat(containerIds("sidecar")).isEmpty();
+        assertThat(runtime.listNetworks(OrbitLabels.ALL_MANAGED)).isEmpty();
+        assertThat(status.services()).doesNotContainKey("sidecar");
+    }
+
+    @Test
+    void aMissingImageFailsThePassWithTheFixAndLeavesNothingBehind() {
+        define(TestServices.service("broken")
+                .container("main", TestServices.IMAGE, List.of())
+                .container("db", "localhost/no-such-image:1", List.of())
+                .build());
+
+        assertThat(reconciler.reconcile("broken")).isFalse();
+
+        assertThat(containerIds("broken")).isEmpty();
+        assertThat(runtime.listNetworks(OrbitLabels.ALL_MANAGED)).isEmpty();
+        assertThat(status.services().get("broken").lastError())
+                .hasValueSatisfying(error -> assertThat(error)
+                        .contains("cannot start pod 0 of service 'broken'")
+                        .contains("localhost/no-such-image:1")
+                        .contains("pull_policy: Always")
+                        .contains("broken.yml"));
+    }
+
+    @Test
+    void aNewReconcilerAdoptsRunningPodsWithoutRestartingThem() {
+        define(TestServices.service("web").replicas(3).build());
+        reconciler.reconcile("web");
+        Set<String> before = containerIds("web");
+
+        Reconciler afterRestart = new Reconciler(
+                runtime,
+                desired,
+                new StatusStore(),
+                new ReconcileQueue(clock, RetryBackoff.DEFAULT),
+                clock,
+                ReconcileMetrics.NONE);
+        afterRestart.reconcile("web");
+
+        assertThat(containerIds("web")).isEqualTo(before);
+    }
+
+    @Test
+    void containersOfOtherOwnersAreNeverTouched() {
+        String stranger =
+                runtime.createContainer(io.orbit.runtime.ContainerSpec.builder("web__0__main__x", TestServices.IMAGE)
+                        .label("owner", "someone-else")
+                        .build());
+        define(TestServices.service("web").replicas(1).build());
+
+        reconciler.reconcile("web");
+
+        assertThat(runtime.inspectContainer(stranger).name()).isEqualTo("web__0__main__x");
+    }
+
+    private void define(DesiredService service) {
+        desired.replace(new DesiredState.Snapshot(Map.of(service.name(), service), List.of(), clock.instant()));
+    }
+
+    private Set<String> containerIds(String service) {
+        return runtime.listContainers(OrbitLabels.service(service)).stream()
+                .map(ContainerSummary::id)
+                .collect(Collectors.toSet());
+    }
+
+    private List<ContainerSummary> runningContainers(String service) {
+        return runtime.listContainers(new LabelSelector(Map.of(OrbitLabels.SERVICE, service))).stream()
+                .filter(container -> container.state().isRunning())
+                .toList();
+    }
+}

@@ -1,0 +1,91 @@
+package io.orbit.engine.testing;
+
+import io.orbit.engine.reconcile.DesiredService;
+import io.orbit.engine.reconcile.PodTemplateHash;
+import io.orbit.engine.spec.ContainerDefinition;
+import io.orbit.engine.spec.ContainerTemplate;
+import io.orbit.engine.spec.ServiceDefinition;
+import io.orbit.engine.spec.ServiceSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Small builders for services in tests: {@code TestServices.service("web").replicas(2).build()}. */
+public final class TestServices {
+
+    public static final String IMAGE = "localhost/orbit-fixture:latest";
+
+    private final String name;
+    private final List<ContainerDefinition> containers = new ArrayList<>();
+    private int min = 1;
+    private int max = 1;
+    private Optional<String> network = Optional.empty();
+
+    private TestServices(String name) {
+        this.name = name;
+    }
+
+    public static TestServices service(String name) {
+        return new TestServices(name);
+    }
+
+    public TestServices replicas(int min, int max) {
+        this.min = min;
+        this.max = max;
+        return this;
+    }
+
+    public TestServices replicas(int count) {
+        return replicas(count, Math.max(count, 1));
+    }
+
+    public TestServices network(String network) {
+        this.network = Optional.of(network);
+        return this;
+    }
+
+    public TestServices container(String containerName, String image, List<String> command) {
+        return container(containerName, image, command, List.of());
+    }
+
+    public TestServices container(
+            String containerName, String image, List<String> command, List<ContainerTemplate.PortSpec> ports) {
+        ContainerTemplate template = new ContainerTemplate(
+                containerName, image, command, null, null, ports, null, null, null, null, null, null);
+        containers.add(new ContainerDefinition(containerName, image, command, Map.of(), false, ports, 0, 0, template));
+        return this;
+    }
+
+    public ServiceDefinition definition() {
+        if (containers.isEmpty()) {
+            container("main", IMAGE, List.of());
+        }
+        ServiceSpec spec = new ServiceSpec(
+                name,
+                network.orElse(null),
+                new ServiceSpec.PodSpec(
+                        containers.stream().map(ContainerDefinition::template).toList()),
+                new ServiceSpec.InstanceCount(min, max),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
+        return new ServiceDefinition(
+                Path.of(name + ".yml"), spec, containers, min, max, network, Duration.ofMinutes(5));
+    }
+
+    public DesiredService build() {
+        ServiceDefinition definition = definition();
+        return new DesiredService(definition, PodTemplateHash.of(definition), min);
+    }
+}
