@@ -1,0 +1,49 @@
+package io.orbit.daemon;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The daemon's options, from flags, environment and defaults (Orbit's flags kept: {@code -c}, {@code -r}, {@code
+ * -l}/{@code LOG_LVL}, {@code --volume-dir}).
+ *
+ * @param configDirectory where the service files are (created if missing)
+ * @param runtime which engine adapter to use
+ * @param runtimeSocket an explicit engine socket; empty means discovery
+ * @param apiAddress where /status and /metrics listen (127.0.0.1:4112 by default: Orbit's 0.0.0.0 had no auth)
+ * @param onExit what happens to the pods when the daemon stops
+ */
+public record DaemonOptions(
+        Path configDirectory,
+        Runtime runtime,
+        Optional<String> runtimeSocket,
+        String logLevel,
+        Path volumeDirectory,
+        InetSocketAddress apiAddress,
+        OnExit onExit) {
+
+    public DaemonOptions {
+        requireNonNull(configDirectory, "configDirectory is null");
+        requireNonNull(runtime, "runtime is null");
+        requireNonNull(runtimeSocket, "runtimeSocket is null");
+        requireNonNull(logLevel, "logLevel is null");
+        requireNonNull(volumeDirectory, "volumeDirectory is null");
+        requireNonNull(apiAddress, "apiAddress is null");
+        requireNonNull(onExit, "onExit is null");
+    }
+
+    public enum Runtime {
+        podman,
+        docker
+    }
+
+    public enum OnExit {
+        /** Leave the containers running, to be adopted by the next start (the default). */
+        keep,
+        /** Stop and remove every pod. */
+        stop
+    }
+}

@@ -1,0 +1,157 @@
+package io.orbit.daemon.api;
+
+import io.orbit.engine.reconcile.DesiredService;
+import io.orbit.engine.spec.ContainerDefinition;
+import io.orbit.engine.spec.ContainerTemplate;
+import io.orbit.engine.state.ContainerStatus;
+import io.orbit.engine.state.PodStatus;
+import io.orbit.engine.state.ServiceStatus;
+import io.orbit.runtime.PortBinding;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code GET /status}: Orbit's JSON shape (ORBIT-REFERENCE §11.1), filled with true values — the pod uuid that is in
+ * the container names, the container's real IP, status from the engine — plus our additions as new fields (marked
+ * below), so Orbit clients keep working.
+ */
+final class StatusView {
+
+    private StatusView() {}
+
+    static List<Map<String, Object>> services(Map<String, ServiceStatus> services, List<String> engineLimitations) {
+        List<Map<String, Object>> view = new ArrayList<>();
+        for (ServiceStatus service : services.values()) {
+            view.add(service(service, engineLimitations));
+        }
+        return view;
+    }
+
+    private static Map<String, Object> service(ServiceStatus service, List<String> engineLimitations) {
+        Map<String, ContainerTemplate.PortSpec> nodePorts = new LinkedHashMap<>();
+        List<Integer> servicePorts = new ArrayList<>();
+        service.desired()
+                .ifPresent(desired -> desired.definition()
+                        .containers()
+                        .forEach(container -> container.ports().forEach(port -> {
+                            servicePorts.add(port.port());
+                            if (port.nodePort() != null) {
+                                nodePorts.put(Integer.toString(port.nodePort()), port);
+                            }
+                        })));
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("service_name", service.name());
+        view.put("service_ports", servicePorts);
+        view.put(
+                "service_urls",
+                nodePorts.values().stream()
+                        .map(port -> Map.of("url", "http://localhost:" + port.nodePort(), "node_port", port.nodePort()))
+                        .toList());
+        view.put(
+                "pods",
+                service.pods().stream().map(pod -> pod(pod, service.desired())).toList());
+        // Additions to Orbit's shape:
+        view.put(
+                "file",
+                service.desired().map(d -> d.definition().file().toString()).orElse(null));
+        view.put(
+                "desired_replicas",
+                service.desired().map(DesiredService::replicas).orElse(0));
+        view.put(
+                "min_instances",
+                service.desired().map(d -> d.definition().minInstances()).orElse(0));
+        view.put(
+                "max_instances",
+                service.desired().map(d -> d.definition().maxInstances()).orElse(0));
+        view.put("running_pods", service.runningPods());
+        view.put(
+                "config_hash", service.desired().map(DesiredService::configHash).orElse(null));
+        view.put("last_error", service.lastError().orElse(null));
+        view.put("consecutive_failures", service.consecutiveFailures());
+        view.put("observed_at", service.observedAt().toString());
+        view.put("warnings", engineLimitations);
+        return view;
+    }
+
+    private static Map<String, Object> pod(PodStatus pod, Optional<DesiredService> desired) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("uuid", pod.podId());
+        view.put(
+                "containers",
+                pod.containers().stream()
+                        .map(container -> container(container, template(desired, container.containerName())))
+                        .toList());
+        // Additions:
+        view.put("pod_number", pod.podNumber());
+        view.put("config_hash", pod.configHash());
+        view.put("current", pod.current());
+        view.put("problem", pod.problem().orElse(null));
+        return view;
+    }
+
+    private static Optional<ContainerDefinition> template(Optional<DesiredService> desired, String containerName) {
+        return desired.flatMap(d -> d.definition().containers().stream()
+                .filter(container -> container.name().equals(containerName))
+                .findFirst());
+    }
+
+    private static Map<String, Object> container(ContainerStatus container, Optional<ContainerDefinition> definition) {
+        String ip = container.ipAddress().orElse("");
+        boolean running = container.state().isRunning();
+        List<ContainerTemplate.PortSpec> ports =
+                definition.map(ContainerDefinition::ports).orElse(List.of());
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("name", container.runtimeName());
+        view.put("ip_address", ip);
+        view.put("ports", ports.stream().map(port -> portView(port, running)).toList());
+        view.put("status", running ? "running" : "stopped");
+        view.put("cpu_percentage", null);
+        view.put("cpu_percentage_relative", null);
+        view.put("memory_usage", null);
+        view.put("memory_limit", null);
+        view.put("urls", ports.stream().map(port -> urlView(port, ip)).toList());
+        view.put("health_status", null);
+        // Additions:
+        view.put("id", container.id());
+        view.put("container_name", container.containerName());
+        view.put("image", container.image());
+        view.put("state", container.state().name().toLowerCase(java.util.Locale.ROOT));
+        view.put("exit_code", container.exitCode());
+        view.put("started_at", container.startedAt().map(Object::toString).orElse(null));
+        view.put("networks", container.networkAddresses());
+        view.put(
+                "published_ports",
+                container.publishedPorts().stream().map(StatusView::published).toList());
+        return view;
+    }
+
+    private static Map<String, Object> portView(ContainerTemplate.PortSpec port, boolean running) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("port", port.port());
+        view.put("target_port", port.targetPort());
+        view.put("node_port", port.nodePort());
+        view.put("healthy", running);
+        return view;
+    }
+
+    private static Map<String, Object> urlView(ContainerTemplate.PortSpec port, String ip) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("url", "http://" + ip + ":" + port.port());
+        view.put("port", port.port());
+        // Orbit combined the container IP with the host port here; the host port is reached on the host.
+        view.put("target_url", port.targetPort() == null ? null : "http://localhost:" + port.targetPort());
+        view.put("target_port", port.targetPort());
+        return view;
+    }
+
+    private static Map<String, Object> published(PortBinding binding) {
+        return Map.of(
+                "container_port", binding.containerPort(),
+                "host_ip", binding.hostIp(),
+                "host_port", binding.hostPort(),
+                "protocol", binding.protocol().wireName());
+    }
+}

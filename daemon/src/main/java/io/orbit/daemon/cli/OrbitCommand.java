@@ -1,0 +1,173 @@
+package io.orbit.daemon.cli;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import com.google.inject.Stage;
+import io.orbit.daemon.DaemonOptions;
+import io.orbit.daemon.EngineModule;
+import io.orbit.daemon.lifecycle.Lifecycle;
+import io.orbit.daemon.metrics.MetricsModule;
+import io.orbit.daemon.runtime.DockerRuntimeModule;
+import io.orbit.daemon.runtime.PodmanRuntimeModule;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code orbit}: with no sub-command it runs the daemon with Orbit's flags; sub-commands validate and plan.
+ */
+@Command(
+        name = "orbit",
+        mixinStandardHelpOptions = true,
+        versionProvider = OrbitCommand.Version.class,
+        sortOptions = false,
+        description = {
+            "Runs the services described by the Orbit YAML files in a directory on Podman or Docker:",
+            "keeps them at their replica count, replaces failed containers and follows every edit of the files.",
+            "",
+            "Without a command, runs the daemon. Status: GET http://127.0.0.1:4112/status, metrics: /metrics."
+        },
+        subcommands = {ValidateCommand.class, PlanCommand.class},
+        footer = {
+            "",
+            "Environment: LOG_LVL (log level), CONTAINER_HOST / DOCKER_HOST (engine socket), ORBIT_RUNTIME (podman|docker).",
+            "Signals: SIGTERM and SIGINT stop the daemon within seconds; pods keep running unless --on-exit stop."
+        })
+public final class OrbitCommand implements java.util.concurrent.Callable<Integer> {
+
+    @Option(
+            names = {"-c", "--config-dir"},
+            scope = CommandLine.ScopeType.INHERIT,
+            description =
+                    "Directory of service files (*.yml, *.yaml, nested directories too). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "configs")
+    Path configDirectory;
+
+    @Option(
+            names = {"-r", "--runtime"},
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "Container engine: podman or docker. Default: $ORBIT_RUNTIME, else ${DEFAULT-VALUE}.",
+            defaultValue = "${env:ORBIT_RUNTIME:-docker}")
+    DaemonOptions.Runtime runtime;
+
+    @Option(
+            names = "--runtime-socket",
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "The engine's Unix socket (unix:///path or /path). Default: discovered.")
+    Optional<String> runtimeSocket;
+
+    @Option(
+            names = {"-l", "--log-level"},
+            description = "trace, debug, info, warning, error or critical. Default: $LOG_LVL, else ${DEFAULT-VALUE}.",
+            defaultValue = "${env:LOG_LVL:-info}")
+    String logLevel;
+
+    @Option(
+            names = "--volume-dir",
+            description = "Root of volume data. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "volumes")
+    Path volumeDirectory;
+
+    @Option(
+            names = "--api-address",
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "Where /status and /metrics listen, HOST:PORT. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "127.0.0.1:4112")
+    String apiAddress;
+
+    @Option(
+            names = "--on-exit",
+            description =
+                    "What happens to the pods when the daemon stops: keep (adopted by the next start) or stop. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "keep")
+    DaemonOptions.OnExit onExit;
+
+    private static final Logger log = LoggerFactory.getLogger(OrbitCommand.class);
+
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new OrbitCommand());
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        return commandLine;
+    }
+
+    DaemonOptions options() {
+        return new DaemonOptions(
+                configDirectory, runtime, runtimeSocket, logLevel, volumeDirectory, parseAddress(apiAddress), onExit);
+    }
+
+    static InetSocketAddress parseAddress(String address) {
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new CommandLine.TypeConversionException("--api-address must be HOST:PORT, got '" + address + "'");
+        }
+        try {
+            return InetSocketAddress.createUnresolved(
+                    address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException("--api-address must be HOST:PORT, got '" + address + "'");
+        }
+    }
+
+    /** Runs the daemon until SIGTERM or SIGINT. */
+    @Override
+    public Integer call() throws InterruptedException {
+        LogLevels.apply(logLevel).ifPresent(log::warn);
+        DaemonOptions options = options();
+        Injector injector = Guice.createInjector(Stage.PRODUCTION, modules(options));
+        Lifecycle lifecycle = injector.getInstance(Lifecycle.class);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(Thread.ofPlatform().name("orbit-shutdown").unstarted(() -> {
+                    log.atInfo().log("Shutting down");
+                    lifecycle.stop();
+                    stopped.countDown();
+                }));
+        log.atInfo()
+                .addKeyValue("config_dir", options.configDirectory())
+                .addKeyValue("runtime", options.runtime())
+                .log("Starting");
+        try {
+            lifecycle.start();
+        } catch (Exception e) {
+            log.atError().log(e.getMessage());
+            return 1;
+        }
+        stopped.await();
+        return 0;
+    }
+
+    /** The runtime is chosen here, once, by choosing a module: no conditionals inside modules. */
+    static List<Module> modules(DaemonOptions options) {
+        Module runtimeModule = switch (options.runtime()) {
+            case podman -> new PodmanRuntimeModule();
+            case docker -> new DockerRuntimeModule();
+        };
+        return List.of(
+                binder -> {
+                    binder.requireExplicitBindings();
+                    binder.disableCircularProxies();
+                    binder.requireExactBindingAnnotations();
+                    binder.requireAtInjectOnConstructors();
+                },
+                new EngineModule(options),
+                new MetricsModule(),
+                runtimeModule);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Optional.ofNullable(OrbitCommand.class.getPackage().getImplementationVersion())
+                    .orElse("0.1.0-SNAPSHOT");
+            return new String[] {"orbit " + version + " (Orbit 0.3.0 compatible configuration)"};
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.orbit.daemon.cli;
+
+import io.orbit.daemon.DaemonOptions;
+import io.orbit.daemon.runtime.ContainerRuntimes;
+import io.orbit.engine.config.ConfigDirectory;
+import io.orbit.engine.naming.OrbitLabels;
+import io.orbit.engine.reconcile.DesiredService;
+import io.orbit.engine.reconcile.ObservedPod;
+import io.orbit.engine.reconcile.Plan;
+import io.orbit.engine.reconcile.PlanStep;
+import io.orbit.engine.reconcile.PodObserver;
+import io.orbit.engine.reconcile.PodTemplateHash;
+import io.orbit.engine.reconcile.ServiceReconciler;
+import io.orbit.engine.spec.ServiceDefinition;
+import io.orbit.engine.spec.SpecProblem;
+import io.orbit.engine.spec.SpecValidator;
+import io.orbit.runtime.ContainerRuntime;
+import io.orbit.runtime.ContainerRuntimeException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code orbit plan [DIR]}: what the daemon would create, replace or remove against the live engine, and why. It
+ * only reads: nothing is changed.
+ */
+@Command(
+        name = "plan",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Shows what the daemon would do right now for the service files in DIR against the live engine",
+            "(-r, --runtime-socket as for the daemon): pods to start (+), to remove (-), and why. Changes nothing.",
+            "Exits 0 when nothing would change, 2 when something would, 1 on errors."
+        })
+final class PlanCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "Default: the daemon's -c (configs).")
+    Path directory;
+
+    @CommandLine.ParentCommand
+    OrbitCommand parent;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        LogLevels.apply("warning");
+        DaemonOptions options = parent.options();
+        Path dir = directory != null ? directory : options.configDirectory();
+        PrintWriter out = spec.commandLine().getOut();
+        SpecValidator.Result result = SpecValidator.validate(
+                new ConfigDirectory(dir).loadAll(), options.apiAddress().getPort());
+        result.problems().stream().filter(SpecProblem::isError).forEach(problem -> out.println(problem));
+        Map<String, DesiredService> desired = new TreeMap<>();
+        for (ServiceDefinition definition : result.services()) {
+            desired.put(
+                    definition.name(),
+                    new DesiredService(definition, PodTemplateHash.of(definition), definition.minInstances()));
+        }
+        try (ContainerRuntime runtime =
+                ContainerRuntimes.open(options.runtime(), ContainerRuntimes.discover(options.runtime(), options))) {
+            int changes = printPlans(out, runtime, desired);
+            out.printf("%d change(s) planned%n", changes);
+            out.flush();
+            return changes == 0 ? 0 : 2;
+        } catch (ContainerRuntimeException e) {
+            spec.commandLine().getErr().println("orbit plan: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int printPlans(PrintWriter out, ContainerRuntime runtime, Map<String, DesiredService> desired) {
+        TreeSet<String> services = new TreeSet<>(desired.keySet());
+        runtime.listContainers(OrbitLabels.ALL_MANAGED)
+                .forEach(container -> Optional.ofNullable(container.labels().get(OrbitLabels.SERVICE))
+                        .ifPresent(services::add));
+        PodObserver observer = new PodObserver(runtime);
+        int changes = 0;
+        for (String service : services) {
+            List<ObservedPod> pods = observer.observe(service);
+            Optional<DesiredService> target = Optional.ofNullable(desired.get(service));
+            Plan plan = ServiceReconciler.plan(service, target, pods);
+            out.printf(
+                    "%s%s: %d pod(s) wanted, %d found%n",
+                    service,
+                    target.map(d -> " (" + d.definition().file() + ")").orElse(""),
+                    target.map(DesiredService::replicas).orElse(0),
+                    pods.size());
+            for (PlanStep step : plan.steps()) {
+                out.println("  " + describe(step));
+            }
+            changes += plan.steps().size();
+        }
+        return changes;
+    }
+
+    private static String describe(PlanStep step) {
+        return switch (step) {
+            case PlanStep.StartPod start -> "+ start pod %d: %s".formatted(start.podNumber(), start.reason());
+            case PlanStep.RemovePod remove ->
+                "- remove pod %d (%s): %s"
+                        .formatted(remove.pod().podNumber(), remove.pod().podId(), remove.reason());
+        };
+    }
+}

@@ -1,0 +1,59 @@
+package io.orbit.daemon.cli;
+
+import io.orbit.engine.config.ConfigDirectory;
+import io.orbit.engine.spec.SpecProblem;
+import io.orbit.engine.spec.SpecValidator;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code orbit validate [DIR]}: every problem of every file, exit 1 when any is an error. */
+@Command(
+        name = "validate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Checks every service file in DIR (nested directories too) as the daemon would, all files together,",
+            "and prints every problem with its file, field and fix. Exits 1 if there is any error, 0 otherwise."
+        })
+final class ValidateCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "Default: the daemon's -c (configs).")
+    Path directory;
+
+    @CommandLine.ParentCommand
+    OrbitCommand parent;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        LogLevels.apply("warning");
+        Path dir = directory != null ? directory : parent.configDirectory;
+        PrintWriter out = spec.commandLine().getOut();
+        if (!Files.isDirectory(dir)) {
+            spec.commandLine()
+                    .getErr()
+                    .println(
+                            "orbit validate: no such directory " + dir + " (pass the directory of your service files)");
+            return 2;
+        }
+        SpecValidator.Result result = SpecValidator.validate(
+                new ConfigDirectory(dir).loadAll(),
+                parent.options().apiAddress().getPort());
+        for (SpecProblem problem : result.problems()) {
+            out.println(problem);
+        }
+        long errors = result.problems().stream().filter(SpecProblem::isError).count();
+        long warnings = result.problems().size() - errors;
+        out.printf(
+                "%d service(s) valid, %d error(s), %d warning(s)%n",
+                result.services().size(), errors, warnings);
+        out.flush();
+        return errors > 0 ? 1 : 0;
+    }
+}

@@ -1,0 +1,55 @@
+package io.orbit.daemon.metrics;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.orbit.engine.reconcile.ReconcileMetrics;
+import io.orbit.engine.reload.ConfigReloader;
+import io.orbit.engine.state.StatusStore;
+
+/**
+ * Provides the Prometheus registry (the only one; Orbit's metric names, plus JVM and process metrics) and {@link
+ * EngineMetrics}, which backs the engine's reporting interfaces.
+ */
+public final class MetricsModule extends AbstractModule {
+
+    @Provides
+    @Singleton
+    PrometheusMeterRegistry registry() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        return registry;
+    }
+
+    /** Binds the GC metrics too; they own a listener that is closed with the registry. */
+    @Provides
+    @Singleton
+    EngineMetrics engineMetrics(PrometheusMeterRegistry registry, StatusStore status) {
+        new JvmGcMetrics().bindTo(registry);
+        return new EngineMetrics(registry, status);
+    }
+
+    @Provides
+    ReconcileMetrics reconcileMetrics(EngineMetrics metrics) {
+        return metrics;
+    }
+
+    @Provides
+    ConfigReloader.Listener reloadListener(EngineMetrics metrics) {
+        return metrics;
+    }
+}

@@ -1,0 +1,164 @@
+package io.orbit.engine.reload;
+
+import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
+import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls {@code onChange} whenever the service files under a directory change: their names, sizes or modification
+ * times. Inotify events (through {@link WatchService}, every sub-directory registered) only wake the thread early and
+ * are debounced; the decision is a comparison of fingerprints, rescanned every {@code pollInterval} as a safety net,
+ * so a missed or coalesced event, a rename, an editor's write-then-rename save or a new nested directory all lead to
+ * exactly one reload once the burst is over.
+ *
+ * <p>Orbit derived store keys from event paths and broke on {@code -c ./x} or symlinks (ORBIT-REFERENCE §2.7); here
+ * paths are only compared with themselves.
+ */
+public final class ConfigDirectoryWatcher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ConfigDirectoryWatcher.class);
+
+    private final Path directory;
+    private final Runnable onChange;
+    private final Duration debounce;
+    private final Duration pollInterval;
+    private final WatchService watchService;
+    private final Thread thread;
+    private volatile boolean closed;
+    private List<String> fingerprint;
+
+    public ConfigDirectoryWatcher(Path directory, Runnable onChange, Duration debounce, Duration pollInterval) {
+        this.directory = directory.toAbsolutePath().normalize();
+        this.onChange = onChange;
+        this.debounce = debounce;
+        this.pollInterval = pollInterval;
+        try {
+            this.watchService = FileSystems.getDefault().newWatchService();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot watch " + directory, e);
+        }
+        this.fingerprint = fingerprint(this.directory);
+        this.thread = Thread.ofPlatform().daemon().name("orbit-config-watcher").unstarted(this::run);
+    }
+
+    public void start() {
+        registerTree();
+        thread.start();
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                WatchKey key = watchService.poll(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                if (key != null) {
+                    drain(key);
+                    quietFor(debounce);
+                    registerTree();
+                }
+                List<String> current = fingerprint(directory);
+                if (!current.equals(fingerprint)) {
+                    fingerprint = current;
+                    onChange.run();
+                }
+            } catch (InterruptedException | ClosedWatchServiceException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.atError().log("config reload failed; the watcher keeps going: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Swallows further events until none arrived for {@code quiet}: one reload per burst of saves. */
+    private void quietFor(Duration quiet) throws InterruptedException {
+        WatchKey more;
+        while ((more = watchService.poll(quiet.toMillis(), TimeUnit.MILLISECONDS)) != null) {
+            drain(more);
+        }
+    }
+
+    private static void drain(WatchKey key) {
+        key.pollEvents();
+        key.reset();
+    }
+
+    private void registerTree() {
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        try (Stream<Path> directories = Files.walk(directory)) {
+            directories.filter(Files::isDirectory).forEach(this::register);
+        } catch (IOException | UncheckedIOException e) {
+            log.atWarn().log("cannot list " + directory + ": " + e.getMessage());
+        }
+    }
+
+    private void register(Path dir) {
+        try {
+            dir.register(watchService, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY, OVERFLOW);
+        } catch (IOException e) {
+            log.atWarn().log("cannot watch " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /** Path, size and modification time of every YAML file under the directory, sorted. */
+    static List<String> fingerprint(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.filter(ConfigDirectoryWatcher::isYaml)
+                    .map(ConfigDirectoryWatcher::describe)
+                    .filter(Objects::nonNull)
+                    .sorted()
+                    .toList();
+        } catch (IOException | UncheckedIOException e) {
+            return List.of("unreadable:" + e.getMessage());
+        }
+    }
+
+    private static boolean isYaml(Path path) {
+        String name = path.getFileName().toString();
+        return io.orbit.engine.config.ConfigDirectory.isServiceFile(path) && !name.isEmpty();
+    }
+
+    private static String describe(Path file) {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            return attributes.isRegularFile()
+                    ? file + "|" + attributes.size() + "|"
+                            + attributes.lastModifiedTime().toMillis()
+                    : null;
+        } catch (IOException vanished) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            watchService.close();
+        } catch (IOException ignored) {
+            // closing the watch service only ends the thread's poll
+        }
+        thread.interrupt();
+    }
+}

@@ -1,0 +1,131 @@
+package io.orbit.engine.reload;
+
+import io.orbit.engine.config.ConfigDirectory;
+import io.orbit.engine.reconcile.DesiredService;
+import io.orbit.engine.reconcile.PodTemplateHash;
+import io.orbit.engine.reconcile.ReconcileQueue;
+import io.orbit.engine.spec.ParsedFile;
+import io.orbit.engine.spec.ServiceDefinition;
+import io.orbit.engine.spec.SpecProblem;
+import io.orbit.engine.spec.SpecValidator;
+import io.orbit.engine.state.DesiredState;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the config directory into the desired state. The whole set is validated together, so conflicts do not
+ * depend on load order. A file with errors never touches its service: the service keeps the definition it had
+ * before (if any) until the file is fixed. Services whose definition changed, appeared or disappeared are enqueued
+ * at once, forgetting any back-off.
+ */
+public final class ConfigReloader {
+
+    private static final Logger log = LoggerFactory.getLogger(ConfigReloader.class);
+
+    /** Told about every reload, e.g. to count it. */
+    public interface Listener {
+        Listener NONE = (succeeded, problems) -> {};
+
+        void reloaded(boolean succeeded, List<SpecProblem> problems);
+    }
+
+    private final ConfigDirectory directory;
+    private final int apiPort;
+    private final DesiredState desired;
+    private final ReconcileQueue queue;
+    private final InstantSource clock;
+    private final Listener listener;
+
+    public ConfigReloader(
+            Path configDirectory,
+            int apiPort,
+            DesiredState desired,
+            ReconcileQueue queue,
+            InstantSource clock,
+            Listener listener) {
+        this.directory = new ConfigDirectory(configDirectory);
+        this.apiPort = apiPort;
+        this.desired = desired;
+        this.queue = queue;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    /** Loads, validates and publishes; returns the problems found (already logged). */
+    public synchronized List<SpecProblem> reload() {
+        List<ParsedFile> files;
+        try {
+            files = directory.loadAll();
+        } catch (UncheckedIOException e) {
+            log.atError()
+                    .addKeyValue("configDir", directory.root())
+                    .log("cannot read the config directory; every service keeps running as it is: " + e.getMessage());
+            listener.reloaded(false, List.of());
+            return List.of();
+        }
+        SpecValidator.Result result = SpecValidator.validate(files, apiPort);
+        DesiredState.Snapshot previous = desired.snapshot();
+        Map<String, DesiredService> services = new HashMap<>();
+        for (ServiceDefinition definition : result.services()) {
+            services.put(
+                    definition.name(),
+                    new DesiredService(definition, PodTemplateHash.of(definition), definition.minInstances()));
+        }
+        keepPreviousVersionsOfBrokenFiles(result.problems(), previous, services);
+        desired.replace(new DesiredState.Snapshot(services, result.problems(), clock.instant()));
+        enqueueChanges(previous.services(), services);
+        logProblems(result.problems());
+        log.atInfo()
+                .addKeyValue("services", services.size())
+                .addKeyValue(
+                        "errors",
+                        result.problems().stream().filter(SpecProblem::isError).count())
+                .log("configuration loaded");
+        listener.reloaded(true, result.problems());
+        return result.problems();
+    }
+
+    private static void keepPreviousVersionsOfBrokenFiles(
+            List<SpecProblem> problems, DesiredState.Snapshot previous, Map<String, DesiredService> services) {
+        Set<Path> brokenFiles = new HashSet<>();
+        problems.stream().filter(SpecProblem::isError).forEach(problem -> brokenFiles.add(problem.file()));
+        for (DesiredService old : previous.services().values()) {
+            if (brokenFiles.contains(old.definition().file()) && !services.containsKey(old.name())) {
+                services.put(old.name(), old);
+                log.atWarn()
+                        .addKeyValue("service", old.name())
+                        .addKeyValue("file", old.definition().file())
+                        .log("the file has errors: the service keeps running with its previous definition");
+            }
+        }
+    }
+
+    private void enqueueChanges(Map<String, DesiredService> before, Map<String, DesiredService> after) {
+        Set<String> names = new HashSet<>(before.keySet());
+        names.addAll(after.keySet());
+        for (String name : names) {
+            DesiredService old = before.get(name);
+            DesiredService current = after.get(name);
+            if (old == null || current == null || !old.equals(current)) {
+                queue.enqueueNow(name);
+            }
+        }
+    }
+
+    private static void logProblems(List<SpecProblem> problems) {
+        for (SpecProblem problem : problems) {
+            var event = problem.isError() ? log.atError() : log.atWarn();
+            event.addKeyValue("file", problem.file())
+                    .addKeyValue("field", problem.fieldPath())
+                    .log(problem.toString());
+        }
+    }
+}
