@@ -18,7 +18,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -36,6 +39,8 @@ public final class Reconciler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
     /** The key of the pass that looks for containers and networks of services that no longer exist. */
     static final String ORPHAN_SWEEP = "*orphans*";
+    /** How many pods of one service start at once; the engines serialise little, two cores do the rest. */
+    static final int PARALLEL_STARTS = 4;
 
     private final ContainerRuntime runtime;
     private final DesiredState desired;
@@ -49,6 +54,11 @@ public final class Reconciler implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private final ScheduledExecutorService resync = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("orbit-resync").factory());
+    /** Platform threads: engine calls must not run on virtual threads (see EngineHttpClient). */
+    private final ExecutorService podStarts = Executors.newFixedThreadPool(
+            PARALLEL_STARTS,
+            Thread.ofPlatform().daemon().name("orbit-pod-start-", 0).factory());
+
     private EventSubscription events;
 
     public Reconciler(
@@ -121,9 +131,7 @@ public final class Reconciler implements AutoCloseable {
         Optional<String> error = Optional.empty();
         try {
             Plan plan = ServiceReconciler.plan(service, target, observer.observe(service));
-            for (PlanStep step : plan.steps()) {
-                apply(service, target, step);
-            }
+            applyAll(service, target, plan.steps());
         } catch (PodStartException | ContainerRuntimeException e) {
             error = Optional.of(e.getMessage());
             log.atError()
@@ -134,6 +142,49 @@ public final class Reconciler implements AutoCloseable {
         publishStatus(service, target, error);
         metrics.passFinished(service, error.isEmpty(), Duration.ofNanos(System.nanoTime() - started));
         return error.isEmpty();
+    }
+
+    /**
+     * Applies steps in order, except that a run of consecutive pod starts goes in parallel (up to {@link
+     * #PARALLEL_STARTS}): starting ten pods then takes about as long as starting a few, not ten times one.
+     */
+    private void applyAll(String service, Optional<DesiredService> target, List<PlanStep> steps) {
+        int next = 0;
+        while (next < steps.size()) {
+            int end = next;
+            while (end < steps.size() && steps.get(end) instanceof PlanStep.StartPod) {
+                end++;
+            }
+            if (end - next > 1) {
+                startInParallel(service, target, steps.subList(next, end));
+                next = end;
+            } else {
+                apply(service, target, steps.get(next++));
+            }
+        }
+    }
+
+    private void startInParallel(String service, Optional<DesiredService> target, List<PlanStep> starts) {
+        List<Future<?>> running = new ArrayList<>();
+        for (PlanStep start : starts) {
+            running.add(podStarts.submit(() -> apply(service, target, start)));
+        }
+        RuntimeException failure = null;
+        for (Future<?> start : running) {
+            try {
+                start.get();
+            } catch (ExecutionException e) {
+                if (failure == null && e.getCause() instanceof RuntimeException cause) {
+                    failure = cause;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PodStartException("interrupted while starting pods of service '" + service + "'", e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     private void apply(String service, Optional<DesiredService> target, PlanStep step) {
@@ -204,6 +255,7 @@ public final class Reconciler implements AutoCloseable {
     @Override
     public void close() {
         resync.shutdownNow();
+        podStarts.shutdown();
         if (events != null) {
             events.close();
         }
