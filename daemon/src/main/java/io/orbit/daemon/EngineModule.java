@@ -6,14 +6,18 @@ import com.google.inject.Singleton;
 import io.orbit.daemon.api.ApiServer;
 import io.orbit.daemon.lifecycle.Lifecycle;
 import io.orbit.daemon.runtime.RuntimeMonitor;
+import io.orbit.engine.reconcile.PodDrainer;
 import io.orbit.engine.reconcile.ReconcileMetrics;
 import io.orbit.engine.reconcile.ReconcileQueue;
 import io.orbit.engine.reconcile.Reconciler;
 import io.orbit.engine.reconcile.RetryBackoff;
 import io.orbit.engine.reload.ConfigReloader;
+import io.orbit.engine.routing.RoutePublisher;
+import io.orbit.engine.routing.TrafficControl;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.StatusStore;
 import io.orbit.runtime.ContainerRuntime;
+import io.orbit.runtime.EngineInfo;
 import java.time.InstantSource;
 import java.util.List;
 
@@ -26,6 +30,8 @@ import java.util.List;
  * ReconcileQueue}, {@link Reconciler}, {@link ConfigReloader}, {@link EngineRunner}, {@link Lifecycle}.
  */
 public final class EngineModule extends AbstractModule {
+
+    static final java.time.Duration DRAIN_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     private final DaemonOptions options;
 
@@ -58,8 +64,43 @@ public final class EngineModule extends AbstractModule {
             StatusStore status,
             ReconcileQueue queue,
             InstantSource clock,
-            ReconcileMetrics metrics) {
-        return new Reconciler(runtime, desired, status, queue, clock, metrics);
+            ReconcileMetrics metrics,
+            PodDrainer drainer) {
+        return new Reconciler(runtime, desired, status, queue, clock, metrics, drainer);
+    }
+
+    /** Until a proxy is bound, routes go nowhere. */
+    @Provides
+    @Singleton
+    TrafficControl trafficControl() {
+        return TrafficControl.NONE;
+    }
+
+    @Provides
+    @Singleton
+    RoutePublisher routes(DesiredState desired, StatusStore status, TrafficControl traffic, RuntimeMonitor engine) {
+        RoutePublisher routes = new RoutePublisher(
+                desired,
+                status,
+                traffic,
+                () -> engine.state()
+                        .info()
+                        .map(info -> info.supports(EngineInfo.Capability.CONTAINER_IP_REACHABLE))
+                        .orElse(true));
+        status.onChange(routes::publish);
+        return routes;
+    }
+
+    /** Draining waits for in-flight requests, at most {@link #DRAIN_TIMEOUT} (Orbit slept a fixed 10 s). */
+    @Provides
+    @Singleton
+    PodDrainer drainer(RoutePublisher routes, TrafficControl traffic) {
+        return (service, podId) -> {
+            var backends = routes.backendsOf(podId);
+            if (!backends.isEmpty()) {
+                traffic.drain(backends, DRAIN_TIMEOUT);
+            }
+        };
     }
 
     @Provides

@@ -35,9 +35,11 @@ public final class PodLauncher {
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final ContainerRuntime runtime;
+    private final PodDrainer drainer;
 
-    public PodLauncher(ContainerRuntime runtime) {
+    public PodLauncher(ContainerRuntime runtime, PodDrainer drainer) {
         this.runtime = runtime;
+        this.drainer = drainer;
     }
 
     /** Starts one pod of the service in the given slot and returns its id. */
@@ -68,8 +70,12 @@ public final class PodLauncher {
         }
     }
 
-    /** Removes the pod's containers (without waiting for their stop timeout) and its per-pod network. */
+    /**
+     * Drains the pod, then removes its containers (without waiting for their stop timeout: the drain already let
+     * in-flight requests finish) and its per-pod network.
+     */
     public void removePod(String service, ObservedPod pod) {
+        drainer.drain(service, pod.podId());
         for (ObservedContainer container : pod.containers()) {
             try {
                 runtime.removeContainer(container.id());

@@ -67,7 +67,8 @@ public final class Reconciler implements AutoCloseable {
             StatusStore status,
             ReconcileQueue queue,
             InstantSource clock,
-            ReconcileMetrics metrics) {
+            ReconcileMetrics metrics,
+            PodDrainer drainer) {
         this.runtime = runtime;
         this.desired = desired;
         this.status = status;
@@ -75,7 +76,7 @@ public final class Reconciler implements AutoCloseable {
         this.clock = clock;
         this.metrics = metrics;
         this.observer = new PodObserver(runtime);
-        this.launcher = new PodLauncher(runtime);
+        this.launcher = new PodLauncher(runtime, drainer);
         this.statusObserver = new StatusObserver(runtime);
     }
 

@@ -8,6 +8,12 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class StatusStore {
 
     private final AtomicReference<Map<String, ServiceStatus>> services = new AtomicReference<>(Map.of());
+    private final java.util.List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Runs {@code listener} after every change, on the thread that made it (a reconcile worker). */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
 
     /** All services, sorted by name. */
     public Map<String, ServiceStatus> services() {
@@ -20,6 +26,7 @@ public final class StatusStore {
             next.put(status.name(), status);
             return java.util.Collections.unmodifiableMap(next);
         });
+        listeners.forEach(Runnable::run);
     }
 
     public void remove(String service) {
@@ -28,5 +35,6 @@ public final class StatusStore {
             next.remove(service);
             return java.util.Collections.unmodifiableMap(next);
         });
+        listeners.forEach(Runnable::run);
     }
 }

@@ -30,7 +30,8 @@ class ReconcilerTest {
     private final DesiredState desired = new DesiredState();
     private final StatusStore status = new StatusStore();
     private final ReconcileQueue queue = new ReconcileQueue(clock, RetryBackoff.DEFAULT);
-    private final Reconciler reconciler = new Reconciler(runtime, desired, status, queue, clock, ReconcileMetrics.NONE);
+    private final Reconciler reconciler =
+            new Reconciler(runtime, desired, status, queue, clock, ReconcileMetrics.NONE, PodDrainer.NONE);
 
     @AfterEach
     void closeRuntime() {
@@ -173,7 +174,8 @@ class ReconcilerTest {
                 new StatusStore(),
                 new ReconcileQueue(clock, RetryBackoff.DEFAULT),
                 clock,
-                ReconcileMetrics.NONE);
+                ReconcileMetrics.NONE,
+                PodDrainer.NONE);
         afterRestart.reconcile("web");
 
         assertThat(containerIds("web")).isEqualTo(before);
@@ -190,6 +192,32 @@ class ReconcilerTest {
         reconciler.reconcile("web");
 
         assertThat(runtime.inspectContainer(stranger).name()).isEqualTo("web__0__main__x");
+    }
+
+    @Test
+    void everyRemovedPodIsDrainedWhileItsContainersStillRun() {
+        List<String> drainedWhileRunning = new java.util.concurrent.CopyOnWriteArrayList<>();
+        PodDrainer drainer = (service, podId) -> {
+            boolean running = runtime.listContainers(OrbitLabels.service(service)).stream()
+                    .filter(c -> podId.equals(c.labels().get(OrbitLabels.POD)))
+                    .allMatch(c -> c.state().isRunning());
+            drainedWhileRunning.add(podId + ":" + running);
+        };
+        Reconciler draining = new Reconciler(runtime, desired, status, queue, clock, ReconcileMetrics.NONE, drainer);
+        define(TestServices.service("web").replicas(2).build());
+        draining.reconcile("web");
+        String surplus = runtime.listContainers(OrbitLabels.service("web")).stream()
+                .filter(c -> c.labels().get(OrbitLabels.POD_NUMBER).equals("1"))
+                .findFirst()
+                .orElseThrow()
+                .labels()
+                .get(OrbitLabels.POD);
+
+        define(TestServices.service("web").replicas(1).build());
+        draining.reconcile("web");
+
+        assertThat(drainedWhileRunning).containsExactly(surplus + ":true");
+        assertThat(containerIds("web")).hasSize(1);
     }
 
     private void define(DesiredService service) {

@@ -1,0 +1,27 @@
+package io.orbit.engine.routing;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * What the engine asks of the proxy. Implemented by the proxy, bound by the daemon; {@link #NONE} when no proxy runs.
+ */
+public interface TrafficControl {
+
+    TrafficControl NONE = new TrafficControl() {
+        @Override
+        public void publish(RouteTable table) {}
+
+        @Override
+        public void drain(Set<String> backendIds, Duration timeout) {}
+    };
+
+    /** Replaces the routes; listeners, backends and health state follow. */
+    void publish(RouteTable table);
+
+    /**
+     * Stops sending new requests to these backends and waits until their in-flight requests finished, at most
+     * {@code timeout}. Called before a pod's containers are stopped, on every removal path.
+     */
+    void drain(Set<String> backendIds, Duration timeout);
+}

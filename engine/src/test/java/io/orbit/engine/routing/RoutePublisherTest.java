@@ -1,0 +1,120 @@
+package io.orbit.engine.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.orbit.engine.reconcile.DesiredService;
+import io.orbit.engine.spec.ContainerTemplate;
+import io.orbit.engine.state.ContainerStatus;
+import io.orbit.engine.state.DesiredState;
+import io.orbit.engine.state.PodStatus;
+import io.orbit.engine.state.ServiceStatus;
+import io.orbit.engine.state.StatusStore;
+import io.orbit.engine.testing.TestServices;
+import io.orbit.runtime.ContainerState;
+import io.orbit.runtime.PortBinding;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RoutePublisherTest {
+
+    private static final DesiredService WEB = TestServices.service("web")
+            .replicas(2)
+            .container(
+                    "main",
+                    TestServices.IMAGE,
+                    List.of(),
+                    List.of(new ContainerTemplate.PortSpec(8080, null, 18080, null)))
+            .build();
+
+    private final DesiredState desired = new DesiredState();
+    private final StatusStore status = new StatusStore();
+    private final List<RouteTable> published = new ArrayList<>();
+    private final TrafficControl recorder = new TrafficControl() {
+        @Override
+        public void publish(RouteTable table) {
+            published.add(table);
+        }
+
+        @Override
+        public void drain(java.util.Set<String> backendIds, java.time.Duration timeout) {}
+    };
+
+    @Test
+    void routesNodePortsToTheContainerIpsOfRunningPods() {
+        desired.replace(new DesiredState.Snapshot(Map.of("web", WEB), List.of(), Instant.EPOCH));
+        status.put(service(pod("p0", true, "10.88.0.5", 40001), pod("p1", false, "10.88.0.6", 40002)));
+        RoutePublisher routes = new RoutePublisher(desired, status, recorder, () -> true);
+
+        routes.publish();
+
+        Route route = published.getLast().route(18080).orElseThrow();
+        assertThat(route.service()).isEqualTo("web");
+        assertThat(route.containerPort()).isEqualTo(8080);
+        assertThat(route.backends())
+                .as("the broken pod p1 is left out")
+                .containsExactly(new Backend("p0:8080", "p0", "10.88.0.5", 8080));
+        assertThat(routes.backendsOf("p0")).containsExactly("p0:8080");
+    }
+
+    @Test
+    void usesThePublishedLoopbackPortWhereContainerIpsAreUnreachable() {
+        desired.replace(new DesiredState.Snapshot(Map.of("web", WEB), List.of(), Instant.EPOCH));
+        status.put(service(pod("p0", true, "10.88.0.5", 40001)));
+        RoutePublisher routes = new RoutePublisher(desired, status, recorder, () -> false);
+
+        routes.publish();
+
+        assertThat(published.getLast().route(18080).orElseThrow().backends())
+                .containsExactly(new Backend("p0:8080", "p0", "127.0.0.1", 40001));
+    }
+
+    @Test
+    void publishesOnlyWhenSomethingChanged() {
+        desired.replace(new DesiredState.Snapshot(Map.of("web", WEB), List.of(), Instant.EPOCH));
+        status.put(service(pod("p0", true, "10.88.0.5", 40001)));
+        RoutePublisher routes = new RoutePublisher(desired, status, recorder, () -> true);
+
+        routes.publish();
+        routes.publish();
+        status.put(service(pod("p0", true, "10.88.0.5", 40001), pod("p1", true, "10.88.0.7", 40003)));
+        routes.publish();
+
+        assertThat(published).extracting(RouteTable::version).containsExactly(1L, 2L);
+        assertThat(published.getLast().route(18080).orElseThrow().backends()).hasSize(2);
+    }
+
+    @Test
+    void aRemovedServiceLosesItsRoute() {
+        desired.replace(new DesiredState.Snapshot(Map.of("web", WEB), List.of(), Instant.EPOCH));
+        RoutePublisher routes = new RoutePublisher(desired, status, recorder, () -> true);
+        routes.publish();
+
+        desired.replace(DesiredState.Snapshot.empty());
+        routes.publish();
+
+        assertThat(published.getLast().routes()).isEmpty();
+    }
+
+    private static ServiceStatus service(PodStatus... pods) {
+        return new ServiceStatus("web", Optional.of(WEB), List.of(pods), Optional.empty(), 0, Instant.EPOCH);
+    }
+
+    private static PodStatus pod(String id, boolean healthy, String ip, int publishedPort) {
+        ContainerStatus container = new ContainerStatus(
+                "c-" + id,
+                "web__0__main__" + id,
+                "main",
+                TestServices.IMAGE,
+                healthy ? ContainerState.RUNNING : ContainerState.EXITED,
+                0,
+                Map.of("podman", ip),
+                List.of(new PortBinding(8080, PortBinding.Protocol.TCP, "127.0.0.1", publishedPort)),
+                Optional.empty());
+        return new PodStatus(
+                id, 0, WEB.configHash(), true, List.of(container), healthy ? Optional.empty() : Optional.of("exited"));
+    }
+}
