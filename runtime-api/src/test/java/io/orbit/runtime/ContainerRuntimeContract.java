@@ -101,7 +101,12 @@ public abstract class ContainerRuntimeContract {
                 .stopTimeout(Duration.ofSeconds(2));
     }
 
-    private String createAndStart(ContainerSpec spec) {
+    /** The label value that marks everything this test class created. */
+    protected final String runId() {
+        return runId;
+    }
+
+    protected final String createAndStart(ContainerSpec spec) {
         String id = runtime.createContainer(spec);
         runtime.startContainer(id);
         return id;
@@ -294,7 +299,12 @@ public abstract class ContainerRuntimeContract {
 
         assertThat(published.hostIp()).isEqualTo("127.0.0.1");
         assertThat(published.hostPort()).isPositive();
-        assertThat(httpGetStatus("127.0.0.1", published.hostPort())).isEqualTo(200);
+        // /bin/serve starts httpd in the background: the port is published a moment before anything listens on it.
+        assertThat(await(
+                        "HTTP 200 on port " + published.hostPort(),
+                        () -> statusOrZero("127.0.0.1", published.hostPort()),
+                        status -> status == 200))
+                .isEqualTo(200);
     }
 
     @Test
@@ -653,6 +663,14 @@ public abstract class ContainerRuntimeContract {
             last = probe.get();
         }
         return last;
+    }
+
+    private static int statusOrZero(String host, int port) {
+        try {
+            return httpGetStatus(host, port);
+        } catch (IOException notListeningYet) {
+            return 0;
+        }
     }
 
     /** A minimal HTTP/1.0 GET, to prove reachability without pulling an HTTP client into the test-jar. */

@@ -98,7 +98,8 @@ public final class ContainerMapping {
                     PortBinding.Protocol.fromWireName(portAndProtocol.length > 1 ? portAndProtocol[1] : "tcp");
             for (HostPort binding : bindings) {
                 if (binding.hostPort() != null && !binding.hostPort().isBlank()) {
-                    String hostIp = binding.hostIp() == null || binding.hostIp().isBlank() ? "0.0.0.0" : binding.hostIp();
+                    String hostIp =
+                            binding.hostIp() == null || binding.hostIp().isBlank() ? "0.0.0.0" : binding.hostIp();
                     ports.add(new PortBinding(containerPort, protocol, hostIp, Integer.parseInt(binding.hostPort())));
                 }
             }
@@ -142,15 +143,21 @@ public final class ContainerMapping {
             @JsonProperty("StartedAt") @Nullable String startedAt,
             @JsonProperty("FinishedAt") @Nullable String finishedAt) {}
 
-    record Config(@JsonProperty("Image") String image, @JsonProperty("Labels") @Nullable Map<String, String> labels) {}
+    record Config(
+            @JsonProperty("Image") String image,
+            @JsonProperty("Labels") @Nullable Map<String, String> labels) {}
 
-    record HostConfig(@JsonProperty("Memory") long memory, @JsonProperty("NanoCpus") long nanoCpus) {}
+    record HostConfig(
+            @JsonProperty("Memory") long memory,
+            @JsonProperty("NanoCpus") long nanoCpus) {}
 
     record NetworkSettings(
             @JsonProperty("Ports") @Nullable Map<String, @Nullable List<HostPort>> ports,
             @JsonProperty("Networks") @Nullable Map<String, Endpoint> networks) {}
 
-    record HostPort(@JsonProperty("HostIp") @Nullable String hostIp, @JsonProperty("HostPort") @Nullable String hostPort) {}
+    record HostPort(
+            @JsonProperty("HostIp") @Nullable String hostIp,
+            @JsonProperty("HostPort") @Nullable String hostPort) {}
 
     record Endpoint(@JsonProperty("IPAddress") @Nullable String ipAddress) {}
 

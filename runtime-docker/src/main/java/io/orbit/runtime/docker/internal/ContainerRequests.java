@@ -38,6 +38,11 @@ public final class ContainerRequests {
                         .orElse(null));
     }
 
+    /** The id in the 201 answer of create. */
+    public static String createdId(DockerErrors.Target target, io.orbit.runtime.http.EngineResponse response) {
+        return DockerApi.decode(target, response, Created.class).id();
+    }
+
     /** The networks after the first, each joined with {@code POST /networks/{name}/connect} before start. */
     public static List<NetworkAttachment> furtherNetworks(ContainerSpec spec) {
         return spec.networks().stream().skip(1).toList();
@@ -61,7 +66,8 @@ public final class ContainerRequests {
             bindings.computeIfAbsent(portKey(port), key -> new java.util.ArrayList<>())
                     .add(new HostPort(port.hostIp(), Integer.toString(port.hostPort())));
         }
-        List<MountBody> mounts = spec.mounts().stream().map(ContainerRequests::mount).toList();
+        List<MountBody> mounts =
+                spec.mounts().stream().map(ContainerRequests::mount).toList();
         return new HostConfig(
                 bindings,
                 spec.limits().memoryBytes(),
@@ -112,7 +118,9 @@ public final class ContainerRequests {
             @JsonProperty("Privileged") boolean privileged,
             @JsonProperty("NetworkMode") @Nullable String networkMode) {}
 
-    record HostPort(@JsonProperty("HostIp") String hostIp, @JsonProperty("HostPort") String hostPort) {}
+    record HostPort(
+            @JsonProperty("HostIp") String hostIp,
+            @JsonProperty("HostPort") String hostPort) {}
 
     record MountBody(
             @JsonProperty("Type") String type,
@@ -124,5 +132,9 @@ public final class ContainerRequests {
 
     record Endpoint(@JsonProperty("Aliases") List<String> aliases) {}
 
-    record Connect(@JsonProperty("Container") String container, @JsonProperty("EndpointConfig") Endpoint endpoint) {}
+    record Created(@JsonProperty("Id") String id) {}
+
+    record Connect(
+            @JsonProperty("Container") String container,
+            @JsonProperty("EndpointConfig") Endpoint endpoint) {}
 }

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -64,7 +65,7 @@ public final class DockerApi implements AutoCloseable {
     }
 
     /** The raw exchange, for callers that branch on the status themselves before handing errors to DockerErrors. */
-    public EngineResponse exchange(String method, String path, @Nullable Object body, Duration timeout) {
+    EngineResponse exchange(String method, String path, @Nullable Object body, Duration timeout) {
         return client.call(method, PREFIX + path, body, timeout);
     }
 
@@ -108,9 +109,9 @@ public final class DockerApi implements AutoCloseable {
         return filters(Map.of("type", List.of("container"), "label", selector.asFilterValues()));
     }
 
-    private static String filters(Map<String, List<String>> filters) {
+    static String filters(Map<String, List<String>> filters) {
         try {
-            return query(Json.MAPPER.writeValueAsString(filters));
+            return query(Json.MAPPER.writeValueAsString(new TreeMap<>(filters))); // a stable order, for logs and tests
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a map of string lists always serialises", e);
         }
@@ -127,8 +128,12 @@ public final class DockerApi implements AutoCloseable {
         StringBuilder encoded = new StringBuilder(value.length());
         for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);
-            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
-                    || c == '_' || c == '-';
+            boolean plain = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == '_'
+                    || c == '-';
             boolean separator = keepReferenceSeparators && (c == '/' || c == ':' || c == '@');
             if (plain || separator) {
                 encoded.append(c);

@@ -52,7 +52,9 @@ public final class EngineInfoMapping {
         return capabilities;
     }
 
-    record Version(@JsonProperty("Version") String version, @JsonProperty("ApiVersion") String apiVersion) {}
+    record Version(
+            @JsonProperty("Version") String version,
+            @JsonProperty("ApiVersion") String apiVersion) {}
 
     record Info(
             @JsonProperty("CgroupVersion") @Nullable String cgroupVersion,

@@ -17,7 +17,12 @@ import org.jspecify.annotations.Nullable;
  * @param memoryUsageBytes usage without the reclaimable inactive page cache
  */
 public record StatsSample(
-        CpuCounters cpu, CpuCounters precpu, int onlineCpus, long memoryUsageBytes, long memoryLimitBytes, Instant read) {
+        CpuCounters cpu,
+        CpuCounters precpu,
+        int onlineCpus,
+        long memoryUsageBytes,
+        long memoryLimitBytes,
+        Instant read) {
 
     /**
      * Cumulative CPU time: the container's, and the host's summed over all CPUs ({@code system_cpu_usage}), both in
