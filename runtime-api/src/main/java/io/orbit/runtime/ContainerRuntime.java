@@ -55,6 +55,13 @@ public interface ContainerRuntime extends AutoCloseable {
     List<ContainerSummary> listContainers(LabelSelector selector);
 
     /**
+     * All containers (running or not) whose name starts with {@code prefix}, whatever their labels. Only for finding
+     * containers that an earlier Orbit left without labels ({@code adopt_orphans}); ownership is otherwise decided by
+     * labels alone.
+     */
+    List<ContainerSummary> listContainersByNamePrefix(String prefix);
+
+    /**
      * CPU and memory of many containers, in as few engine calls as the engine allows. Containers that are gone or
      * not running are left out of the result rather than failing the call.
      *

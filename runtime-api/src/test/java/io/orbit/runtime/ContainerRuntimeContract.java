@@ -291,6 +291,26 @@ public abstract class ContainerRuntimeContract {
     }
 
     @Test
+    void containersAreFoundByAnExactNamePrefixWhateverTheirLabels() {
+        String prefix = uniqueName("pfx") + "__";
+        String first = runtime.createContainer(ContainerSpec.builder(prefix + "0__a", fixtureImage())
+                .label(RUN_LABEL, runId)
+                .build());
+        String second = runtime.createContainer(ContainerSpec.builder(prefix + "1__b", fixtureImage())
+                .label(RUN_LABEL, runId)
+                .label("io.orbit.test.other", "x")
+                .build());
+        runtime.createContainer(ContainerSpec.builder("x" + prefix + "2__c", fixtureImage())
+                .label(RUN_LABEL, runId)
+                .build());
+
+        assertThat(runtime.listContainersByNamePrefix(prefix))
+                .extracting(ContainerSummary::id)
+                .as("a name that merely contains the prefix is not a match (Orbit's substring bug)")
+                .containsExactlyInAnyOrder(first, second);
+    }
+
+    @Test
     void aRandomPublishedPortIsReachableFromTheHost() throws IOException {
         String id = createAndStart(
                 container("port").port(PortBinding.loopbackRandom(HTTP_PORT)).build());

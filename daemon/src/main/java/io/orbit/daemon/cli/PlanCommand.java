@@ -86,8 +86,8 @@ final class PlanCommand implements Callable<Integer> {
         PodObserver observer = new PodObserver(runtime);
         int changes = 0;
         for (String service : services) {
-            List<ObservedPod> pods = observer.observe(service);
             Optional<DesiredService> target = Optional.ofNullable(desired.get(service));
+            List<ObservedPod> pods = observer.observe(service, target);
             Plan plan = ServiceReconciler.plan(service, target, pods);
             out.printf(
                     "%s%s: %d pod(s) wanted, %d found%n",

@@ -11,12 +11,33 @@ import java.util.Optional;
  * @param expectedSize how many containers the pod was created with ({@code orbit.pod-size})
  */
 public record ObservedPod(
-        String podId, int podNumber, String configHash, int expectedSize, List<ObservedContainer> containers) {
+        String podId,
+        int podNumber,
+        String configHash,
+        int expectedSize,
+        List<ObservedContainer> containers,
+        Origin origin) {
+
+    /** How the pod was found. */
+    public enum Origin {
+        /** Carries this daemon's labels. */
+        LABELLED,
+        /** An unlabelled pod of an earlier Orbit, adopted because the service says {@code adopt_orphans: true}. */
+        ADOPTED_ORPHAN,
+        /** An unlabelled pod of an earlier Orbit, to be removed ({@code adopt_orphans: false}, Orbit's default). */
+        ORPHAN
+    }
 
     public ObservedPod {
         requireNonNull(podId, "podId is null");
         requireNonNull(configHash, "configHash is null");
         containers = List.copyOf(containers);
+        requireNonNull(origin, "origin is null");
+    }
+
+    public ObservedPod(
+            String podId, int podNumber, String configHash, int expectedSize, List<ObservedContainer> containers) {
+        this(podId, podNumber, configHash, expectedSize, containers, Origin.LABELLED);
     }
 
     /** True when every container the pod was created with exists and runs. */

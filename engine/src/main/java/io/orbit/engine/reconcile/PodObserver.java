@@ -1,12 +1,16 @@
 package io.orbit.engine.reconcile;
 
+import io.orbit.engine.naming.ContainerNames;
 import io.orbit.engine.naming.OrbitLabels;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ContainerSummary;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 /** Reads a service's pods from the runtime, by labels only: never by name patterns. */
 public final class PodObserver {
@@ -19,6 +23,54 @@ public final class PodObserver {
 
     public List<ObservedPod> observe(String service) {
         return group(runtime.listContainers(OrbitLabels.service(service)));
+    }
+
+    /**
+     * The service's pods, plus — when it is defined — the unlabelled pods an earlier Orbit (the Rust original) left
+     * under its name pattern: adopted when the service says {@code adopt_orphans: true} and the pod is complete,
+     * otherwise marked for removal (ORBIT-REFERENCE §3.6). Names are parsed exactly, so {@code api} never claims
+     * {@code my-api__…} as Orbit's substring filter did.
+     */
+    public List<ObservedPod> observe(String service, Optional<DesiredService> desired) {
+        List<ObservedPod> pods = new ArrayList<>(observe(service));
+        desired.ifPresent(target -> pods.addAll(orphans(target)));
+        return pods;
+    }
+
+    private List<ObservedPod> orphans(DesiredService service) {
+        Map<UUID, List<ContainerSummary>> byPod = new LinkedHashMap<>();
+        Map<UUID, Integer> podNumbers = new HashMap<>();
+        for (ContainerSummary container : runtime.listContainersByNamePrefix(service.name() + "__")) {
+            if (container.labels().containsKey(OrbitLabels.MANAGED)) {
+                continue;
+            }
+            ContainerNames.parse(container.name())
+                    .filter(parsed -> parsed.service().equals(service.name()))
+                    .ifPresent(parsed -> {
+                        byPod.computeIfAbsent(parsed.pod(), key -> new ArrayList<>())
+                                .add(container);
+                        podNumbers.put(parsed.pod(), parsed.podNumber());
+                    });
+        }
+        boolean adopt = service.definition().spec().adoptsOrphans();
+        List<ObservedPod> orphans = new ArrayList<>();
+        byPod.forEach((pod, members) -> orphans.add(new ObservedPod(
+                pod.toString(),
+                podNumbers.get(pod),
+                service.configHash(),
+                service.podSize(),
+                members.stream()
+                        .map(member -> new ObservedContainer(
+                                member.id(),
+                                member.name(),
+                                ContainerNames.parse(member.name())
+                                        .orElseThrow()
+                                        .container(),
+                                member.state(),
+                                member.labels()))
+                        .toList(),
+                adopt ? ObservedPod.Origin.ADOPTED_ORPHAN : ObservedPod.Origin.ORPHAN)));
+        return orphans;
     }
 
     /** Groups containers into pods by their {@code orbit.pod} label; unlabelled strays form no pod. */

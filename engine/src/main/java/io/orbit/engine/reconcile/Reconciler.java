@@ -131,7 +131,7 @@ public final class Reconciler implements AutoCloseable {
         Optional<DesiredService> target = desired.service(service);
         Optional<String> error = Optional.empty();
         try {
-            Plan plan = ServiceReconciler.plan(service, target, observer.observe(service));
+            Plan plan = ServiceReconciler.plan(service, target, observer.observe(service, target));
             applyAll(service, target, plan.steps());
         } catch (PodStartException | ContainerRuntimeException e) {
             error = Optional.of(e.getMessage());

@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
  *
  * <ol>
  *   <li>No desired service (file deleted or renamed away): remove every pod.
+ *   <li>Unlabelled pods an earlier Orbit left behind are removed, unless the service adopts orphans.
  *   <li>Broken pods (a container exited, was removed, or the pod is incomplete) are removed first: they may hold
  *       host ports their replacements need.
  *   <li>Too few running pods: start the missing ones in the lowest free slots.
@@ -39,6 +40,13 @@ public final class ServiceReconciler {
         DesiredService target = desired.get();
         List<ObservedPod> healthy = new ArrayList<>();
         for (ObservedPod pod : sortedBySlot(observed)) {
+            if (pod.origin() == ObservedPod.Origin.ORPHAN) {
+                steps.add(new PlanStep.RemovePod(
+                        pod,
+                        "pod %d was left by an earlier Orbit without labels (adopt_orphans: false)"
+                                .formatted(pod.podNumber())));
+                continue;
+            }
             Optional<String> problem = pod.expectedSize() == target.podSize()
                     ? pod.problem()
                     : Optional.of("has %d containers, the spec has %d".formatted(pod.expectedSize(), target.podSize()));

@@ -27,7 +27,8 @@ final class StatusObserver {
 
     List<PodStatus> observe(String service, Optional<DesiredService> desired) {
         String currentHash = desired.map(DesiredService::configHash).orElse("");
-        return observer.observe(service).stream()
+        return observer.observe(service, desired).stream()
+                .filter(pod -> pod.origin() != ObservedPod.Origin.ORPHAN)
                 .map(pod -> new PodStatus(
                         pod.podId(),
                         pod.podNumber(),

@@ -220,6 +220,58 @@ class ReconcilerTest {
         assertThat(containerIds("web")).hasSize(1);
     }
 
+    @Test
+    void unlabelledPodsOfAnEarlierOrbitAreRemovedByDefault() {
+        String orphan = orbitContainer("web", 0, "main", "11111111-1111-4111-8111-111111111111");
+        String stranger = orbitContainer("my-web", 0, "main", "22222222-2222-4222-8222-222222222222");
+        define(TestServices.service("web").replicas(1).build());
+
+        reconciler.reconcile("web");
+
+        assertThat(runtime.listContainersByNamePrefix("web__"))
+                .extracting(ContainerSummary::id)
+                .doesNotContain(orphan);
+        assertThat(containerIds("web")).hasSize(1);
+        assertThat(runtime.inspectContainer(stranger).state().isRunning())
+                .as("a service whose name only contains 'web' is not ours (Orbit's substring bug)")
+                .isTrue();
+    }
+
+    @Test
+    void adoptOrphansKeepsCompletePodsAndRemovesIncompleteOnes() {
+        String kept = orbitContainer("side", 3, "main", "33333333-3333-4333-8333-333333333333");
+        String keptSidecar = orbitContainer("side", 3, "proxy", "33333333-3333-4333-8333-333333333333");
+        String incomplete = orbitContainer("side", 4, "main", "44444444-4444-4444-8444-444444444444");
+        define(TestServices.service("side")
+                .replicas(1)
+                .adoptOrphans(true)
+                .container("main", TestServices.IMAGE, List.of())
+                .container("proxy", TestServices.IMAGE, List.of())
+                .build());
+
+        reconciler.reconcile("side");
+
+        assertThat(runtime.inspectContainer(kept).state().isRunning()).isTrue();
+        assertThat(runtime.inspectContainer(keptSidecar).state().isRunning()).isTrue();
+        assertThat(runtime.listContainersByNamePrefix("side__"))
+                .extracting(ContainerSummary::id)
+                .doesNotContain(incomplete);
+        assertThat(containerIds("side"))
+                .as("no labelled pod needed: the adopted pod counts")
+                .isEmpty();
+        assertThat(status.services().get("side").runningPods()).isEqualTo(1);
+    }
+
+    private String orbitContainer(String service, int podNumber, String container, String uuid) {
+        String id = runtime.createContainer(io.orbit.runtime.ContainerSpec.builder(
+                        io.orbit.engine.naming.ContainerNames.container(
+                                service, podNumber, container, java.util.UUID.fromString(uuid)),
+                        TestServices.IMAGE)
+                .build());
+        runtime.startContainer(id);
+        return id;
+    }
+
     private void define(DesiredService service) {
         desired.replace(new DesiredState.Snapshot(Map.of(service.name(), service), List.of(), clock.instant()));
     }

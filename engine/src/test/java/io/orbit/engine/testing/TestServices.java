@@ -23,6 +23,7 @@ public final class TestServices {
     private int min = 1;
     private int max = 1;
     private Optional<String> network = Optional.empty();
+    private boolean adoptOrphans;
 
     private TestServices(String name) {
         this.name = name;
@@ -40,6 +41,11 @@ public final class TestServices {
 
     public TestServices replicas(int count) {
         return replicas(count, Math.max(count, 1));
+    }
+
+    public TestServices adoptOrphans(boolean adopt) {
+        this.adoptOrphans = adopt;
+        return this;
     }
 
     public TestServices network(String network) {
@@ -73,7 +79,7 @@ public final class TestServices {
                 null,
                 null,
                 null,
-                null,
+                adoptOrphans,
                 null,
                 null,
                 null,

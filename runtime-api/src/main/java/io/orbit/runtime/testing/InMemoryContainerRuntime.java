@@ -315,6 +315,16 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
     }
 
     @Override
+    public List<ContainerSummary> listContainersByNamePrefix(String prefix) {
+        synchronized (lock) {
+            return containers.values().stream()
+                    .filter(container -> container.spec.name().startsWith(prefix))
+                    .map(FakeContainer::summary)
+                    .toList();
+        }
+    }
+
+    @Override
     public List<ContainerStats> stats(Collection<String> containerIds) {
         synchronized (lock) {
             List<ContainerStats> stats = new ArrayList<>();

@@ -175,6 +175,17 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     }
 
     @Override
+    public List<ContainerSummary> listContainersByNamePrefix(String prefix) {
+        Target target = new Target("list containers", ResourceKind.CONTAINER, prefix + "*");
+        // Docker's name filter is an unanchored regex: narrow it server-side, match the prefix exactly here.
+        String path =
+                "/containers/json?all=true&filters=" + DockerApi.filters(java.util.Map.of("name", List.of(prefix)));
+        return ContainerMapping.summaries(target, api.send(target, "GET", path, null)).stream()
+                .filter(summary -> summary.name().startsWith(prefix))
+                .toList();
+    }
+
+    @Override
     public List<ContainerStats> stats(Collection<String> containerIds) {
         EngineInfo info = knownInfo != null ? knownInfo : info();
         if (!info.supports(EngineInfo.Capability.STATS)) {

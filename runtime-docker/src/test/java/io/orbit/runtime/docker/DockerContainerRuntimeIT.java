@@ -109,9 +109,4 @@ class DockerContainerRuntimeIT extends ContainerRuntimeContract {
         assertThat(killed.exitCode()).isEqualTo(137);
         assertThat(killed.oom()).isEqualTo(OomStatus.NOT_KILLED);
     }
-
-    /** The contract's per-class run id, read back from the label its builder sets. */
-    private String runId() {
-        return container("probe").build().labels().get(RUN_LABEL);
-    }
 }

@@ -154,6 +154,18 @@ public final class PodmanContainerRuntime implements ContainerRuntime {
     }
 
     @Override
+    public List<ContainerSummary> listContainersByNamePrefix(String prefix) {
+        // libpod's name filter is an unanchored regex: narrow it server-side, match the prefix exactly here.
+        String path = "/containers/json?all=true&filters=" + LibpodClient.filters(Map.of("name", List.of(prefix)));
+        JsonNode listed = libpod.send(PodmanOperation.LIST_CONTAINERS, Subject.of(prefix + "*"), "GET", path, null);
+        return elements(listed)
+                .filter(container -> !ContainerRecords.isPodInfra(container))
+                .map(ContainerRecords::summary)
+                .filter(summary -> summary.name().startsWith(prefix))
+                .toList();
+    }
+
+    @Override
     public List<ContainerStats> stats(Collection<String> containerIds) {
         if (!supports(EngineInfo.Capability.STATS)) {
             throw new CapabilityUnavailableException(

@@ -109,7 +109,7 @@ public final class DockerApi implements AutoCloseable {
         return filters(Map.of("type", List.of("container"), "label", selector.asFilterValues()));
     }
 
-    static String filters(Map<String, List<String>> filters) {
+    public static String filters(Map<String, List<String>> filters) {
         try {
             return query(Json.MAPPER.writeValueAsString(new TreeMap<>(filters))); // a stable order, for logs and tests
         } catch (JsonProcessingException e) {
