@@ -3,6 +3,8 @@
 # running engine. No registry is contacted. Idempotent: an image whose content hash label matches is left alone.
 #
 #   localhost/orbit-fixture:latest   busybox + httpd on $PORT (8080), PID 1 exits on SIGTERM
+#   localhost/orbit-demo:latest      the same plus CGI endpoints for the examples (scripts/images/demo):
+#                                    /cgi-bin/info, burn, slow, health, health-toggle, echo, fetch
 #
 # Usage: scripts/build-images.sh [--no-docker] [--no-rootless]
 set -euo pipefail
@@ -42,10 +44,10 @@ import_everywhere() {
   [ "$want_docker" = 1 ] && engines+=("docker")
   [ "$want_rootless" = 1 ] && id "$ROOTLESS_USER" >/dev/null 2>&1 && engines+=("rootless")
   for engine in "${engines[@]}"; do
-    local run=()
+    local run=() quiet=(--quiet)
     case "$engine" in
       podman) run=(podman) ;;
-      docker) run=(/usr/bin/docker -H unix:///var/run/docker.sock) ;;
+      docker) run=(/usr/bin/docker -H unix:///var/run/docker.sock); quiet=() ;;
       rootless)
         local uid; uid=$(id -u "$ROOTLESS_USER")
         run=(runuser -u "$ROOTLESS_USER" -- env XDG_RUNTIME_DIR=/run/user/$uid podman) ;;
@@ -56,7 +58,7 @@ import_everywhere() {
       continue
     fi
     log "importing $name into $engine"
-    (cd /tmp && "${run[@]}" import "${changes[@]}" "$tarball" "$name" >/dev/null)
+    (cd /tmp && "${run[@]}" import "${quiet[@]}" "${changes[@]}" "$tarball" "$name" >/dev/null)
   done
 }
 
@@ -73,4 +75,23 @@ build_fixture() {
   import_everywhere localhost/orbit-fixture:latest "$out/fixture.tar" '["/bin/serve"]'
 }
 
+# The demo image of examples/: an index page naming the container that answers and CGI scripts under
+# /www/cgi-bin (busybox httpd runs the executables there), sharing the helpers in /lib/orbit-demo/cgi.sh.
+build_demo() {
+  local src=$here/images/demo root=$out/demo-root
+  make_rootfs "$root"
+  install -m 755 "$src/serve" "$root/bin/serve"
+  install -D -m 644 "$src/lib/cgi.sh" "$root/lib/orbit-demo/cgi.sh"
+  install -m 644 "$src/www/index.html.in" "$root/www/index.html.in"
+  sed 's/@HOSTNAME@/(unknown)/g' "$src/www/index.html.in" > "$root/www/index.html"
+  mkdir -p "$root/www/cgi-bin"
+  for script in "$src"/www/cgi-bin/*; do
+    install -m 755 "$script" "$root/www/cgi-bin/$(basename "$script")"
+  done
+  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$root" -cf "$out/demo.tar" .
+  chmod 644 "$out/demo.tar"
+  import_everywhere localhost/orbit-demo:latest "$out/demo.tar" '["/bin/serve"]'
+}
+
 build_fixture
+build_demo

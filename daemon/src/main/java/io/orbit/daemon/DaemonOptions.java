@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param runtimeSocket an explicit engine socket; empty means discovery
  * @param apiAddress where /status and /metrics listen (127.0.0.1:4112 by default: Orbit's 0.0.0.0 had no auth)
  * @param onExit what happens to the pods when the daemon stops
+ * @param instance the name this daemon's pods are labelled with, so several daemons can share one engine
  */
 public record DaemonOptions(
         Path configDirectory,
@@ -23,7 +24,8 @@ public record DaemonOptions(
         String logLevel,
         Path volumeDirectory,
         InetSocketAddress apiAddress,
-        OnExit onExit) {
+        OnExit onExit,
+        String instance) {
 
     public DaemonOptions {
         requireNonNull(configDirectory, "configDirectory is null");
@@ -33,6 +35,7 @@ public record DaemonOptions(
         requireNonNull(volumeDirectory, "volumeDirectory is null");
         requireNonNull(apiAddress, "apiAddress is null");
         requireNonNull(onExit, "onExit is null");
+        requireNonNull(instance, "instance is null");
     }
 
     public enum Runtime {

@@ -6,11 +6,13 @@ import com.google.inject.Singleton;
 import io.orbit.daemon.api.ApiServer;
 import io.orbit.daemon.lifecycle.Lifecycle;
 import io.orbit.daemon.runtime.RuntimeMonitor;
+import io.orbit.engine.naming.Ownership;
 import io.orbit.engine.reconcile.PodDrainer;
 import io.orbit.engine.reconcile.ReconcileMetrics;
 import io.orbit.engine.reconcile.ReconcileQueue;
 import io.orbit.engine.reconcile.Reconciler;
 import io.orbit.engine.reconcile.RetryBackoff;
+import io.orbit.engine.reconcile.ServicePass;
 import io.orbit.engine.reload.ConfigReloader;
 import io.orbit.engine.routing.RoutePublisher;
 import io.orbit.engine.routing.TrafficControl;
@@ -58,15 +60,32 @@ public final class EngineModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Reconciler reconciler(
+    Ownership ownership() {
+        return new Ownership(options.instance());
+    }
+
+    @Provides
+    @Singleton
+    ServicePass servicePass(
             ContainerRuntime runtime,
-            DesiredState desired,
+            Ownership ownership,
             StatusStore status,
-            ReconcileQueue queue,
             InstantSource clock,
             ReconcileMetrics metrics,
             PodDrainer drainer) {
-        return new Reconciler(runtime, desired, status, queue, clock, metrics, drainer);
+        return new ServicePass(runtime, ownership, status, clock, metrics, drainer);
+    }
+
+    @Provides
+    @Singleton
+    Reconciler reconciler(
+            ContainerRuntime runtime,
+            Ownership ownership,
+            DesiredState desired,
+            StatusStore status,
+            ReconcileQueue queue,
+            ServicePass pass) {
+        return new Reconciler(runtime, ownership, desired, status, queue, pass);
     }
 
     /** Until a proxy is bound, routes go nowhere. */

@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
             "",
             "Without a command, runs the daemon. Status: GET http://127.0.0.1:4112/status, metrics: /metrics."
         },
-        subcommands = {ValidateCommand.class, PlanCommand.class},
+        subcommands = {ValidateCommand.class, PlanCommand.class, ProxyCommand.class},
         footer = {
             "",
             "Environment: LOG_LVL (log level), CONTAINER_HOST / DOCKER_HOST (engine socket), ORBIT_RUNTIME (podman|docker).",
@@ -90,6 +90,15 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
             defaultValue = "keep")
     DaemonOptions.OnExit onExit;
 
+    @Option(
+            names = "--instance",
+            scope = CommandLine.ScopeType.INHERIT,
+            description =
+                    "Name that labels this daemon's pods (orbit.instance); daemons with different names share an engine "
+                            + "without touching each other's pods. Default: $ORBIT_INSTANCE, else ${DEFAULT-VALUE}.",
+            defaultValue = "${env:ORBIT_INSTANCE:-default}")
+    String instance;
+
     private static final Logger log = LoggerFactory.getLogger(OrbitCommand.class);
 
     public static CommandLine commandLine() {
@@ -100,7 +109,14 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
 
     DaemonOptions options() {
         return new DaemonOptions(
-                configDirectory, runtime, runtimeSocket, logLevel, volumeDirectory, parseAddress(apiAddress), onExit);
+                configDirectory,
+                runtime,
+                runtimeSocket,
+                logLevel,
+                volumeDirectory,
+                parseAddress(apiAddress),
+                onExit,
+                instance);
     }
 
     static InetSocketAddress parseAddress(String address) {

@@ -4,6 +4,7 @@ import io.orbit.daemon.DaemonOptions;
 import io.orbit.daemon.runtime.ContainerRuntimes;
 import io.orbit.engine.config.ConfigDirectory;
 import io.orbit.engine.naming.OrbitLabels;
+import io.orbit.engine.naming.Ownership;
 import io.orbit.engine.reconcile.DesiredService;
 import io.orbit.engine.reconcile.ObservedPod;
 import io.orbit.engine.reconcile.Plan;
@@ -68,7 +69,7 @@ final class PlanCommand implements Callable<Integer> {
         }
         try (ContainerRuntime runtime =
                 ContainerRuntimes.open(options.runtime(), ContainerRuntimes.discover(options.runtime(), options))) {
-            int changes = printPlans(out, runtime, desired);
+            int changes = printPlans(out, runtime, new Ownership(options.instance()), desired);
             out.printf("%d change(s) planned%n", changes);
             out.flush();
             return changes == 0 ? 0 : 2;
@@ -78,12 +79,13 @@ final class PlanCommand implements Callable<Integer> {
         }
     }
 
-    private static int printPlans(PrintWriter out, ContainerRuntime runtime, Map<String, DesiredService> desired) {
+    private static int printPlans(
+            PrintWriter out, ContainerRuntime runtime, Ownership ownership, Map<String, DesiredService> desired) {
         TreeSet<String> services = new TreeSet<>(desired.keySet());
-        runtime.listContainers(OrbitLabels.ALL_MANAGED)
+        runtime.listContainers(ownership.all())
                 .forEach(container -> Optional.ofNullable(container.labels().get(OrbitLabels.SERVICE))
                         .ifPresent(services::add));
-        PodObserver observer = new PodObserver(runtime);
+        PodObserver observer = new PodObserver(runtime, ownership);
         int changes = 0;
         for (String service : services) {
             Optional<DesiredService> target = Optional.ofNullable(desired.get(service));

@@ -1,13 +1,14 @@
 package io.orbit.engine.naming;
 
 import io.orbit.runtime.LabelSelector;
-import java.util.Map;
 
 /** The labels on every container and network the daemon creates. */
 public final class OrbitLabels {
 
     /** {@code true} on everything the daemon owns. */
     public static final String MANAGED = "orbit.managed";
+    /** The daemon instance that owns it ({@link Ownership}). */
+    public static final String INSTANCE = "orbit.instance";
     /** The service name. */
     public static final String SERVICE = "orbit.service";
     /** The pod's UUID. */
@@ -21,15 +22,13 @@ public final class OrbitLabels {
     /** Number of containers in the pod, so an incomplete pod is recognisable from any one of them. */
     public static final String POD_SIZE = "orbit.pod-size";
 
+    /** Everything any Orbit daemon manages (for tools and tests; the daemon itself uses {@link Ownership}). */
     public static final LabelSelector ALL_MANAGED = LabelSelector.of(MANAGED, "true");
 
     private OrbitLabels() {}
 
+    /** A service's containers, whichever instance owns them (for tools and tests). */
     public static LabelSelector service(String service) {
         return LabelSelector.of(MANAGED, "true", SERVICE, service);
-    }
-
-    public static Map<String, String> forNetwork(String service, String podId) {
-        return Map.of(MANAGED, "true", SERVICE, service, POD, podId);
     }
 }

@@ -2,6 +2,7 @@ package io.orbit.engine.reconcile;
 
 import io.orbit.engine.naming.ContainerNames;
 import io.orbit.engine.naming.OrbitLabels;
+import io.orbit.engine.naming.Ownership;
 import io.orbit.engine.spec.ContainerDefinition;
 import io.orbit.engine.spec.ContainerTemplate;
 import io.orbit.engine.spec.ServiceSpec;
@@ -35,10 +36,12 @@ public final class PodLauncher {
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final ContainerRuntime runtime;
+    private final Ownership ownership;
     private final PodDrainer drainer;
 
-    public PodLauncher(ContainerRuntime runtime, PodDrainer drainer) {
+    public PodLauncher(ContainerRuntime runtime, Ownership ownership, PodDrainer drainer) {
         this.runtime = runtime;
+        this.ownership = ownership;
         this.drainer = drainer;
     }
 
@@ -51,7 +54,8 @@ public final class PodLauncher {
             service.definition().userNetwork().ifPresent(this::ensureUserNetwork);
             if (service.definition().userNetwork().isEmpty() && service.podSize() > 1) {
                 String network = ContainerNames.podNetwork(service.name(), pod);
-                runtime.createNetwork(new NetworkSpec(network, OrbitLabels.forNetwork(service.name(), pod.toString())));
+                runtime.createNetwork(
+                        new NetworkSpec(network, ownership.podNetworkLabels(service.name(), pod.toString())));
                 podNetwork = Optional.of(network);
             }
             for (ContainerDefinition container : service.definition().containers()) {
@@ -86,6 +90,20 @@ public final class PodLauncher {
         removePodNetwork(ContainerNames.podNetwork(service, UUID.fromString(pod.podId())));
     }
 
+    /** Removes the service's pod networks whose pod has no container left (a crash between two steps leaks them). */
+    public void removeLeakedPodNetworks(String service, java.util.Set<String> podsWithContainers) {
+        for (io.orbit.runtime.NetworkDetails network : runtime.listNetworks(ownership.service(service))) {
+            String pod = network.labels().get(OrbitLabels.POD);
+            if (pod != null && !podsWithContainers.contains(pod)) {
+                removePodNetwork(network.name());
+                log.atInfo()
+                        .addKeyValue("service", service)
+                        .addKeyValue("network", network.name())
+                        .log("removed a pod network left without containers");
+            }
+        }
+    }
+
     private void removePodNetwork(String network) {
         try {
             runtime.removeNetwork(network);
@@ -108,6 +126,7 @@ public final class PodLauncher {
                 .env(container.env())
                 .labels(Map.of(
                         OrbitLabels.MANAGED, "true",
+                        OrbitLabels.INSTANCE, ownership.instance(),
                         OrbitLabels.SERVICE, service.name(),
                         OrbitLabels.POD, pod.toString(),
                         OrbitLabels.POD_NUMBER, Integer.toString(podNumber),

@@ -2,6 +2,7 @@ package io.orbit.engine.reconcile;
 
 import io.orbit.engine.naming.ContainerNames;
 import io.orbit.engine.naming.OrbitLabels;
+import io.orbit.engine.naming.Ownership;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ContainerSummary;
 import java.util.ArrayList;
@@ -16,13 +17,16 @@ import java.util.UUID;
 public final class PodObserver {
 
     private final ContainerRuntime runtime;
+    private final Ownership ownership;
 
-    public PodObserver(ContainerRuntime runtime) {
+    public PodObserver(ContainerRuntime runtime, Ownership ownership) {
         this.runtime = runtime;
+        this.ownership = ownership;
     }
 
+    /** This instance's pods of the service. */
     public List<ObservedPod> observe(String service) {
-        return group(runtime.listContainers(OrbitLabels.service(service)));
+        return group(runtime.listContainers(ownership.service(service)));
     }
 
     /**

@@ -20,9 +20,9 @@ final class StatusObserver {
     private final PodObserver observer;
     private final Map<String, ContainerDetails> runningDetails = new ConcurrentHashMap<>();
 
-    StatusObserver(ContainerRuntime runtime) {
+    StatusObserver(ContainerRuntime runtime, PodObserver observer) {
         this.runtime = runtime;
-        this.observer = new PodObserver(runtime);
+        this.observer = observer;
     }
 
     List<PodStatus> observe(String service, Optional<DesiredService> desired) {

@@ -3,6 +3,7 @@ package io.orbit.engine.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orbit.engine.naming.OrbitLabels;
+import io.orbit.engine.naming.Ownership;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.ServiceStatus;
 import io.orbit.engine.state.StatusStore;
@@ -30,8 +31,7 @@ class ReconcilerTest {
     private final DesiredState desired = new DesiredState();
     private final StatusStore status = new StatusStore();
     private final ReconcileQueue queue = new ReconcileQueue(clock, RetryBackoff.DEFAULT);
-    private final Reconciler reconciler =
-            new Reconciler(runtime, desired, status, queue, clock, ReconcileMetrics.NONE, PodDrainer.NONE);
+    private final Reconciler reconciler = reconciler(PodDrainer.NONE);
 
     @AfterEach
     void closeRuntime() {
@@ -170,12 +170,12 @@ class ReconcilerTest {
 
         Reconciler afterRestart = new Reconciler(
                 runtime,
+                Ownership.DEFAULT,
                 desired,
                 new StatusStore(),
                 new ReconcileQueue(clock, RetryBackoff.DEFAULT),
-                clock,
-                ReconcileMetrics.NONE,
-                PodDrainer.NONE);
+                new ServicePass(
+                        runtime, Ownership.DEFAULT, new StatusStore(), clock, ReconcileMetrics.NONE, PodDrainer.NONE));
         afterRestart.reconcile("web");
 
         assertThat(containerIds("web")).isEqualTo(before);
@@ -203,7 +203,7 @@ class ReconcilerTest {
                     .allMatch(c -> c.state().isRunning());
             drainedWhileRunning.add(podId + ":" + running);
         };
-        Reconciler draining = new Reconciler(runtime, desired, status, queue, clock, ReconcileMetrics.NONE, drainer);
+        Reconciler draining = reconciler(drainer);
         define(TestServices.service("web").replicas(2).build());
         draining.reconcile("web");
         String surplus = runtime.listContainers(OrbitLabels.service("web")).stream()
@@ -270,6 +270,44 @@ class ReconcilerTest {
                 .build());
         runtime.startContainer(id);
         return id;
+    }
+
+    private Reconciler reconciler(PodDrainer drainer) {
+        return new Reconciler(
+                runtime,
+                Ownership.DEFAULT,
+                desired,
+                status,
+                queue,
+                new ServicePass(runtime, Ownership.DEFAULT, status, clock, ReconcileMetrics.NONE, drainer));
+    }
+
+    @Test
+    void anotherInstancesPodsAreNeitherCountedNorTouched() {
+        Reconciler other = new Reconciler(
+                runtime,
+                new Ownership("other"),
+                desired,
+                new StatusStore(),
+                queue,
+                new ServicePass(
+                        runtime,
+                        new Ownership("other"),
+                        new StatusStore(),
+                        clock,
+                        ReconcileMetrics.NONE,
+                        PodDrainer.NONE));
+        define(TestServices.service("web").replicas(1).build());
+        other.reconcile("web");
+        Set<String> theirs = containerIds("web");
+
+        reconciler.reconcile("web");
+        desired.replace(DesiredState.Snapshot.empty());
+        reconciler.reconcile("web");
+
+        assertThat(containerIds("web"))
+                .as("their pod survives our removal of 'web'")
+                .isEqualTo(theirs);
     }
 
     private void define(DesiredService service) {
