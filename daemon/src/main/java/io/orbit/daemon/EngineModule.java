@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import io.orbit.daemon.api.ApiServer;
 import io.orbit.daemon.lifecycle.Lifecycle;
 import io.orbit.daemon.runtime.RuntimeMonitor;
+import io.orbit.daemon.systemd.SystemdNotifier;
 import io.orbit.engine.naming.Ownership;
 import io.orbit.engine.reconcile.PodDrainer;
 import io.orbit.engine.reconcile.ReconcileMetrics;
@@ -50,6 +51,7 @@ public final class EngineModule extends AbstractModule {
         bind(RuntimeMonitor.class).in(Singleton.class);
         bind(ApiServer.class).in(Singleton.class);
         bind(EngineRunner.class).in(Singleton.class);
+        bind(SystemdNotifier.class).in(Singleton.class);
     }
 
     @Provides
@@ -132,7 +134,7 @@ public final class EngineModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Lifecycle lifecycle(RuntimeMonitor runtimeMonitor, EngineRunner engine, ApiServer api) {
-        return new Lifecycle(List.of(runtimeMonitor, engine, api));
+    Lifecycle lifecycle(RuntimeMonitor runtimeMonitor, EngineRunner engine, ApiServer api, SystemdNotifier systemd) {
+        return new Lifecycle(List.of(runtimeMonitor, engine, api, systemd));
     }
 }

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * close it stops them; with {@code --on-exit stop} it then removes every pod, otherwise pods keep running for the
  * next start to adopt.
  */
-final class EngineRunner implements Managed {
+public final class EngineRunner implements Managed {
 
     private static final Logger log = LoggerFactory.getLogger(EngineRunner.class);
     static final Duration RESYNC_INTERVAL = Duration.ofSeconds(5);
@@ -83,7 +83,7 @@ final class EngineRunner implements Managed {
     }
 
     /** Re-reads the config directory now (SIGHUP, {@code systemctl reload}). */
-    void reload() {
+    public void reload() {
         reloader.reload();
     }
 

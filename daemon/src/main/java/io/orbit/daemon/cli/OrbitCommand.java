@@ -6,10 +6,13 @@ import com.google.inject.Module;
 import com.google.inject.Stage;
 import io.orbit.daemon.DaemonOptions;
 import io.orbit.daemon.EngineModule;
+import io.orbit.daemon.EngineRunner;
 import io.orbit.daemon.lifecycle.Lifecycle;
 import io.orbit.daemon.metrics.MetricsModule;
 import io.orbit.daemon.runtime.DockerRuntimeModule;
 import io.orbit.daemon.runtime.PodmanRuntimeModule;
+import io.orbit.daemon.systemd.Hangup;
+import io.orbit.daemon.systemd.SystemdNotifier;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -156,6 +159,12 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
             log.atError().log(e.getMessage());
             return 1;
         }
+        EngineRunner engine = injector.getInstance(EngineRunner.class);
+        SystemdNotifier systemd = injector.getInstance(SystemdNotifier.class);
+        Hangup.onHangup(() -> {
+            log.atInfo().log("SIGHUP: reloading the configuration");
+            systemd.reloading(engine::reload);
+        });
         stopped.await();
         return 0;
     }

@@ -45,6 +45,7 @@ public final class Reconciler implements AutoCloseable {
     private final ScheduledExecutorService resync = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("orbit-resync").factory());
     private EventSubscription events;
+    private volatile long lastPassFinishedNanos = System.nanoTime();
 
     public Reconciler(
             ContainerRuntime runtime,
@@ -99,10 +100,19 @@ public final class Reconciler implements AutoCloseable {
                 }
                 boolean succeeded = key.get().equals(ORPHAN_SWEEP) ? sweepOrphans() : reconcile(key.get());
                 queue.done(key.get(), succeeded);
+                lastPassFinishedNanos = System.nanoTime();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * How long ago a worker last finished a pass. The resync enqueues work every few seconds, so a large value means
+     * the loop is stuck: the systemd watchdog is fed only while this stays small.
+     */
+    public Duration sinceLastPass() {
+        return Duration.ofNanos(System.nanoTime() - lastPassFinishedNanos);
     }
 
     /** One pass for one service, now, on the calling thread. Returns false when it must be retried. */

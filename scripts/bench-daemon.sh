@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Daemon benchmarks, side by side in one run (issue: engine and daemon):
+#   startup:  time from launching the daemon on a service of N pods to N containers running, vs the engine's CLI
+#             starting the same N containers one after another (`podman run -d` / `docker run -d`);
+#   recovery: time from removing one container behind the daemon's back to its replacement running (median of K);
+#   idle:     the daemon's CPU (% of one core) and RSS over IDLE_SECONDS with M running containers.
+# Every daemon here runs with its own --instance and --on-exit stop, so it never touches other pods.
+#
+# Usage: scripts/bench-daemon.sh [ENGINE...]   (podman docker; default both)
+# Env:   N=10 K=5 M=50 IDLE_SECONDS=60
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/java-home.sh
+N=${N:-10}; K=${K:-5}; M=${M:-50}; IDLE_SECONDS=${IDLE_SECONDS:-60}
+IMAGE=localhost/orbit-fixture:latest
+engines=("$@"); [ ${#engines[@]} -gt 0 ] || engines=(podman docker)
+[ "$(id -u)" -eq 0 ] && scripts/setup-engines.sh >/dev/null 2>&1 || true
+[ -f daemon/target/orbit-daemon.jar ] || ./mvnw -B -q package -DskipTests
+work=$(mktemp -d /tmp/orbit-bench.XXXX)
+daemon_pid=""
+cleanup() { [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+now_ms() { date +%s%3N; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
+
+service_file() { # name replicas
+  cat > "$work/cfg/$1.yml" <<YAML
+name: $1
+instance_count: {min: $2, max: $2}
+spec:
+  containers:
+    - name: main
+      image: $IMAGE
+YAML
+}
+
+running() { # instance
+  "${cli[@]}" ps -q --filter "label=orbit.instance=$1" --filter status=running | wc -l
+}
+
+start_daemon() { # instance
+  "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -Xmx256m --enable-native-access=ALL-UNNAMED \
+    --sun-misc-unsafe-memory-access=allow -cp "daemon/target/orbit-daemon.jar:daemon/target/lib/*" io.orbit.daemon.Main \
+    -r "$engine" -c "$work/cfg" --instance "$1" --api-address 127.0.0.1:0 --on-exit stop 2>"$work/daemon-$1.log" &
+  daemon_pid=$!
+}
+
+stop_daemon() {
+  kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null || true; daemon_pid=""
+}
+
+wait_for() { # instance count timeout_s -> prints elapsed ms since $2 reached
+  local deadline=$(( $(date +%s) + $3 ))
+  while [ "$(running "$1")" -lt "$2" ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "timeout waiting for $2 running containers of $1" >&2; return 1; }
+    sleep 0.05
+  done
+}
+
+for engine in "${engines[@]}"; do
+  case "$engine" in
+    podman) cli=(podman); rm_fast=(podman rm -f -t 0) ;;
+    docker) cli=(/usr/bin/docker -H unix:///var/run/docker.sock); rm_fast=("${cli[@]}" rm -f) ;;
+    *) echo "unknown engine $engine" >&2; exit 2 ;;
+  esac
+
+  # --- startup ---
+  rm -rf "$work/cfg"; mkdir -p "$work/cfg"; service_file bench "$N"
+  instance="bench-$RANDOM"
+  t0=$(now_ms); start_daemon "$instance"; wait_for "$instance" "$N" 120; t1=$(now_ms)
+  daemon_ms=$((t1 - t0))
+  # --- recovery (same daemon) ---
+  times=()
+  for i in $(seq 1 "$K"); do
+    victim=$("${cli[@]}" ps -q --filter "label=orbit.instance=$instance" --filter status=running | head -1)
+    s=$(now_ms); "${rm_fast[@]}" "$victim" >/dev/null
+    while [ "$(running "$instance")" -ge "$N" ]; do sleep 0.01; done # the removal is visible
+    wait_for "$instance" "$N" 60; e=$(now_ms)
+    times+=($((e - s)))
+    sleep 1
+  done
+  recovery=$(printf '%s\n' "${times[@]}" | median)
+  stop_daemon
+  # --- the CLI, the same containers one after another ---
+  run="bench-cli-$RANDOM"; s=$(now_ms)
+  for i in $(seq 1 "$N"); do "${cli[@]}" run -d --name "$run-$i" "$IMAGE" >/dev/null; done
+  e=$(now_ms); cli_ms=$((e - s))
+  for i in $(seq 1 "$N"); do "${rm_fast[@]}" "$run-$i" >/dev/null; done
+  echo "$engine startup of $N pods: daemon (incl. JVM start) ${daemon_ms} ms, CLI sequential ${cli_ms} ms, ratio $(awk -v a="$daemon_ms" -v b="$cli_ms" 'BEGIN{printf "%.2f", a/b}')"
+  echo "$engine recovery after removing a container: median ${recovery} ms over $K (runs: ${times[*]})"
+
+  # --- idle cost with M containers (podman only unless asked) ---
+  if [ "$engine" = podman ] || [ "${IDLE_ALL:-0}" = 1 ]; then
+    rm -rf "$work/cfg"; mkdir -p "$work/cfg"
+    for i in $(seq 1 $((M / 10))); do service_file "idle$i" 10; done
+    instance="idle-$RANDOM"; start_daemon "$instance"; wait_for "$instance" "$M" 300
+    sleep 10 # let start-up work settle
+    ticks=$(getconf CLK_TCK)
+    read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$daemon_pid/stat")
+    sleep "$IDLE_SECONDS"
+    read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$daemon_pid/stat")
+    rss=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$daemon_pid/status")
+    cpu=$(awk -v d=$(( (u1 + s1) - (u0 + s0) )) -v t="$ticks" -v s="$IDLE_SECONDS" 'BEGIN{printf "%.2f", 100 * d / t / s}')
+    echo "$engine idle with $M containers over ${IDLE_SECONDS} s: CPU ${cpu} % of one core, RSS ${rss} MB"
+    stop_daemon
+    # --on-exit stop removes the pods; wait for it so the next engine starts clean
+    for _ in $(seq 1 100); do [ "$(running "$instance")" -eq 0 ] && break; sleep 0.2; done
+  fi
+done
