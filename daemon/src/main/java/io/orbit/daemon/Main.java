@@ -1,7 +1,6 @@
 package io.orbit.daemon;
 
 import io.orbit.daemon.cli.OrbitCommand;
-import picocli.CommandLine;
 
 /** The {@code orbit} launcher: the daemon (no sub-command, as Orbit) and the CLI sub-commands. */
 public final class Main {
@@ -9,16 +8,16 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        int exitCode = OrbitCommand.commandLine().execute(args);
-        System.exit(exitCode);
+        System.exit(run(args));
     }
 
-    /** For tests: runs a command line and returns its exit code without exiting. */
+    /** Runs a command line and returns its exit code without exiting (tests call this). */
     public static int run(String... args) {
-        return OrbitCommand.commandLine().execute(args);
-    }
-
-    static CommandLine commandLine() {
-        return OrbitCommand.commandLine();
+        try {
+            return OrbitCommand.commandLine(args).execute(args);
+        } catch (IllegalArgumentException badConfigFile) {
+            System.err.println("orbit: " + badConfigFile.getMessage());
+            return 2;
+        }
     }
 }

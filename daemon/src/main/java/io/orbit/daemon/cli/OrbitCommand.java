@@ -104,10 +104,36 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
 
     private static final Logger log = LoggerFactory.getLogger(OrbitCommand.class);
 
+    @Option(
+            names = "--config-file",
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "YAML file of defaults for these flags (keys in snake_case, e.g. runtime: podman). "
+                    + "Default: $ORBIT_CONFIG, else /etc/orbit/orbit.yaml if it exists.")
+    Optional<Path> configFile;
+
     public static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /** The command line, with defaults from the daemon config file named in {@code args} (or the default one). */
+    public static CommandLine commandLine(String[] args) {
         CommandLine commandLine = new CommandLine(new OrbitCommand());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setDefaultValueProvider(DaemonConfigFile.load(configFileArgument(args), System.getenv()));
         return commandLine;
+    }
+
+    /** Finds {@code --config-file X} or {@code --config-file=X} before picocli parses (defaults come first). */
+    static Optional<Path> configFileArgument(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config-file") && i + 1 < args.length) {
+                return Optional.of(Path.of(args[i + 1]));
+            }
+            if (args[i].startsWith("--config-file=")) {
+                return Optional.of(Path.of(args[i].substring("--config-file=".length())));
+            }
+        }
+        return Optional.empty();
     }
 
     DaemonOptions options() {
