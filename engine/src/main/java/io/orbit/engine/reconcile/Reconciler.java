@@ -4,11 +4,9 @@ import io.orbit.engine.naming.OrbitLabels;
 import io.orbit.engine.naming.Ownership;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.StatusStore;
-import io.orbit.runtime.ContainerEvent;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ContainerRuntimeException;
 import io.orbit.runtime.ContainerSummary;
-import io.orbit.runtime.EventListener;
 import io.orbit.runtime.EventSubscription;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,20 +62,7 @@ public final class Reconciler implements AutoCloseable {
 
     /** Starts the workers, the event subscription and the resync every {@code resyncInterval}. */
     public void start(int workerCount, Duration resyncInterval) {
-        events = runtime.subscribe(ownership.all(), new EventListener() {
-            @Override
-            public void onEvent(ContainerEvent event) {
-                String service = event.labels().get(OrbitLabels.SERVICE);
-                if (service != null && event.type() != ContainerEvent.Type.CREATE) {
-                    queue.enqueue(service);
-                }
-            }
-
-            @Override
-            public void onStreamReconnected() {
-                enqueueAll();
-            }
-        });
+        events = runtime.subscribe(ownership.all(), new EventTrigger(queue, this::enqueueAll));
         for (int i = 0; i < workerCount; i++) {
             workers.add(Thread.ofPlatform().name("orbit-reconcile-" + i).start(this::work));
         }

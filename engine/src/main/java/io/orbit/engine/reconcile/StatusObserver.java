@@ -18,7 +18,8 @@ final class StatusObserver {
 
     private final ContainerRuntime runtime;
     private final PodObserver observer;
-    private final Map<String, ContainerDetails> runningDetails = new ConcurrentHashMap<>();
+    /** Per service, the details of its running containers; rebuilt on every observation, so nothing accumulates. */
+    private final Map<String, Map<String, ContainerDetails>> runningDetails = new ConcurrentHashMap<>();
 
     StatusObserver(ContainerRuntime runtime, PodObserver observer) {
         this.runtime = runtime;
@@ -27,21 +28,34 @@ final class StatusObserver {
 
     List<PodStatus> observe(String service, Optional<DesiredService> desired) {
         String currentHash = desired.map(DesiredService::configHash).orElse("");
-        return observer.observe(service, desired).stream()
+        Map<String, ContainerDetails> previous = runningDetails.getOrDefault(service, Map.of());
+        Map<String, ContainerDetails> current = new ConcurrentHashMap<>();
+        List<PodStatus> pods = observer.observe(service, desired).stream()
                 .filter(pod -> pod.origin() != ObservedPod.Origin.ORPHAN)
                 .map(pod -> new PodStatus(
                         pod.podId(),
                         pod.podNumber(),
                         pod.configHash(),
                         pod.configHash().equals(currentHash),
-                        pod.containers().stream().map(this::status).toList(),
+                        pod.containers().stream()
+                                .map(container -> status(container, previous, current))
+                                .toList(),
                         pod.problem()))
                 .sorted(java.util.Comparator.comparingInt(PodStatus::podNumber))
                 .toList();
+        if (current.isEmpty()) {
+            runningDetails.remove(service);
+        } else {
+            runningDetails.put(service, current);
+        }
+        return pods;
     }
 
-    private ContainerStatus status(ObservedContainer container) {
-        Optional<ContainerDetails> details = details(container);
+    private ContainerStatus status(
+            ObservedContainer container,
+            Map<String, ContainerDetails> previous,
+            Map<String, ContainerDetails> current) {
+        Optional<ContainerDetails> details = details(container, previous, current);
         return new ContainerStatus(
                 container.id(),
                 container.runtimeName(),
@@ -54,19 +68,17 @@ final class StatusObserver {
                 details.flatMap(ContainerDetails::startedAt));
     }
 
-    private Optional<ContainerDetails> details(ObservedContainer container) {
+    private Optional<ContainerDetails> details(
+            ObservedContainer container,
+            Map<String, ContainerDetails> previous,
+            Map<String, ContainerDetails> current) {
         if (!container.isRunning()) {
-            runningDetails.remove(container.id());
             return inspect(container.id());
         }
-        ContainerDetails cached = runningDetails.get(container.id());
-        if (cached != null) {
-            return Optional.of(cached);
-        }
-        Optional<ContainerDetails> fresh = inspect(container.id());
-        fresh.filter(details -> details.state().isRunning())
-                .ifPresent(details -> runningDetails.put(container.id(), details));
-        return fresh;
+        ContainerDetails cached = previous.get(container.id());
+        Optional<ContainerDetails> details = cached != null ? Optional.of(cached) : inspect(container.id());
+        details.filter(found -> found.state().isRunning()).ifPresent(found -> current.put(container.id(), found));
+        return details;
     }
 
     private Optional<ContainerDetails> inspect(String id) {

@@ -95,6 +95,10 @@ public final class PodmanContainerRuntime implements ContainerRuntime {
     @Override
     public String createContainer(ContainerSpec spec) {
         Subject subject = Subject.of(spec.name()).and(ResourceKind.IMAGE, spec.image());
+        if (spec.networks().size() == 1) {
+            // A missing network then has a name in the error; with several, libpod's message names it.
+            subject = subject.and(ResourceKind.NETWORK, spec.networks().get(0).network());
+        }
         JsonNode created = libpod.send(
                 PodmanOperation.CREATE_CONTAINER, subject, "POST", "/containers/create", SpecGeneratorBody.of(spec));
         // Rootless cgroup v1 answers "Resource limits are not supported and ignored" here, and nowhere else.

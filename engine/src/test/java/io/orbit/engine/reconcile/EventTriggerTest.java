@@ -1,0 +1,60 @@
+package io.orbit.engine.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.orbit.engine.naming.OrbitLabels;
+import io.orbit.engine.testing.ManualClock;
+import io.orbit.runtime.ContainerEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class EventTriggerTest {
+
+    private final ManualClock clock = new ManualClock();
+    private final ReconcileQueue queue = new ReconcileQueue(clock, RetryBackoff.DEFAULT);
+    private final AtomicInteger resyncs = new AtomicInteger();
+    private final EventTrigger trigger = new EventTrigger(queue, resyncs::incrementAndGet);
+
+    @Test
+    void aDeadContainersServiceIsCheckedAtOnceAndAgainASecondLater() {
+        trigger.onEvent(event(ContainerEvent.Type.DIE, "web"));
+
+        assertThat(queue.poll()).hasValue("web");
+        queue.done("web", true);
+        assertThat(queue.poll())
+                .as("Docker may still list it as running: no second pass yet")
+                .isEmpty();
+        clock.advance(EventTrigger.RECHECK_AFTER);
+        assertThat(queue.poll()).hasValue("web");
+    }
+
+    @Test
+    void ourOwnCreatesAreIgnoredAndStrangersToo() {
+        trigger.onEvent(event(ContainerEvent.Type.CREATE, "web"));
+        trigger.onEvent(
+                new ContainerEvent(ContainerEvent.Type.DIE, "id", "x", Map.of(), OptionalInt.of(1), "", Instant.EPOCH));
+
+        assertThat(queue.poll()).isEmpty();
+    }
+
+    @Test
+    void removalsAndStartsEnqueueOnceAndAReconnectResyncsEverything() {
+        trigger.onEvent(event(ContainerEvent.Type.REMOVE, "web"));
+        trigger.onStreamReconnected();
+
+        assertThat(queue.poll()).hasValue("web");
+        queue.done("web", true);
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(queue.poll()).isEmpty();
+        assertThat(resyncs.get()).isEqualTo(1);
+    }
+
+    private static ContainerEvent event(ContainerEvent.Type type, String service) {
+        return new ContainerEvent(
+                type, "id", "n", Map.of(OrbitLabels.SERVICE, service), OptionalInt.of(137), "", Instant.EPOCH);
+    }
+}
