@@ -7,6 +7,7 @@ import io.orbit.daemon.api.ApiServer;
 import io.orbit.daemon.lifecycle.Lifecycle;
 import io.orbit.daemon.runtime.RuntimeMonitor;
 import io.orbit.daemon.systemd.SystemdNotifier;
+import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.naming.Ownership;
 import io.orbit.engine.reconcile.PodDrainer;
 import io.orbit.engine.reconcile.ReconcileMetrics;
@@ -52,6 +53,12 @@ public final class EngineModule extends AbstractModule {
         bind(ApiServer.class).in(Singleton.class);
         bind(EngineRunner.class).in(Singleton.class);
         bind(SystemdNotifier.class).in(Singleton.class);
+    }
+
+    @Provides
+    @Singleton
+    EventJournal journal(InstantSource clock) {
+        return new EventJournal(clock, EventJournal.DEFAULT_CAPACITY);
     }
 
     @Provides

@@ -12,6 +12,7 @@ import io.orbit.engine.state.StatusStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,7 +70,8 @@ public final class EngineMetrics implements ReconcileMetrics, ConfigReloader.Lis
     }
 
     @Override
-    public void passFinished(String service, boolean succeeded, Duration duration) {
+    public void passFinished(String service, Optional<String> error, Duration duration) {
+        boolean succeeded = error.isEmpty();
         Timer.builder("orbit.reconcile")
                 .description("One reconcile pass of one service")
                 .tag("result", succeeded ? "success" : "failure")
@@ -85,7 +87,7 @@ public final class EngineMetrics implements ReconcileMetrics, ConfigReloader.Lis
     }
 
     @Override
-    public void podStarted(String service) {
+    public void podStarted(String service, String podId, String reason) {
         Counter.builder("orbit.pod.starts")
                 .tag("service", service)
                 .register(registry)
@@ -93,7 +95,7 @@ public final class EngineMetrics implements ReconcileMetrics, ConfigReloader.Lis
     }
 
     @Override
-    public void podRemoved(String service) {
+    public void podRemoved(String service, String podId, String reason) {
         Counter.builder("orbit.pod.removals")
                 .tag("service", service)
                 .register(registry)

@@ -12,9 +12,13 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.orbit.engine.journal.EventJournal;
+import io.orbit.engine.journal.JournalingMetrics;
 import io.orbit.engine.reconcile.ReconcileMetrics;
 import io.orbit.engine.reload.ConfigReloader;
+import io.orbit.engine.spec.SpecProblem;
 import io.orbit.engine.state.StatusStore;
+import java.util.Optional;
 
 /**
  * Provides the Prometheus registry (the only one; Orbit's metric names, plus JVM and process metrics) and {@link
@@ -43,13 +47,28 @@ public final class MetricsModule extends AbstractModule {
         return new EngineMetrics(registry, status);
     }
 
+    /** Passes report to the journal first, then to the meters. */
     @Provides
-    ReconcileMetrics reconcileMetrics(EngineMetrics metrics) {
-        return metrics;
+    @Singleton
+    ReconcileMetrics reconcileMetrics(EngineMetrics metrics, EventJournal journal) {
+        return new JournalingMetrics(journal, metrics);
     }
 
+    /** Every reload is counted, and every error in it journaled (its file and field say what to fix). */
     @Provides
-    ConfigReloader.Listener reloadListener(EngineMetrics metrics) {
-        return metrics;
+    @Singleton
+    ConfigReloader.Listener reloadListener(EngineMetrics metrics, EventJournal journal) {
+        return (succeeded, problems) -> {
+            metrics.reloaded(succeeded, problems);
+            problems.stream()
+                    .filter(SpecProblem::isError)
+                    .forEach(problem ->
+                            journal.record("config-error", Optional.empty(), Optional.empty(), problem.toString()));
+            journal.record(
+                    "config-loaded",
+                    Optional.empty(),
+                    Optional.empty(),
+                    succeeded ? "configuration loaded" : "the config directory could not be read; nothing changed");
+        };
     }
 }

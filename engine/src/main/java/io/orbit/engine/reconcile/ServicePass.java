@@ -82,7 +82,7 @@ public final class ServicePass implements AutoCloseable {
                     .log(e.getMessage());
         }
         publishStatus(service, target, error, error.isPresent() ? previousFailures + 1 : 0);
-        metrics.passFinished(service, error.isEmpty(), Duration.ofNanos(System.nanoTime() - started));
+        metrics.passFinished(service, error, Duration.ofNanos(System.nanoTime() - started));
         return error.isEmpty();
     }
 
@@ -133,7 +133,7 @@ public final class ServicePass implements AutoCloseable {
         switch (step) {
             case PlanStep.StartPod start -> {
                 String pod = launcher.startPod(target.orElseThrow(), start.podNumber());
-                metrics.podStarted(service);
+                metrics.podStarted(service, pod, start.reason());
                 log.atInfo()
                         .addKeyValue("service", service)
                         .addKeyValue("pod", pod)
@@ -142,7 +142,7 @@ public final class ServicePass implements AutoCloseable {
             }
             case PlanStep.RemovePod remove -> {
                 launcher.removePod(service, remove.pod());
-                metrics.podRemoved(service);
+                metrics.podRemoved(service, remove.pod().podId(), remove.reason());
                 log.atInfo()
                         .addKeyValue("service", service)
                         .addKeyValue("pod", remove.pod().podId())

@@ -31,6 +31,7 @@ public final class DesiredState {
 
     private final AtomicReference<Snapshot> current = new AtomicReference<>(Snapshot.empty());
     private final Map<String, Integer> pinnedReplicas = new ConcurrentHashMap<>();
+    private final Map<String, Integer> restarts = new ConcurrentHashMap<>();
 
     public Snapshot snapshot() {
         return current.get();
@@ -51,13 +52,22 @@ public final class DesiredState {
             return Optional.empty();
         }
         Integer pinned = pinnedReplicas.get(name);
-        if (pinned == null) {
-            return Optional.of(service);
-        }
-        int replicas = Math.max(
-                service.definition().minInstances(),
-                Math.min(service.definition().maxInstances(), pinned));
-        return Optional.of(new DesiredService(service.definition(), service.configHash(), replicas));
+        int replicas = pinned == null
+                ? service.replicas()
+                : Math.max(
+                        service.definition().minInstances(),
+                        Math.min(service.definition().maxInstances(), pinned));
+        int restart = restarts.getOrDefault(name, 0);
+        String hash = restart == 0 ? service.configHash() : service.configHash() + "-r" + restart;
+        return Optional.of(new DesiredService(service.definition(), hash, replicas));
+    }
+
+    /**
+     * Asks for every pod of the service to be replaced ({@code orbit restart}): its pods get a new hash, so the
+     * reconciler rolls them one at a time, new before old, exactly as for a changed spec.
+     */
+    public void restart(String service) {
+        restarts.merge(service, 1, Integer::sum);
     }
 
     /** Pins the replica count of a service (it is clamped to the service's bounds when read). */

@@ -272,6 +272,24 @@ class ReconcilerTest {
         return id;
     }
 
+    @Test
+    void aRestartRollsEveryPodNewBeforeOldAndAScalePinStaysWithinBounds() {
+        define(TestServices.service("web").replicas(2, 4).build());
+        reconciler.reconcile("web");
+        Set<String> before = containerIds("web");
+
+        desired.restart("web");
+        for (int pass = 0; pass < 4; pass++) {
+            reconciler.reconcile("web");
+            assertThat(runningContainers("web")).hasSizeGreaterThanOrEqualTo(2);
+        }
+        assertThat(containerIds("web")).hasSize(2).doesNotContainAnyElementsOf(before);
+
+        desired.pinReplicas("web", 9);
+        reconciler.reconcile("web");
+        assertThat(containerIds("web")).as("clamped to max 4").hasSize(4);
+    }
+
     private Reconciler reconciler(PodDrainer drainer) {
         return new Reconciler(
                 runtime,
