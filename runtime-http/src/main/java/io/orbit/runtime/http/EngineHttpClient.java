@@ -55,7 +55,8 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 public final class EngineHttpClient implements AutoCloseable {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    private static final int MAX_CONNECTIONS = 32;
+    /** Docker's stats calls each hold a connection for ~1 s, and all containers are sampled at once. */
+    private static final int MAX_CONNECTIONS = 80;
 
     /** The host name is a formality ("localhost"); the fixed-address socket factory ignores the address anyway. */
     private static final DnsResolver LOOPBACK_ONLY = new DnsResolver() {

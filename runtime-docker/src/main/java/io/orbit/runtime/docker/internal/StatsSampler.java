@@ -18,9 +18,10 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +42,12 @@ import org.slf4j.LoggerFactory;
 public final class StatsSampler implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StatsSampler.class);
-    private static final int THREADS = 8;
+    /**
+     * Each call waits about a second for Docker's shared collector, so all containers are asked at once: threads are
+     * created on demand up to this many (a sample of 50 containers then takes ~1 s, not 50/8 s) and die when idle.
+     */
+    private static final int MAX_THREADS = 64;
+
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
     /** An older previous sample would turn "CPU now" into an average over minutes; ask for precpu instead. */
     static final Duration MAX_BASELINE_AGE = Duration.ofMinutes(2);
@@ -56,7 +62,14 @@ public final class StatsSampler implements AutoCloseable {
     public StatsSampler(DockerApi api, InstantSource clock) {
         this.api = api;
         this.clock = clock;
-        this.pool = Executors.newFixedThreadPool(THREADS, platformThreads());
+        this.pool = new ThreadPoolExecutor(
+                0,
+                MAX_THREADS,
+                30,
+                TimeUnit.SECONDS,
+                new SynchronousQueue<>(),
+                platformThreads(),
+                new ThreadPoolExecutor.CallerRunsPolicy());
     }
 
     /** Samples running containers in parallel; gone or not running ones are left out. */
