@@ -41,7 +41,7 @@ running() { # instance
 
 start_daemon() { # instance
   "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -Xmx256m --enable-native-access=ALL-UNNAMED \
-    --sun-misc-unsafe-memory-access=allow -cp "daemon/target/orbit-daemon.jar:daemon/target/lib/*" io.orbit.daemon.Main \
+    $([ "${ORBIT_JAVA_FEATURE:-21}" -ge 23 ] && echo --sun-misc-unsafe-memory-access=allow) -cp "daemon/target/orbit-daemon.jar:daemon/target/lib/*" io.orbit.daemon.Main \
     -r "$engine" -c "$work/cfg" --instance "$1" --api-address 127.0.0.1:0 --on-exit stop 2>"$work/daemon-$1.log" &
   daemon_pid=$!
 }

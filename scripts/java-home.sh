@@ -1,16 +1,18 @@
 # Sourced by the scripts: selects the JDK the build needs (21+; Temurin 25 on the build machines) and says so
-# clearly when it is missing.
+# clearly when it is missing. Exports JAVA_HOME and ORBIT_JAVA_FEATURE (the major version).
+java_feature() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
 if [ -z "${ORBIT_JAVA_HOME:-}" ]; then
   for candidate in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-21-jdk-amd64 "${JAVA_HOME:-}"; do
-    if [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] \
-        && [ "$("$candidate/bin/javac" -version 2>&1 | sed -E 's/javac ([0-9]+).*/\1/')" -ge 21 ]; then
+    if [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] && [ "$(java_feature "$candidate")" -ge 21 ] 2>/dev/null; then
       ORBIT_JAVA_HOME=$candidate
       break
     fi
   done
 fi
 if [ -z "${ORBIT_JAVA_HOME:-}" ]; then
-  echo "orbit: no JDK 21+ found (looked at /usr/lib/jvm/temurin-25-jdk-amd64 and \$JAVA_HOME); install one or set ORBIT_JAVA_HOME" >&2
+  echo "orbit: no JDK 21+ found (looked at /usr/lib/jvm/temurin-25-jdk-amd64, temurin-21 and \$JAVA_HOME); install one or set ORBIT_JAVA_HOME" >&2
   exit 1
 fi
 export JAVA_HOME=$ORBIT_JAVA_HOME
+ORBIT_JAVA_FEATURE=$(java_feature "$JAVA_HOME")
+export ORBIT_JAVA_FEATURE

@@ -52,7 +52,7 @@ wait_for_socket() {
 # Podman 4.3 here runs the CNI network backend (no netavark): without the dnsname plugin libpod silently drops
 # dns_enabled and containers cannot resolve each other's names and aliases.
 packages=(podman runc busybox-static uidmap slirp4netns fuse-overlayfs curl iproute2 procps
-  golang-github-containernetworking-plugin-dnsname)
+  golang-github-containernetworking-plugin-dnsname rpm)
 [ "$want_docker" = 1 ] && packages+=(docker.io)
 missing=()
 for p in "${packages[@]}"; do

@@ -83,12 +83,24 @@ public final class Reconciler implements AutoCloseable {
                 if (key.isEmpty()) {
                     return;
                 }
-                boolean succeeded = key.get().equals(ORPHAN_SWEEP) ? sweepOrphans() : reconcile(key.get());
-                queue.done(key.get(), succeeded);
+                queue.done(key.get(), runGuarded(key.get()));
                 lastPassFinishedNanos = System.nanoTime();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Runs one key's pass; a bug that throws (or a broken class path: a linkage error) fails that pass, is logged,
+     * and retried with back-off — it must not kill the worker thread while the watchdog keeps being fed.
+     */
+    private boolean runGuarded(String key) {
+        try {
+            return key.equals(ORPHAN_SWEEP) ? sweepOrphans() : reconcile(key);
+        } catch (RuntimeException | LinkageError e) {
+            log.atError().addKeyValue("service", key).log("reconcile pass failed unexpectedly: " + e, e);
+            return false;
         }
     }
 
