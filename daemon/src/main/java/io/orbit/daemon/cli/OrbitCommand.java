@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
             "",
             "Without a command, runs the daemon. Status: GET http://127.0.0.1:4112/status, metrics: /metrics."
         },
-        subcommands = {ValidateCommand.class, PlanCommand.class, ProxyCommand.class},
+        subcommands = {ValidateCommand.class, PlanCommand.class},
         footer = {
             "",
             "Environment: LOG_LVL (log level), CONTAINER_HOST / DOCKER_HOST (engine socket), ORBIT_RUNTIME (podman|docker).",
