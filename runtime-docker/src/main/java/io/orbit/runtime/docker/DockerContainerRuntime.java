@@ -14,8 +14,6 @@ import io.orbit.runtime.ExecResult;
 import io.orbit.runtime.ImageDetails;
 import io.orbit.runtime.ImagePullException;
 import io.orbit.runtime.LabelSelector;
-import io.orbit.runtime.LogListener;
-import io.orbit.runtime.LogStream;
 import io.orbit.runtime.NetworkAttachment;
 import io.orbit.runtime.NetworkDetails;
 import io.orbit.runtime.NetworkSpec;
@@ -36,7 +34,6 @@ import io.orbit.runtime.docker.internal.NetworkMapping;
 import io.orbit.runtime.docker.internal.OomInference;
 import io.orbit.runtime.docker.internal.StatsSampler;
 import io.orbit.runtime.docker.internal.VolumeMapping;
-import io.orbit.runtime.http.EngineLogStream;
 import io.orbit.runtime.http.EngineResponse;
 import io.orbit.runtime.http.EngineStream;
 import io.orbit.runtime.http.ReconnectingEventStream;
@@ -201,23 +198,6 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     @Override
     public ExecResult exec(String containerId, List<String> command, Duration timeout) {
         return execRunner.run(containerId, command, timeout);
-    }
-
-    /** The raw multiplexed stream of {@code /containers/{id}/logs}, with a time on every line. */
-    @Override
-    public LogStream logs(String containerId, int tail, boolean follow, LogListener listener) {
-        String path = containerPath(containerId) + "/logs?stdout=1&stderr=1&timestamps=1&tail="
-                + EngineLogStream.tailQuery(tail, "all") + "&follow=" + (follow ? 1 : 0);
-        EngineStream stream = api.stream("GET", path, null);
-        if (!stream.isSuccess()) {
-            String message = new EngineResponse(
-                            stream.status(), stream.readRemaining().getBytes(StandardCharsets.UTF_8))
-                    .errorMessage();
-            stream.close();
-            throw DockerErrors.toException(target("read logs of container", containerId), stream.status(), message);
-        }
-        return EngineLogStream.start(
-                "orbit-docker-logs", stream, listener, e -> api.brokenStream("the logs of " + containerId, e));
     }
 
     @Override

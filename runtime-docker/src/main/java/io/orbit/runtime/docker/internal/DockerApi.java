@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.orbit.runtime.LabelSelector;
 import io.orbit.runtime.RuntimeApiException;
-import io.orbit.runtime.RuntimeUnavailableException;
 import io.orbit.runtime.docker.internal.DockerErrors.Target;
 import io.orbit.runtime.http.EngineHttpClient;
 import io.orbit.runtime.http.EngineResponse;
@@ -73,11 +72,6 @@ public final class DockerApi implements AutoCloseable {
     /** A long-lived response (events, pull progress); the caller checks the status and closes the stream. */
     public EngineStream stream(String method, String path, @Nullable Object body) {
         return client.stream(method, PREFIX + path, body);
-    }
-
-    /** For a stream that broke off after it was opened: the engine went away mid-answer. */
-    public RuntimeUnavailableException brokenStream(String what, IOException cause) {
-        return new RuntimeUnavailableException(endpoint(), what + " broke off: " + cause.getMessage(), REMEDY, cause);
     }
 
     /** Decodes a body into a wire record; a body of the wrong shape is the engine's error, not ours. */
