@@ -1,0 +1,210 @@
+package io.orbit.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * How the proxy listens, balances, times out and protects itself. {@link #defaults()} holds the DESIGN-NOTES §3
+ * values; every duration is a {@link Duration}, every size is in bytes.
+ *
+ * @param bindHost where every node port listens; Orbit binds 0.0.0.0
+ * @param selectorsPerListener selector (event loop) threads per node port; requests and their upstream connections run
+ *     on these threads without hand-offs
+ * @param loadBalancing power-of-two-choices on in-flight requests, or round-robin
+ * @param connectTimeout connecting to a backend
+ * @param firstByteTimeout from the request sent upstream to the first byte of the response
+ * @param upstreamIdleTimeout silence while a response streams, and how long an idle pooled connection is kept
+ * @param clientIdleTimeout silence from a client between requests or while it sends or reads
+ * @param requestHeadTimeout a request head must arrive within this (slowloris), checked on every read
+ * @param upgradedIdleTimeout the only timeout of an upgraded (WebSocket) connection
+ * @param maxRequestHeadBytes request line plus headers, else 431
+ * @param maxResponseHeadBytes status line plus headers from a backend, else 502
+ * @param maxConnectionsPerListener client connections per node port; more are closed on accept
+ * @param maxIdleConnectionsPerBackend upstream keep-alive pool size
+ * @param retryBudgetRatio at most this fraction of requests is retried (plus a small burst allowance)
+ * @param maxRetriesPerRequest retries on a different backend for one request
+ * @param retryAfter the {@code Retry-After} of a 503 when no backend is ready
+ * @param ejectAfterConsecutiveErrors passive ejection after this many consecutive connect errors or 5xx
+ * @param baseEjection ejection lasts this times the backend's ejection count
+ * @param maxEjection the cap of one ejection
+ * @param maxEjectedPercent never more than this share of a service's backends ejected at once
+ */
+public record ProxyOptions(
+        String bindHost,
+        int selectorsPerListener,
+        LoadBalancing loadBalancing,
+        Duration connectTimeout,
+        Duration firstByteTimeout,
+        Duration upstreamIdleTimeout,
+        Duration clientIdleTimeout,
+        Duration requestHeadTimeout,
+        Duration upgradedIdleTimeout,
+        int maxRequestHeadBytes,
+        int maxResponseHeadBytes,
+        int maxConnectionsPerListener,
+        int maxIdleConnectionsPerBackend,
+        double retryBudgetRatio,
+        int maxRetriesPerRequest,
+        Duration retryAfter,
+        int ejectAfterConsecutiveErrors,
+        Duration baseEjection,
+        Duration maxEjection,
+        int maxEjectedPercent) {
+
+    /** How a request picks its backend among the ready ones. */
+    public enum LoadBalancing {
+        /** Two random ready backends, the one with fewer in-flight requests wins (Envoy LEAST_REQUEST). */
+        P2C,
+        ROUND_ROBIN
+    }
+
+    public ProxyOptions {
+        requireNonNull(bindHost, "bindHost is null");
+        requireNonNull(loadBalancing, "loadBalancing is null");
+        requireNonNull(connectTimeout, "connectTimeout is null");
+        requireNonNull(firstByteTimeout, "firstByteTimeout is null");
+        requireNonNull(upstreamIdleTimeout, "upstreamIdleTimeout is null");
+        requireNonNull(clientIdleTimeout, "clientIdleTimeout is null");
+        requireNonNull(requestHeadTimeout, "requestHeadTimeout is null");
+        requireNonNull(upgradedIdleTimeout, "upgradedIdleTimeout is null");
+        requireNonNull(retryAfter, "retryAfter is null");
+        requireNonNull(baseEjection, "baseEjection is null");
+        requireNonNull(maxEjection, "maxEjection is null");
+        if (selectorsPerListener < 1) {
+            throw new IllegalArgumentException("selectorsPerListener must be >= 1: " + selectorsPerListener);
+        }
+        if (retryBudgetRatio < 0 || retryBudgetRatio > 1) {
+            throw new IllegalArgumentException("retryBudgetRatio must be in [0, 1]: " + retryBudgetRatio);
+        }
+        if (maxEjectedPercent < 0 || maxEjectedPercent > 100) {
+            throw new IllegalArgumentException("maxEjectedPercent must be in [0, 100]: " + maxEjectedPercent);
+        }
+        if (maxRequestHeadBytes < 256 || maxResponseHeadBytes < 256) {
+            throw new IllegalArgumentException("head limits must be >= 256 bytes");
+        }
+    }
+
+    /** DESIGN-NOTES §3 defaults: P2C, 5 consecutive errors, 30 s × count capped at 5 min, 50 %, 20 % retry budget. */
+    public static ProxyOptions defaults() {
+        return new ProxyOptions(
+                "0.0.0.0",
+                1,
+                LoadBalancing.P2C,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(10),
+                Duration.ofHours(1),
+                8 * 1024,
+                16 * 1024,
+                10_000,
+                256,
+                0.2,
+                1,
+                Duration.ofSeconds(1),
+                5,
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(5),
+                50);
+    }
+
+    public ProxyOptions withBindHost(String host) {
+        return new ProxyOptions(
+                host,
+                selectorsPerListener,
+                loadBalancing,
+                connectTimeout,
+                firstByteTimeout,
+                upstreamIdleTimeout,
+                clientIdleTimeout,
+                requestHeadTimeout,
+                upgradedIdleTimeout,
+                maxRequestHeadBytes,
+                maxResponseHeadBytes,
+                maxConnectionsPerListener,
+                maxIdleConnectionsPerBackend,
+                retryBudgetRatio,
+                maxRetriesPerRequest,
+                retryAfter,
+                ejectAfterConsecutiveErrors,
+                baseEjection,
+                maxEjection,
+                maxEjectedPercent);
+    }
+
+    public ProxyOptions withLoadBalancing(LoadBalancing balancing) {
+        return new ProxyOptions(
+                bindHost,
+                selectorsPerListener,
+                balancing,
+                connectTimeout,
+                firstByteTimeout,
+                upstreamIdleTimeout,
+                clientIdleTimeout,
+                requestHeadTimeout,
+                upgradedIdleTimeout,
+                maxRequestHeadBytes,
+                maxResponseHeadBytes,
+                maxConnectionsPerListener,
+                maxIdleConnectionsPerBackend,
+                retryBudgetRatio,
+                maxRetriesPerRequest,
+                retryAfter,
+                ejectAfterConsecutiveErrors,
+                baseEjection,
+                maxEjection,
+                maxEjectedPercent);
+    }
+
+    public ProxyOptions withSelectorsPerListener(int selectors) {
+        return new ProxyOptions(
+                bindHost,
+                selectors,
+                loadBalancing,
+                connectTimeout,
+                firstByteTimeout,
+                upstreamIdleTimeout,
+                clientIdleTimeout,
+                requestHeadTimeout,
+                upgradedIdleTimeout,
+                maxRequestHeadBytes,
+                maxResponseHeadBytes,
+                maxConnectionsPerListener,
+                maxIdleConnectionsPerBackend,
+                retryBudgetRatio,
+                maxRetriesPerRequest,
+                retryAfter,
+                ejectAfterConsecutiveErrors,
+                baseEjection,
+                maxEjection,
+                maxEjectedPercent);
+    }
+
+    /** Timeouts for tests and tight deployments: connect, first byte, client idle and request head. */
+    public ProxyOptions withTimeouts(
+            Duration connect, Duration firstByte, Duration clientIdle, Duration requestHead, Duration upstreamIdle) {
+        return new ProxyOptions(
+                bindHost,
+                selectorsPerListener,
+                loadBalancing,
+                connect,
+                firstByte,
+                upstreamIdle,
+                clientIdle,
+                requestHead,
+                upgradedIdleTimeout,
+                maxRequestHeadBytes,
+                maxResponseHeadBytes,
+                maxConnectionsPerListener,
+                maxIdleConnectionsPerBackend,
+                retryBudgetRatio,
+                maxRetriesPerRequest,
+                retryAfter,
+                ejectAfterConsecutiveErrors,
+                baseEjection,
+                maxEjection,
+                maxEjectedPercent);
+    }
+}

@@ -1,0 +1,403 @@
+package io.orbit.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.orbit.engine.routing.Backend;
+import io.orbit.engine.routing.Route;
+import io.orbit.engine.routing.RouteTable;
+import io.orbit.engine.routing.TrafficControl;
+import io.orbit.proxy.internal.BackendState;
+import io.orbit.proxy.internal.Balancer;
+import io.orbit.proxy.internal.HealthChecker;
+import io.orbit.proxy.internal.HealthTracker;
+import io.orbit.proxy.internal.LatencyShedder;
+import io.orbit.proxy.internal.OutlierDetector;
+import io.orbit.proxy.internal.PortListener;
+import io.orbit.proxy.internal.RetryBudget;
+import io.orbit.proxy.internal.RouteMetrics;
+import io.orbit.proxy.internal.RouteState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The data plane: one Jetty {@link Server} with one connector per node port of the published {@link RouteTable}, a
+ * health-checking load balancer per port, and an HTTP/1.1 data path on Jetty's Connection/EndPoint layer.
+ *
+ * <pre>
+ * Server (QueuedThreadPool "orbit-proxy", no Handler)
+ *  ├── ProxyConnector :nodePort A ── selectors ── DownstreamConnection ⇄ UpstreamConnection (pooled per backend)
+ *  └── ProxyConnector :nodePort B ── …
+ * HealthChecker ("orbit-proxy-health" timer + virtual-thread probes)
+ * </pre>
+ *
+ * <p>{@link #publish} and {@link #drain} come from the engine's thread; requests never take a lock shared between
+ * connections. Bind failures do not throw: they are logged with the port and the fix, retried every few seconds and
+ * reported by {@link #listeners()}.
+ */
+public final class ProxyServer implements TrafficControl, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+    private static final int RETRY_BURST = 100;
+    private static final int RETRY_MIN_PER_SECOND = 10;
+
+    private final ProxyOptions options;
+    private final MeterRegistry registry;
+    private final Server server;
+    private final QueuedThreadPool threadPool;
+    private final ScheduledExecutorScheduler scheduler;
+    private final HealthChecker healthChecker = new HealthChecker();
+    private final ScheduledExecutorService rebinder = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("orbit-proxy-rebind").daemon().factory());
+    private final Map<Integer, Port> ports = new ConcurrentHashMap<>();
+    private final Map<String, BackendState> backends = new ConcurrentHashMap<>();
+    private RouteTable table = RouteTable.EMPTY;
+    private boolean started;
+    private boolean closed;
+
+    /** A node port: its listener when bound, and what it serves. */
+    private static final class Port {
+        final int nodePort;
+        RouteState route;
+
+        @Nullable
+        PortListener listener;
+
+        ListenerState state;
+
+        Port(int nodePort, RouteState route, ListenerState state) {
+            this.nodePort = nodePort;
+            this.route = route;
+            this.state = state;
+        }
+    }
+
+    public ProxyServer(ProxyOptions options, MeterRegistry registry) {
+        this.options = requireNonNull(options, "options is null");
+        this.registry = requireNonNull(registry, "registry is null");
+        this.threadPool = new QueuedThreadPool(256, 2, 60_000);
+        threadPool.setName("orbit-proxy");
+        threadPool.setReservedThreads(0);
+        threadPool.setDaemon(true);
+        this.server = new Server(threadPool);
+        this.scheduler = new ScheduledExecutorScheduler("orbit-proxy-timer", true);
+        server.addBean(scheduler);
+        server.setStopTimeout(1000);
+    }
+
+    public synchronized void start() throws Exception {
+        if (started) {
+            return;
+        }
+        server.start();
+        started = true;
+        rebinder.scheduleWithFixedDelay(this::rebindFailed, 5, 5, TimeUnit.SECONDS);
+        apply(table);
+    }
+
+    @Override
+    public synchronized void publish(RouteTable table) {
+        requireNonNull(table, "table is null");
+        this.table = table;
+        if (started && !closed) {
+            apply(table);
+        }
+    }
+
+    /** Every node port of the current table, bound or failed. */
+    public synchronized Map<Integer, ListenerState> listeners() {
+        Map<Integer, ListenerState> states = new TreeMap<>();
+        ports.forEach((port, state) -> states.put(port, state.state));
+        return states;
+    }
+
+    /** The backends' state, for status views and tests. */
+    public Optional<BackendState> backend(String backendId) {
+        return Optional.ofNullable(backends.get(backendId));
+    }
+
+    @Override
+    public void drain(Set<String> backendIds, Duration timeout) {
+        List<BackendState> draining = new ArrayList<>();
+        for (String id : backendIds) {
+            BackendState backend = backends.get(id);
+            if (backend != null) {
+                backend.startDraining();
+                draining.add(backend);
+            }
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int inFlight = inFlight(draining);
+        while (inFlight > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            inFlight = inFlight(draining);
+        }
+        if (inFlight > 0) {
+            log.atWarn()
+                    .addKeyValue("backends", backendIds)
+                    .addKeyValue("in_flight", inFlight)
+                    .addKeyValue("timeout", timeout)
+                    .log("Drain timed out with requests still in flight");
+        } else if (!draining.isEmpty()) {
+            log.atDebug().addKeyValue("backends", backendIds).log("Drained");
+        }
+    }
+
+    private static int inFlight(List<BackendState> backends) {
+        int total = 0;
+        for (BackendState backend : backends) {
+            total += backend.inFlight();
+        }
+        return total;
+    }
+
+    private void apply(RouteTable table) {
+        Set<String> referenced = new HashSet<>();
+        for (Map.Entry<Integer, Route> entry : table.routes().entrySet()) {
+            int nodePort = entry.getKey();
+            Route route = entry.getValue();
+            Port port = ports.get(nodePort);
+            if (port != null && !port.route.route().service().equals(route.service())) {
+                teardown(port);
+                ports.remove(nodePort);
+                port = null;
+            }
+            List<BackendState> states = new ArrayList<>();
+            for (Backend backend : route.backends()) {
+                BackendState state = backendState(backend, route);
+                states.add(state);
+                referenced.add(backend.id());
+            }
+            RouteState routeState = routeState(route, states, port == null ? null : port.route);
+            if (port == null) {
+                port = new Port(nodePort, routeState, failed(nodePort, route.service(), "not started"));
+                ports.put(nodePort, port);
+            } else {
+                forgetBackendsOf(port.route, states);
+                port.route = routeState;
+            }
+            states.forEach(routeState.metricsFor()::addBackend);
+            PortListener listener = port.listener;
+            if (listener != null) {
+                listener.route(routeState);
+            } else {
+                bind(port);
+            }
+        }
+        for (Port port : new ArrayList<>(ports.values())) {
+            if (!table.routes().containsKey(port.nodePort)) {
+                teardown(port);
+                ports.remove(port.nodePort);
+            }
+        }
+        for (BackendState backend : new ArrayList<>(backends.values())) {
+            if (!referenced.contains(backend.id())) {
+                retire(backend);
+            }
+        }
+    }
+
+    private BackendState backendState(Backend backend, Route route) {
+        BackendState state = backends.get(backend.id());
+        if (state != null && !state.backend().equals(backend)) {
+            retire(state);
+            state = null;
+        }
+        if (state == null) {
+            Route.HealthCheck check = route.healthCheck();
+            state = new BackendState(
+                    backend, new HealthTracker(check.fall(), check.rise()), options.maxIdleConnectionsPerBackend());
+            backends.put(backend.id(), state);
+        }
+        healthChecker.watch(state, route.service(), route.healthCheck());
+        return state;
+    }
+
+    private void retire(BackendState backend) {
+        backends.remove(backend.id(), backend);
+        healthChecker.unwatch(backend);
+        backend.markRemoved();
+    }
+
+    private RouteState routeState(Route route, List<BackendState> states, @Nullable RouteState previous) {
+        boolean sameRoute = previous != null && previous.route().service().equals(route.service());
+        RouteMetrics metrics = sameRoute
+                ? previous.metricsFor()
+                : new RouteMetrics(registry, route.service(), route.nodePort(), () -> portBackends(route.nodePort()));
+        LatencyShedder shedder = null;
+        if (route.shedding().isPresent()) {
+            Route.Shedding shedding = route.shedding().get();
+            if (sameRoute
+                    && previous.shedder() != null
+                    && previous.route().shedding().equals(route.shedding())) {
+                shedder = previous.shedder();
+            } else {
+                shedder = new LatencyShedder(
+                        shedding.target().toNanos(), shedding.interval().toNanos(), System::nanoTime);
+            }
+        }
+        return new RouteState(
+                route,
+                states,
+                sameRoute ? previous.balancerFor() : Balancer.of(options.loadBalancing()),
+                shedder,
+                sameRoute
+                        ? previous.retryBudgetFor()
+                        : new RetryBudget(
+                                options.retryBudgetRatio(), RETRY_BURST, RETRY_MIN_PER_SECOND, System::nanoTime),
+                sameRoute
+                        ? previous.outliersFor()
+                        : new OutlierDetector(
+                                options.ejectAfterConsecutiveErrors(),
+                                options.baseEjection().toNanos(),
+                                options.maxEjection().toNanos(),
+                                options.maxEjectedPercent(),
+                                System::nanoTime),
+                metrics);
+    }
+
+    private List<BackendState> portBackends(int nodePort) {
+        Port port = ports.get(nodePort);
+        return port == null ? List.of() : port.route.backends();
+    }
+
+    private void forgetBackendsOf(RouteState previous, List<BackendState> current) {
+        Set<String> kept = new HashSet<>();
+        current.forEach(backend -> kept.add(backend.id()));
+        for (BackendState backend : previous.backends()) {
+            if (!kept.contains(backend.id())) {
+                previous.metricsFor().removeBackend(backend.id());
+            }
+        }
+    }
+
+    private void bind(Port port) {
+        Route route = port.route.route();
+        PortListener listener = new PortListener(server, threadPool, scheduler, options, port.nodePort, port.route);
+        try {
+            listener.connector().start();
+            server.addConnector(listener.connector());
+            port.listener = listener;
+            port.state =
+                    new ListenerState(port.nodePort, route.service(), ListenerState.Status.LISTENING, Optional.empty());
+            log.atInfo()
+                    .addKeyValue("service", route.service())
+                    .addKeyValue("address", options.bindHost() + ":" + port.nodePort)
+                    .log("Listening");
+        } catch (Exception e) {
+            try {
+                listener.connector().stop();
+            } catch (Exception stopFailure) {
+                e.addSuppressed(stopFailure);
+            }
+            String cause = rootMessage(e);
+            String problem = "cannot listen on " + options.bindHost() + ":" + port.nodePort + " for service '"
+                    + route.service() + "': " + cause + "; free the port (find its owner with `ss -ltnp 'sport = :"
+                    + port.nodePort + "'`) or change the service's node_port — retrying every 5 s";
+            if (!Objects.equals(port.state.problem().orElse(null), problem)) {
+                log.atError()
+                        .addKeyValue("service", route.service())
+                        .addKeyValue("node_port", port.nodePort)
+                        .log(problem);
+            }
+            port.state = failed(port.nodePort, route.service(), problem);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    }
+
+    private static ListenerState failed(int nodePort, String service, String problem) {
+        return new ListenerState(nodePort, service, ListenerState.Status.FAILED, Optional.of(problem));
+    }
+
+    private synchronized void rebindFailed() {
+        if (closed) {
+            return;
+        }
+        for (Port port : ports.values()) {
+            if (port.listener == null) {
+                bind(port);
+            }
+        }
+    }
+
+    private void teardown(Port port) {
+        PortListener listener = port.listener;
+        port.listener = null;
+        if (listener != null) {
+            try {
+                listener.connector().stop();
+            } catch (Exception e) {
+                log.atWarn()
+                        .addKeyValue("node_port", port.nodePort)
+                        .addKeyValue("error", e.toString())
+                        .log("Stopping a listener failed");
+            }
+            server.removeConnector(listener.connector());
+            log.atInfo()
+                    .addKeyValue("service", port.route.route().service())
+                    .addKeyValue("node_port", port.nodePort)
+                    .log("Stopped listening");
+        }
+        port.route.metricsFor().close();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        rebinder.shutdownNow();
+        for (Port port : ports.values()) {
+            teardown(port);
+        }
+        ports.clear();
+        new ArrayList<>(backends.values()).forEach(this::retire);
+        healthChecker.close();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            log.atWarn().addKeyValue("error", e.toString()).log("Stopping the proxy server failed");
+        }
+    }
+
+    /** Test and status hook: bound port numbers are the node ports themselves. */
+    public synchronized Map<Integer, Integer> connectionsPerPort() {
+        Map<Integer, Integer> connections = new HashMap<>();
+        ports.forEach((nodePort, port) -> {
+            PortListener listener = port.listener;
+            connections.put(nodePort, listener == null ? 0 : listener.connections());
+        });
+        return connections;
+    }
+}

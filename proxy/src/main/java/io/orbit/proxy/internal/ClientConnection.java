@@ -1,0 +1,365 @@
+package io.orbit.proxy.internal;
+
+import io.orbit.proxy.ProxyOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.jetty.http.HttpCompliance;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpParser;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.AbstractConnection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client side of a proxied connection: reading and parsing clientToProxyRequest (Jetty's {@link HttpParser},
+ * strict RFC 9110), writing to the client without recursion, the connection limit and the lingering close.
+ *
+ * <p>Threading: every event of this connection and of the upstream connection bound to it runs under this object's
+ * monitor — on the selector thread in the common case, so there are no hand-offs. Read interest is re-armed from
+ * inside the read callback, so the selector's interest set does not change on every request. The exchange logic lives
+ * in the subclasses ({@link ForwardingConnection}, {@link DownstreamConnection}), on the same object and monitor.
+ */
+abstract class ClientConnection extends AbstractConnection implements HttpParser.RequestHandler {
+
+    static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+    static final long LINGER_MILLIS = 2_000;
+    static final long LINGER_BYTES = 4 * 1024 * 1024;
+    static final int HEADER_CACHE_SIZE = 256;
+
+    final PortListener listener;
+    final ProxyOptions options;
+    final HttpParser parser;
+    final ByteBuffer input;
+    final ByteBuffer headOut;
+    final Heads.Client client;
+    // Reused gather arrays: at most one write per direction is pending, and Jetty drops the array when it completes.
+    final ByteBuffer[][] clientGather = {new ByteBuffer[1], new ByteBuffer[2], new ByteBuffer[3], new ByteBuffer[4]};
+    final Callback readCallback = new NonBlockingCallback(this::onReadable, this::onReadFailed);
+    final Callback clientWriteCallback =
+            new NonBlockingCallback(this::onClientWriteSucceeded, this::onClientWriteFailed);
+
+    // clientToProxyRequest parser events.
+    String method = "";
+    String uri = "";
+    HttpVersion version = HttpVersion.HTTP_1_1;
+    final List<HttpField> requestFields = new ArrayList<>(16);
+    boolean headParsed;
+    boolean requestMessageComplete;
+
+    @Nullable
+    ByteBuffer requestContent;
+
+    @Nullable
+    HttpException badRequest;
+
+    boolean requestEarlyEof;
+
+    boolean clientEof;
+    boolean closed;
+    boolean lingering;
+    long lingeredBytes;
+    boolean counted;
+    boolean clientWritePending;
+    boolean inClientWrite;
+
+    @Nullable
+    Throwable clientWriteFailure;
+
+    ClientConnection(PortListener listener, EndPoint endPoint) {
+        super(endPoint, Runnable::run);
+        this.listener = listener;
+        this.options = listener.options();
+        this.parser = new HttpParser(this, options.maxRequestHeadBytes(), HttpCompliance.RFC9110);
+        // The per-connection field cache is a trie of capacity × 32 chars: Jetty's 1024 would cost 64 KiB a
+        // connection; 256 (16 KiB) still holds Host and the usual short fields of a client's repeated requests.
+        parser.setHeaderCacheSize(HEADER_CACHE_SIZE);
+        this.input = BufferUtil.allocateDirect(Math.max(16 * 1024, options.maxRequestHeadBytes() + 1));
+        this.headOut = BufferUtil.allocate(options.maxRequestHeadBytes() + 2048);
+        this.client = new Heads.Client(addressOf(endPoint.getRemoteSocketAddress()), "http");
+    }
+
+    /** The client sent something (or closed); not lingering. */
+    abstract void clientReadable();
+
+    /** True while client input must not be read (an upstream write holds a slice of it). */
+    abstract boolean clientReadPaused();
+
+    /** A pending client write completed. */
+    abstract void clientWritten();
+
+    /** Releases whatever the current exchange holds; the caller closes the client connection. */
+    abstract void abortExchange();
+
+    static String addressOf(@Nullable SocketAddress address) {
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return "unknown";
+    }
+
+    PortListener listener() {
+        return listener;
+    }
+
+    @Override
+    public void onOpen() {
+        super.onOpen();
+        if (!listener.connectionOpened()) {
+            log.atWarn()
+                    .addKeyValue("limit", options.maxConnectionsPerListener())
+                    .log("Connection limit reached, closing a new client connection");
+            closed = true;
+            getEndPoint().close();
+            return;
+        }
+        counted = true;
+        getEndPoint().tryFillInterested(readCallback);
+    }
+
+    @Override
+    public void onClose(@Nullable Throwable cause) {
+        super.onClose(cause);
+        synchronized (this) {
+            if (!closed) {
+                closed = true;
+                abortExchange();
+            }
+        }
+        if (counted) {
+            listener.connectionClosed();
+        }
+    }
+
+    @Override
+    public void onFillable() {
+        onReadable();
+    }
+
+    synchronized void onReadable() {
+        if (closed) {
+            return;
+        }
+        if (lingering) {
+            lingerRead();
+            return;
+        }
+        clientReadable();
+    }
+
+    synchronized void onReadFailed(Throwable failure) {
+        if (!closed) {
+            close();
+        }
+    }
+
+    void fillClient() throws IOException {
+        if (clientEof) {
+            return;
+        }
+        if (input.position() > 0 && BufferUtil.space(input) < 4096) {
+            BufferUtil.compact(input);
+        }
+        if (BufferUtil.space(input) == 0) {
+            return;
+        }
+        if (getEndPoint().fill(input) < 0) {
+            clientEof = true;
+        }
+    }
+
+    void armClientRead() {
+        if (closed || clientEof || clientReadPaused()) {
+            return;
+        }
+        if (!input.hasRemaining()) {
+            BufferUtil.clear(input); // nothing in it is referenced once no write is pending
+        }
+        if (input.remaining() < input.capacity()) {
+            getEndPoint().tryFillInterested(readCallback);
+        }
+    }
+
+    boolean writeClient(ByteBuffer buffer) {
+        ByteBuffer[] gather = clientGather[0];
+        gather[0] = buffer;
+        return writeClient(gather);
+    }
+
+    boolean writeClient(ByteBuffer first, ByteBuffer second) {
+        ByteBuffer[] gather = clientGather[1];
+        gather[0] = first;
+        gather[1] = second;
+        return writeClient(gather);
+    }
+
+    boolean writeClient(ByteBuffer first, ByteBuffer second, ByteBuffer third) {
+        ByteBuffer[] gather = clientGather[2];
+        gather[0] = first;
+        gather[1] = second;
+        gather[2] = third;
+        return writeClient(gather);
+    }
+
+    boolean writeClient(ByteBuffer first, ByteBuffer second, ByteBuffer third, ByteBuffer fourth) {
+        ByteBuffer[] gather = clientGather[3];
+        gather[0] = first;
+        gather[1] = second;
+        gather[2] = third;
+        gather[3] = fourth;
+        return writeClient(gather);
+    }
+
+    boolean writeClient(ByteBuffer[] buffers) {
+        clientWritePending = true;
+        inClientWrite = true;
+        try {
+            getEndPoint().write(clientWriteCallback, buffers);
+        } finally {
+            inClientWrite = false;
+        }
+        Throwable failure = clientWriteFailure;
+        if (failure != null) {
+            clientWriteFailure = null;
+            clientWritePending = false;
+            abortExchange();
+            close();
+            return false;
+        }
+        return !clientWritePending;
+    }
+
+    synchronized void onClientWriteSucceeded() {
+        if (inClientWrite) {
+            clientWritePending = false;
+            return;
+        }
+        clientWritePending = false;
+        if (!closed) {
+            clientWritten();
+        }
+    }
+
+    synchronized void onClientWriteFailed(Throwable failure) {
+        if (inClientWrite) {
+            clientWriteFailure = failure;
+            return;
+        }
+        clientWritePending = false;
+        if (!closed) {
+            abortExchange();
+            close();
+        }
+    }
+
+    /**
+     * Lingering close (nginx's lingering_close): the client may still be sending a body nobody read, and closing with
+     * unread input resets the connection, which can destroy the response on its way. So stop writing, discard what
+     * arrives for at most {@link #LINGER_MILLIS} and {@link #LINGER_BYTES}, then close.
+     */
+    void closeGracefully() {
+        if (clientEof) {
+            close();
+            return;
+        }
+        lingering = true;
+        getEndPoint().shutdownOutput();
+        getEndPoint().setIdleTimeout(LINGER_MILLIS);
+        BufferUtil.clear(input);
+        armClientRead();
+    }
+
+    void lingerRead() {
+        try {
+            BufferUtil.clear(input);
+            int discarded = getEndPoint().fill(input);
+            BufferUtil.clear(input);
+            if (discarded < 0) {
+                clientEof = true;
+            } else {
+                lingeredBytes += discarded;
+            }
+        } catch (IOException e) {
+            close();
+            return;
+        }
+        if (clientEof || lingeredBytes > LINGER_BYTES) {
+            close();
+            return;
+        }
+        armClientRead();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        abortExchange();
+        getEndPoint().close();
+    }
+
+    void resetRequest() {
+        parser.reset();
+        requestFields.clear();
+        requestMessageComplete = false;
+        requestContent = null;
+        requestEarlyEof = false;
+    }
+
+    @Override
+    public void startRequest(String method, String uri, HttpVersion version) {
+        this.method = method;
+        this.uri = uri;
+        this.version = version;
+        requestFields.clear();
+    }
+
+    @Override
+    public void parsedHeader(HttpField field) {
+        requestFields.add(field);
+    }
+
+    @Override
+    public boolean headerComplete() {
+        headParsed = true;
+        return true;
+    }
+
+    @Override
+    public boolean content(ByteBuffer chunk) {
+        requestContent = chunk;
+        return true;
+    }
+
+    @Override
+    public boolean contentComplete() {
+        return false;
+    }
+
+    @Override
+    public boolean messageComplete() {
+        requestMessageComplete = true;
+        return true;
+    }
+
+    @Override
+    public void earlyEOF() {
+        requestEarlyEof = true;
+    }
+
+    @Override
+    public void badMessage(HttpException failure) {
+        badRequest = failure;
+    }
+}

@@ -1,0 +1,514 @@
+package io.orbit.proxy.internal;
+
+import io.orbit.engine.routing.Route;
+import java.io.IOException;
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.util.BufferUtil;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The request half of an exchange: starting it from a parsed head (shedding, balancing), connecting or reusing an
+ * upstream connection, writing proxyToServerRequest and its body, and every failure of an attempt — retried on another
+ * backend when {@link RetryPolicy} and the budget allow, answered 502/503/504 by the proxy otherwise.
+ */
+abstract class ForwardingConnection extends ClientConnection {
+
+    static final ByteBuffer CRLF = ByteBuffer.wrap(new byte[] {'\r', '\n'}).asReadOnlyBuffer();
+    static final ByteBuffer LAST_CHUNK =
+            ByteBuffer.wrap("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
+
+    final ByteBuffer requestChunkHead = BufferUtil.allocate(32);
+    final ByteBuffer[][] upstreamGather = {new ByteBuffer[1], new ByteBuffer[2], new ByteBuffer[3]};
+
+    @Nullable
+    Exchange exchange;
+
+    boolean tunnel;
+    long headStartNanos;
+    boolean upstreamWritePending;
+    boolean inUpstreamWrite;
+
+    @Nullable
+    Throwable upstreamWriteFailure;
+
+    ForwardingConnection(PortListener listener, EndPoint endPoint) {
+        super(listener, endPoint);
+    }
+
+    /** The response went out completely: account, recycle the upstream connection, move to the next request. */
+    abstract void completeExchange(Exchange current);
+
+    /** Client bytes on an upgraded connection. */
+    abstract void tunnelClientReadable();
+
+    /** The bound upstream connection has something to read (or failed to). */
+    abstract void onUpstreamReadable(UpstreamConnection upstream);
+
+    @Override
+    void clientReadable() {
+        if (tunnel) {
+            tunnelClientReadable();
+            return;
+        }
+        if (upstreamWritePending) {
+            return; // re-armed when the write completes
+        }
+        try {
+            fillClient();
+        } catch (IOException e) {
+            close();
+            return;
+        }
+        process();
+        armClientRead();
+    }
+
+    @Override
+    boolean clientReadPaused() {
+        return upstreamWritePending;
+    }
+
+    /** Parses and acts until more input, a write completion or an upstream event is needed. */
+    void process() {
+        while (!closed) {
+            Exchange current = exchange;
+            if (current == null) {
+                if (!parseRequestHead()) {
+                    return;
+                }
+                continue;
+            }
+            if (current.phase != Exchange.RequestPhase.SENDING_BODY || upstreamWritePending) {
+                if (clientEof
+                        && current.hasBody
+                        && !current.requestMessageDone
+                        && current.phase != Exchange.RequestPhase.SENDING_BODY) {
+                    abortExchange();
+                    close();
+                }
+                return;
+            }
+            boolean stopped = parser.parseNext(input);
+            if (badRequest != null || requestEarlyEof) {
+                abortExchange();
+                close();
+                return;
+            }
+            ByteBuffer content = requestContent;
+            if (content != null) {
+                requestContent = null;
+                if (!sendRequestContent(current, content)) {
+                    return;
+                }
+                continue;
+            }
+            if (requestMessageComplete) {
+                requestMessageComplete = false;
+                current.requestMessageDone = true;
+                current.phase = Exchange.RequestPhase.SENT;
+                if (current.chunkedRequest && !writeUpstream(current, LAST_CHUNK.duplicate())) {
+                    return;
+                }
+                continue;
+            }
+            if (!stopped) {
+                if (clientEof) {
+                    abortExchange();
+                    close();
+                }
+                return;
+            }
+        }
+    }
+
+    /** Returns true when a head was parsed and its exchange started. */
+    boolean parseRequestHead() {
+        if (!input.hasRemaining()) {
+            if (clientEof) {
+                close();
+            }
+            return false;
+        }
+        long now = System.nanoTime();
+        if (headStartNanos == 0) {
+            headStartNanos = now;
+        }
+        parser.parseNext(input);
+        HttpException bad = badRequest;
+        if (bad != null) {
+            badRequest = null;
+            respondWithoutExchange(bad.getCode(), bad.getReason() == null ? "bad request" : bad.getReason());
+            return false;
+        }
+        if (!headParsed) {
+            if (clientEof) {
+                close();
+            } else if (now - headStartNanos > options.requestHeadTimeout().toNanos()) {
+                respondWithoutExchange(408, "request head not received in time");
+            }
+            return false;
+        }
+        headParsed = false;
+        headStartNanos = 0;
+        startExchange(now);
+        return true;
+    }
+
+    void startExchange(long now) {
+        RouteState route = listener.route();
+        Heads.ConnectionTokens tokens = Heads.ConnectionTokens.of(requestFields);
+        boolean http10 = version == HttpVersion.HTTP_1_0;
+        boolean chunked = parser.isChunking();
+        boolean hasBody = chunked || parser.getContentLength() > 0;
+        String upgrade = null;
+        if (tokens.upgrade() && !hasBody) {
+            for (HttpField field : requestFields) {
+                if (field.getHeader() == HttpHeader.UPGRADE) {
+                    upgrade = field.getValue();
+                }
+            }
+        }
+        Exchange started = new Exchange(
+                route,
+                now,
+                method,
+                http10,
+                tokens.close() || (http10 && !tokens.keepAlive()),
+                hasBody,
+                chunked,
+                upgrade);
+        exchange = started;
+        route.retryBudget().onRequest();
+        LatencyShedder shedder = route.shedder();
+        if (shedder != null && shedder.shouldShed()) {
+            int status =
+                    route.route().shedding().map(Route.Shedding::statusCode).orElse(503);
+            respondError(started, status, "service '" + route.route().service() + "' is overloaded, retry later", true);
+            return;
+        }
+        if ("CONNECT".equals(method)) {
+            respondError(started, 405, "CONNECT is not supported", false);
+            return;
+        }
+        headOut.clear();
+        try {
+            Heads.writeRequestHead(
+                    headOut,
+                    method,
+                    uri,
+                    requestFields,
+                    tokens,
+                    client,
+                    upgrade,
+                    chunked,
+                    route.route().service());
+        } catch (BufferOverflowException e) {
+            headOut.clear();
+            started.closeAfterResponse = true;
+            respondError(started, 431, "request head too large", false);
+            return;
+        }
+        headOut.flip();
+        dispatch(started);
+    }
+
+    void dispatch(Exchange current) {
+        RouteState route = current.route;
+        BackendState backend = route.balancer().choose(route.backendArray(), System.nanoTime(), current.failedBackend);
+        if (backend == null) {
+            if (current.failureStatus != 0) {
+                respondError(
+                        current,
+                        current.failureStatus,
+                        "upstream of '" + route.route().service() + "' failed",
+                        false);
+            } else {
+                respondError(
+                        current,
+                        503,
+                        "no ready backend for service '" + route.route().service() + "', retry later",
+                        true);
+            }
+            return;
+        }
+        current.backend = backend;
+        backend.requestStarted();
+        UpstreamConnection upstream = backend.acquireIdle();
+        if (upstream != null) {
+            current.reusedConnection = true;
+            bind(current, upstream);
+            sendRequestHead(current);
+        } else {
+            current.reusedConnection = false;
+            current.phase = Exchange.RequestPhase.AWAITING_UPSTREAM;
+            listener.proxyConnector().connect(backend.socketAddress(), new PendingConnect(this, current, backend));
+        }
+    }
+
+    void bind(Exchange current, UpstreamConnection upstream) {
+        current.upstream = upstream;
+        upstream.bind(this, current.head);
+        upstream.armRead();
+    }
+
+    synchronized void onUpstreamConnected(Exchange connecting, UpstreamConnection upstream) {
+        if (exchange != connecting || closed || connecting.phase != Exchange.RequestPhase.AWAITING_UPSTREAM) {
+            if (!upstream.backend().releaseIdle(upstream)) {
+                upstream.close();
+            } else {
+                upstream.armRead();
+            }
+            return;
+        }
+        bind(connecting, upstream);
+        sendRequestHead(connecting);
+        if (!closed && exchange == connecting && !upstreamWritePending) {
+            process();
+            armClientRead();
+        }
+    }
+
+    synchronized void onUpstreamConnectFailed(Exchange connecting, BackendState backend, Throwable failure) {
+        if (exchange != connecting || connecting.backend != backend) {
+            return;
+        }
+        connecting.route.metrics().connectFailed();
+        log.atDebug()
+                .addKeyValue("backend", backend.id())
+                .addKeyValue("error", failure.toString())
+                .log("Connect to backend failed");
+        failAttempt(connecting, failure, true, false);
+    }
+
+    void sendRequestHead(Exchange current) {
+        current.phase = Exchange.RequestPhase.SENDING_HEAD;
+        current.requestBytesSent = true;
+        headOut.position(0);
+        if (writeUpstream(current, headOut)) {
+            requestHeadSent(current);
+        }
+    }
+
+    void requestHeadSent(Exchange current) {
+        current.phase = current.requestMessageDone ? Exchange.RequestPhase.SENT : Exchange.RequestPhase.SENDING_BODY;
+    }
+
+    boolean sendRequestContent(Exchange current, ByteBuffer content) {
+        current.bodyStreamed = true;
+        if (!current.chunkedRequest) {
+            return writeUpstream(current, content);
+        }
+        requestChunkHead.clear();
+        Heads.put(requestChunkHead, Integer.toHexString(content.remaining()) + "\r\n");
+        requestChunkHead.flip();
+        return writeUpstream(current, requestChunkHead, content, CRLF.duplicate());
+    }
+
+    /** True when the write completed at once; otherwise the write callback resumes (or the failure was handled). */
+    boolean writeUpstream(Exchange current, ByteBuffer buffer) {
+        ByteBuffer[] gather = upstreamGather[0];
+        gather[0] = buffer;
+        return writeUpstream(current, gather);
+    }
+
+    boolean writeUpstream(Exchange current, ByteBuffer first, ByteBuffer second, ByteBuffer third) {
+        ByteBuffer[] gather = upstreamGather[2];
+        gather[0] = first;
+        gather[1] = second;
+        gather[2] = third;
+        return writeUpstream(current, gather);
+    }
+
+    boolean writeUpstream(Exchange current, ByteBuffer[] buffers) {
+        UpstreamConnection upstream = current.upstream;
+        if (upstream == null) {
+            return false;
+        }
+        upstreamWritePending = true;
+        inUpstreamWrite = true;
+        try {
+            upstream.getEndPoint().write(upstream.writeCallback, buffers);
+        } finally {
+            inUpstreamWrite = false;
+        }
+        Throwable failure = upstreamWriteFailure;
+        if (failure != null) {
+            upstreamWriteFailure = null;
+            upstreamWritePending = false;
+            onUpstreamFailed(upstream, failure);
+            return false;
+        }
+        return !upstreamWritePending;
+    }
+
+    synchronized void onUpstreamWriteComplete(UpstreamConnection upstream, @Nullable Throwable failure) {
+        Exchange current = exchange;
+        if (current == null || current.upstream != upstream) {
+            return; // a write of an abandoned attempt
+        }
+        if (inUpstreamWrite) {
+            if (failure != null) {
+                upstreamWriteFailure = failure;
+            } else {
+                upstreamWritePending = false;
+            }
+            return;
+        }
+        upstreamWritePending = false;
+        if (failure != null) {
+            onUpstreamFailed(upstream, failure);
+            return;
+        }
+        if (tunnel) {
+            BufferUtil.clear(input);
+            armClientRead();
+            return;
+        }
+        if (current.phase == Exchange.RequestPhase.SENDING_HEAD) {
+            requestHeadSent(current);
+        }
+        process();
+        armClientRead();
+    }
+
+    synchronized void onUpstreamFailed(UpstreamConnection upstream, Throwable failure) {
+        Exchange current = exchange;
+        if (current == null || current.upstream != upstream) {
+            upstream.close();
+            return;
+        }
+        failAttempt(current, failure, false, false);
+    }
+
+    synchronized void onUpstreamIdle(UpstreamConnection upstream, TimeoutException timeout) {
+        Exchange current = exchange;
+        if (current == null || current.upstream != upstream) {
+            upstream.close();
+            return;
+        }
+        if (tunnel) {
+            close();
+            return;
+        }
+        if (clientWritePending) {
+            return; // the client is slow, not the backend
+        }
+        failAttempt(current, timeout, false, true);
+    }
+
+    /** Ends the current attempt; retries on another backend when allowed, else answers 502/504 or aborts. */
+    void failAttempt(Exchange current, Throwable failure, boolean connectFailed, boolean timedOut) {
+        UpstreamConnection upstream = current.upstream;
+        current.upstream = null;
+        upstreamWritePending = false;
+        if (upstream != null) {
+            upstream.unbind();
+            upstream.close();
+        }
+        BackendState backend = current.backend;
+        current.backend = null;
+        RouteState route = current.route;
+        if (backend != null) {
+            backend.requestEnded();
+            if (!timedOut && route.onBackendError(backend)) {
+                log.atWarn()
+                        .addKeyValue("service", route.route().service())
+                        .addKeyValue("backend", backend.id())
+                        .addKeyValue("ejections", backend.outlier().ejections())
+                        .log("Backend ejected after consecutive errors");
+            }
+        }
+        if (current.responseStarted) {
+            current.status = current.status == 0 ? 502 : current.status;
+            route.metrics().response(current.status, System.nanoTime() - current.startNanos);
+            exchange = null;
+            close();
+            return;
+        }
+        current.failureStatus = timedOut ? 504 : 502;
+        if (!timedOut
+                && RetryPolicy.mayRetry(current.attempt(connectFailed), options.maxRetriesPerRequest())
+                && route.retryBudget().tryWithdraw()) {
+            current.retries++;
+            current.failedBackend = backend;
+            current.requestBytesSent = false;
+            current.reusedConnection = false;
+            current.responseHeadSeen = false;
+            route.metrics().retried();
+            log.atDebug()
+                    .addKeyValue("service", route.route().service())
+                    .addKeyValue("failed_backend", backend == null ? "" : backend.id())
+                    .addKeyValue("error", failure.toString())
+                    .log("Retrying on another backend");
+            dispatch(current);
+            return;
+        }
+        String what = timedOut ? "timed out" : "failed: " + failure.getMessage();
+        respondError(
+                current, current.failureStatus, "upstream of '" + route.route().service() + "' " + what, false);
+    }
+
+    /** Answers the exchange with the proxy's own short response. */
+    void respondError(Exchange current, int status, String message, boolean retryAfter) {
+        current.generated = true;
+        current.status = status;
+        current.responseComplete = true;
+        current.responseStarted = true;
+        boolean bodyPending = current.hasBody && !current.requestMessageDone;
+        if (bodyPending || current.clientClose) {
+            current.closeAfterResponse = true;
+        }
+        headOut.clear();
+        Heads.writeErrorResponse(
+                headOut,
+                status,
+                message + "\n",
+                retryAfter ? Math.max(1, options.retryAfter().toSeconds()) : -1,
+                current.closeAfterResponse);
+        headOut.flip();
+        if (writeClient(headOut)) {
+            completeExchange(current);
+        }
+    }
+
+    /** A response before any exchange exists (bad or slow request head): always closes the connection. */
+    void respondWithoutExchange(int status, String message) {
+        RouteState route = listener.route();
+        Exchange failed = new Exchange(route, System.nanoTime(), method, false, true, false, false, null);
+        failed.closeAfterResponse = true;
+        exchange = failed;
+        respondError(failed, status, message, false);
+    }
+
+    @Override
+    void abortExchange() {
+        Exchange current = exchange;
+        exchange = null;
+        if (current == null) {
+            return;
+        }
+        UpstreamConnection upstream = current.upstream;
+        current.upstream = null;
+        if (upstream != null) {
+            upstream.unbind();
+            upstream.close();
+        }
+        BackendState backend = current.backend;
+        current.backend = null;
+        if (backend != null) {
+            if (tunnel) {
+                backend.upgradeEnded();
+            } else {
+                backend.requestEnded();
+            }
+        }
+    }
+}

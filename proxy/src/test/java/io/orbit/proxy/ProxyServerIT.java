@@ -1,0 +1,682 @@
+package io.orbit.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.orbit.engine.routing.Backend;
+import io.orbit.engine.routing.Route;
+import io.orbit.engine.routing.RouteTable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The proxy between real loopback backends and real clients; every test bounds its own traffic and time. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ProxyServerIT {
+
+    private static final Route.HealthCheck FAST_TCP = new Route.HealthCheck(
+            Optional.empty(), 200, 399, Duration.ofMillis(200), Duration.ofMillis(50), Duration.ofMillis(500), 2, 1);
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    private ProxyServer proxy;
+    private int port;
+
+    @AfterEach
+    void closeAll() throws Exception {
+        if (proxy != null) {
+            proxy.close();
+        }
+        for (AutoCloseable closeable : closeables) {
+            closeable.close();
+        }
+        http.close();
+    }
+
+    private TestBackend backend(String name) throws Exception {
+        TestBackend backend = TestBackend.start(name);
+        closeables.add(backend);
+        return backend;
+    }
+
+    private static Backend route(TestBackend backend) {
+        return new Backend(backend.name + ":80", backend.name, "127.0.0.1", backend.port());
+    }
+
+    private void startProxy(ProxyOptions options, Route.HealthCheck check, List<Backend> backends) throws Exception {
+        port = TestBackend.freePort();
+        proxy = new ProxyServer(options.withBindHost("127.0.0.1"), registry);
+        proxy.start();
+        publish(1, check, backends, Optional.empty());
+    }
+
+    private void publish(
+            long version, Route.HealthCheck check, List<Backend> backends, Optional<Route.Shedding> shedding) {
+        proxy.publish(new RouteTable(version, Map.of(port, new Route("web", port, 80, backends, check, shedding))));
+    }
+
+    private static ProxyOptions testOptions() {
+        return ProxyOptions.defaults()
+                .withTimeouts(
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(5),
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(5));
+    }
+
+    private void awaitReady(String... backendIds) {
+        for (String id : backendIds) {
+            await(
+                    () -> proxy.backend(id)
+                            .map(b -> b.isReady(System.nanoTime()))
+                            .orElse(false),
+                    "backend " + id + " ready");
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void proxiesRequestsWithForwardingHeadersAndCountsThem() throws Exception {
+        TestBackend a = backend("a");
+        startProxy(testOptions(), FAST_TCP, List.of(route(a)));
+        awaitReady("a:80");
+        HttpResponse<String> response = get("/hello?x=1");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("a");
+        assertThat(response.headers().firstValue("X-Backend")).contains("a");
+        assertThat(proxy.listeners().get(port).status()).isEqualTo(ListenerState.Status.LISTENING);
+        await(() -> registry.get("orbit.requests").counter().count() == 1, "the response counted");
+        assertThat(registry.get("orbit.service.requests")
+                        .tags("service", "web", "node_port", Integer.toString(port), "status", "200")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get("orbit.backend.inflight")
+                        .tag("backend", "a:80")
+                        .gauge()
+                        .value())
+                .isZero();
+    }
+
+    @Test
+    void noFailedGetUnderLoadWhileOneOfThreeBackendsIsKilled() throws Exception {
+        TestBackend a = backend("a");
+        TestBackend b = backend("b");
+        TestBackend c = backend("c");
+        startProxy(testOptions(), FAST_TCP, List.of(route(a), route(b), route(c)));
+        awaitReady("a:80", "b:80", "c:80");
+        AtomicInteger sent = new AtomicInteger();
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        List<Future<?>> workers = new ArrayList<>();
+        for (int w = 0; w < 8; w++) {
+            workers.add(clients.submit(() -> {
+                while (sent.incrementAndGet() <= 4000) {
+                    try {
+                        HttpResponse<String> response = get("/");
+                        if (response.statusCode() != 200) {
+                            failures.add(response.statusCode() + " " + response.body());
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        failures.add(e.toString());
+                    }
+                }
+            }));
+        }
+        await(() -> sent.get() > 1000, "1000 requests");
+        b.kill();
+        for (Future<?> worker : workers) {
+            worker.get(50, TimeUnit.SECONDS);
+        }
+        clients.shutdown();
+        assertThat(failures).isEmpty();
+        assertThat(b.requests.get()).isPositive();
+        assertThat(a.requests.get() + c.requests.get()).isGreaterThan(2000);
+    }
+
+    @Test
+    void aNewBackendGetsTrafficOnlyAfterItsFirstPassingHealthCheck() throws Exception {
+        TestBackend a = backend("a");
+        TestBackend late = backend("late");
+        late.healthStatus = 503;
+        Route.HealthCheck http = new Route.HealthCheck(
+                Optional.of("/health"),
+                200,
+                299,
+                Duration.ofMillis(200),
+                Duration.ofMillis(50),
+                Duration.ofMillis(500),
+                2,
+                1);
+        startProxy(testOptions(), http, List.of(route(a)));
+        awaitReady("a:80");
+        publish(2, http, List.of(route(a), route(late)), Optional.empty());
+        for (int i = 0; i < 50; i++) {
+            assertThat(get("/").body()).isEqualTo("a");
+        }
+        assertThat(late.requests.get()).isZero();
+        late.healthStatus = 200;
+        awaitReady("late:80");
+        for (int i = 0; i < 50; i++) {
+            assertThat(get("/").statusCode()).isEqualTo(200);
+        }
+        assertThat(late.requests.get()).isPositive();
+    }
+
+    @Test
+    void drainWaitsForInFlightRequestsAndLosesNone() throws Exception {
+        TestBackend slow = backend("slow");
+        TestBackend other = backend("other");
+        slow.delay = Duration.ofMillis(400);
+        startProxy(
+                testOptions().withLoadBalancing(ProxyOptions.LoadBalancing.ROUND_ROBIN),
+                FAST_TCP,
+                List.of(route(slow), route(other)));
+        awaitReady("slow:80", "other:80");
+        ExecutorService clients = Executors.newFixedThreadPool(10);
+        List<Future<HttpResponse<String>>> inFlight = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            inFlight.add(clients.submit(() -> get("/")));
+        }
+        await(() -> proxy.backend("slow:80").orElseThrow().inFlight() > 0, "requests in flight on the slow backend");
+        long started = System.nanoTime();
+        proxy.drain(Set.of("slow:80"), Duration.ofSeconds(5));
+        assertThat(proxy.backend("slow:80").orElseThrow().inFlight()).isZero();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+        for (Future<HttpResponse<String>> response : inFlight) {
+            assertThat(response.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
+        int slowBefore = slow.requests.get();
+        for (int i = 0; i < 20; i++) {
+            assertThat(get("/").body()).isEqualTo("other");
+        }
+        assertThat(slow.requests.get()).isEqualTo(slowBefore);
+        clients.shutdown();
+    }
+
+    @Test
+    void answers503WithRetryAfterWhenNoBackendIsReady() throws Exception {
+        int closedPort = TestBackend.freePort();
+        startProxy(testOptions(), FAST_TCP, List.of(new Backend("gone:80", "gone", "127.0.0.1", closedPort)));
+        HttpResponse<String> response = get("/");
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).contains("1");
+        assertThat(response.body()).contains("no ready backend for service 'web'");
+        // Counted once the response is written, which the client may see first.
+        await(
+                () -> {
+                    var counter = registry.find("orbit.service.requests")
+                            .tag("status", "503")
+                            .counter();
+                    return counter != null && counter.count() == 1;
+                },
+                "the 503 counted");
+    }
+
+    @Test
+    void aConnectFailureIsRetriedOnAnotherBackend() throws Exception {
+        TestBackend a = backend("a");
+        TestBackend b = backend("b");
+        startProxy(
+                testOptions().withLoadBalancing(ProxyOptions.LoadBalancing.ROUND_ROBIN),
+                FAST_TCP,
+                List.of(route(a), route(b)));
+        awaitReady("a:80", "b:80");
+        a.kill();
+        // Until the health check notices, half the picks land on the dead backend: each must be retried on b.
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> response = get("/");
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("b");
+        }
+    }
+
+    @Test
+    void aPostWhoseBodyWasStreamedIsNeverRetried() throws Exception {
+        TestBackend healthy = backend("healthy");
+        try (ServerSocket dropper = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread dropping = Thread.ofVirtual().start(() -> {
+                while (!dropper.isClosed()) {
+                    try (Socket socket = dropper.accept()) {
+                        // Health probes connect and go; a request is read in part, then the connection drops.
+                        socket.getInputStream().readNBytes(64 * 1024);
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            startProxy(
+                    testOptions().withLoadBalancing(ProxyOptions.LoadBalancing.ROUND_ROBIN),
+                    FAST_TCP,
+                    List.of(new Backend("dropper:80", "dropper", "127.0.0.1", dropper.getLocalPort()), route(healthy)));
+            awaitReady("dropper:80", "healthy:80");
+            byte[] body = new byte[512 * 1024];
+            java.util.Arrays.fill(body, (byte) 'x');
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/upload"))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(502);
+            assertThat(healthy.posts.get()).isZero();
+            dropper.close();
+            dropping.join(5000);
+        }
+    }
+
+    @Test
+    void webSocketEchoesThroughTheProxy() throws Exception {
+        try (ServerSocket echo = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                while (!echo.isClosed()) {
+                    try {
+                        Socket socket = echo.accept();
+                        Thread.ofVirtual().start(() -> serveUpgrade(socket));
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            startProxy(testOptions(), FAST_TCP, List.of(new Backend("ws:80", "ws", "127.0.0.1", echo.getLocalPort())));
+            awaitReady("ws:80");
+            try (Socket client = new Socket("127.0.0.1", port)) {
+                client.setSoTimeout(5000);
+                OutputStream out = client.getOutputStream();
+                out.write(("GET /chat HTTP/1.1\r\nHost: example\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                InputStream in = client.getInputStream();
+                String head = readHead(in);
+                assertThat(head)
+                        .startsWith("HTTP/1.1 101 ")
+                        .contains("Upgrade: websocket")
+                        .contains("Connection: Upgrade");
+                // A masked text frame "hello" (RFC 6455 §5.7); the backend echoes the bytes back.
+                byte[] frame = {
+                    (byte) 0x81, (byte) 0x85, 0x37, (byte) 0xfa, 0x21, 0x3d, 0x7f, (byte) 0x9f, 0x4d, 0x51, 0x58
+                };
+                for (int round = 0; round < 3; round++) {
+                    out.write(frame);
+                    out.flush();
+                    assertThat(in.readNBytes(frame.length)).isEqualTo(frame);
+                }
+                assertThat(proxy.backend("ws:80").orElseThrow().upgraded()).isEqualTo(1);
+                assertThat(proxy.backend("ws:80").orElseThrow().inFlight()).isZero();
+            }
+        }
+    }
+
+    private static void serveUpgrade(Socket socket) {
+        try (socket) {
+            InputStream in = socket.getInputStream();
+            String head = readHead(in);
+            if (head.isEmpty()) {
+                return;
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            byte[] buffer = new byte[1024];
+            int read;
+            while ((read = in.read(buffer)) > 0) {
+                out.write(buffer, 0, read);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // the test closed its side
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        int b;
+        while ((b = in.read()) >= 0) {
+            head.append((char) b);
+            if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                break;
+            }
+        }
+        return head.toString();
+    }
+
+    @Test
+    void aSlowlorisClientDoesNotBlockOthersAndIsCutOff() throws Exception {
+        TestBackend a = backend("a");
+        startProxy(testOptions(), FAST_TCP, List.of(route(a)));
+        awaitReady("a:80");
+        List<Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                Socket socket = new Socket("127.0.0.1", port);
+                socket.getOutputStream()
+                        .write("GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.ISO_8859_1));
+                slow.add(socket);
+            }
+            long started = System.nanoTime();
+            for (int i = 0; i < 50; i++) {
+                assertThat(get("/").statusCode()).isEqualTo(200);
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            // Keep trickling past the 500 ms head timeout: the proxy answers 408 and closes.
+            Socket first = slow.get(0);
+            first.setSoTimeout(5000);
+            String answer = "";
+            for (int i = 0; i < 20 && answer.isEmpty(); i++) {
+                Thread.sleep(100);
+                try {
+                    first.getOutputStream().write('a');
+                } catch (IOException closed) {
+                    break;
+                }
+                if (first.getInputStream().available() > 0) {
+                    answer = new String(
+                            first.getInputStream()
+                                    .readNBytes(first.getInputStream().available()),
+                            StandardCharsets.ISO_8859_1);
+                }
+            }
+            if (answer.isEmpty()) {
+                answer = new String(first.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            }
+            assertThat(answer).startsWith("HTTP/1.1 408 ");
+        } finally {
+            for (Socket socket : slow) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void aHeadLargerThanTheLimitIsRefusedWith431() throws Exception {
+        TestBackend a = backend("a");
+        startProxy(testOptions(), FAST_TCP, List.of(route(a)));
+        awaitReady("a:80");
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                        .header("X-Big", "y".repeat(10_000))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(431);
+        assertThat(a.requests.get()).isZero();
+    }
+
+    @Test
+    void aPortInUseIsReportedNotSilent() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            proxy = new ProxyServer(testOptions().withBindHost("127.0.0.1"), registry);
+            proxy.start();
+            port = taken.getLocalPort();
+            publish(1, FAST_TCP, List.of(), Optional.empty());
+            ListenerState state = proxy.listeners().get(port);
+            assertThat(state.status()).isEqualTo(ListenerState.Status.FAILED);
+            assertThat(state.problem().orElseThrow())
+                    .contains(Integer.toString(port))
+                    .contains("node_port");
+        }
+    }
+
+    @Test
+    void aDeletedServiceReleasesItsPort() throws Exception {
+        TestBackend a = backend("a");
+        startProxy(testOptions(), FAST_TCP, List.of(route(a)));
+        awaitReady("a:80");
+        assertThat(get("/").statusCode()).isEqualTo(200);
+        proxy.publish(new RouteTable(2, Map.of()));
+        assertThat(proxy.listeners()).isEmpty();
+        try (ServerSocket reuse = new ServerSocket(port, 50, java.net.InetAddress.getLoopbackAddress())) {
+            assertThat(reuse.getLocalPort()).isEqualTo(port);
+        }
+    }
+
+    @Test
+    void shedsWithTheConfiguredStatusWhileLatencyStaysAboveTarget() throws Exception {
+        TestBackend slow = backend("slow");
+        slow.delay = Duration.ofMillis(30);
+        port = TestBackend.freePort();
+        proxy = new ProxyServer(testOptions().withBindHost("127.0.0.1"), registry);
+        proxy.start();
+        publish(
+                1,
+                FAST_TCP,
+                List.of(route(slow)),
+                Optional.of(new Route.Shedding(Duration.ofMillis(5), Duration.ofMillis(300), 429)));
+        awaitReady("slow:80");
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        AtomicInteger shed = new AtomicInteger();
+        List<Future<?>> workers = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            workers.add(clients.submit(() -> {
+                for (int i = 0; i < 40; i++) {
+                    HttpResponse<String> response = get("/");
+                    if (response.statusCode() == 429) {
+                        shed.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> worker : workers) {
+            worker.get(30, TimeUnit.SECONDS);
+        }
+        clients.shutdown();
+        assertThat(shed.get()).isPositive();
+    }
+
+    @Test
+    void streamsChunkedBodiesBothWays() throws Exception {
+        TestBackend a = backend("a");
+        startProxy(testOptions(), FAST_TCP, List.of(route(a)));
+        awaitReady("a:80");
+        try (Socket client = new Socket("127.0.0.1", port)) {
+            client.setSoTimeout(5000);
+            OutputStream out = client.getOutputStream();
+            out.write(("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = client.getInputStream();
+            String head = readHead(in);
+            assertThat(head).startsWith("HTTP/1.1 200 ").contains("X-Backend: a");
+            assertThat(head.toLowerCase(java.util.Locale.ROOT)).doesNotContain("keep-alive");
+            String body = head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")
+                    ? readChunked(in)
+                    : new String(in.readNBytes(contentLength(head)), StandardCharsets.ISO_8859_1);
+            assertThat(body).isEqualTo("a:11");
+            // The connection stays usable: a pipelined pair on it.
+            out.write("GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            String first = readHead(in);
+            assertThat(new String(in.readNBytes(contentLength(first)), StandardCharsets.ISO_8859_1))
+                    .isEqualTo("a");
+            String second = readHead(in);
+            assertThat(second).contains("Connection: close");
+            assertThat(new String(in.readNBytes(contentLength(second)), StandardCharsets.ISO_8859_1))
+                    .isEqualTo("a");
+            assertThat(in.read()).isEqualTo(-1);
+        }
+    }
+
+    private static int contentLength(String head) {
+        for (String line : head.split("\r\n")) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                return Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        throw new AssertionError("no Content-Length in " + head);
+    }
+
+    private static String readChunked(InputStream in) throws IOException {
+        StringBuilder body = new StringBuilder();
+        while (true) {
+            String sizeLine = readLine(in);
+            int size = Integer.parseInt(sizeLine.trim(), 16);
+            if (size == 0) {
+                readLine(in);
+                return body.toString();
+            }
+            body.append(new String(in.readNBytes(size), StandardCharsets.ISO_8859_1));
+            readLine(in);
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int b;
+        while ((b = in.read()) >= 0 && b != '\n') {
+            if (b != '\r') {
+                line.append((char) b);
+            }
+        }
+        return line.toString();
+    }
+
+    @Test
+    void anHttp10ClientGetsItsResponseAndTheConnectionCloses() throws Exception {
+        TestBackend a = backend("a");
+        startProxy(testOptions(), FAST_TCP, List.of(route(a)));
+        awaitReady("a:80");
+        try (Socket client = new Socket("127.0.0.1", port)) {
+            client.setSoTimeout(5000);
+            client.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            String response = new String(client.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(response).startsWith("HTTP/1.1 200 ").endsWith("\r\n\r\na");
+        }
+    }
+
+    @Test
+    void aSilentBackendGives504AfterTheFirstByteTimeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            List<Socket> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread.ofVirtual().start(() -> {
+                while (!silent.isClosed()) {
+                    try {
+                        accepted.add(silent.accept());
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            port = TestBackend.freePort();
+            proxy = new ProxyServer(
+                    ProxyOptions.defaults()
+                            .withBindHost("127.0.0.1")
+                            .withTimeouts(
+                                    Duration.ofSeconds(1),
+                                    Duration.ofMillis(300),
+                                    Duration.ofSeconds(5),
+                                    Duration.ofSeconds(5),
+                                    Duration.ofMillis(300)),
+                    registry);
+            proxy.start();
+            publish(
+                    1,
+                    FAST_TCP,
+                    List.of(new Backend("silent:80", "silent", "127.0.0.1", silent.getLocalPort())),
+                    Optional.empty());
+            awaitReady("silent:80");
+            long started = System.nanoTime();
+            HttpResponse<String> response = get("/");
+            assertThat(response.statusCode()).isEqualTo(504);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+            for (Socket socket : accepted) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void aStalePooledConnectionIsRetriedForAGet() throws Exception {
+        TestBackend a = backend("a");
+        startProxy(testOptions(), FAST_TCP, List.of(route(a)));
+        awaitReady("a:80");
+        assertThat(get("/").statusCode()).isEqualTo(200);
+        // Restart the backend on the same port: the proxy's pooled connection to it is now dead.
+        int backendPort = a.port();
+        a.kill();
+        TestBackend again = TestBackend.start("a", backendPort);
+        closeables.add(again);
+        for (int i = 0; i < 5; i++) {
+            assertThat(get("/").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void relaysInterimResponsesAndChunkedStreams() throws Exception {
+        TestBackend a = backend("a");
+        startProxy(testOptions(), FAST_TCP, List.of(route(a)));
+        awaitReady("a:80");
+        HttpResponse<String> posted = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/upload"))
+                        .expectContinue(true)
+                        .POST(HttpRequest.BodyPublishers.ofString("x".repeat(100_000)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).isEqualTo(200);
+        assertThat(posted.body()).isEqualTo("a:100000");
+        HttpResponse<String> streamed = get("/stream");
+        assertThat(streamed.body()).isEqualTo("part1-part2");
+        try (Socket client = new Socket("127.0.0.1", port)) {
+            client.setSoTimeout(5000);
+            client.getOutputStream().write("GET /stream HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            String response = new String(client.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(response)
+                    .startsWith("HTTP/1.1 200 ")
+                    .doesNotContain("chunked")
+                    .endsWith("\r\n\r\npart1-part2");
+        }
+    }
+}
