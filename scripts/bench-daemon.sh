@@ -70,13 +70,22 @@ for engine in "${engines[@]}"; do
   instance="bench-$RANDOM"
   t0=$(now_ms); start_daemon "$instance"; wait_for "$instance" "$N" 120; t1=$(now_ms)
   daemon_ms=$((t1 - t0))
+  # The engine's share: from the first configuration load (after JVM start and wiring) to N running.
+  loaded=$(grep -m1 '"configuration loaded"' "$work/daemon-$instance.log" | sed -E 's/.*"ts":"([^"]+)".*/\1/')
+  engine_ms=$((t1 - $(date -d "$loaded" +%s%3N)))
   # --- recovery (same daemon) ---
   times=()
   for i in $(seq 1 "$K"); do
-    victim=$("${cli[@]}" ps -q --filter "label=orbit.instance=$instance" --filter status=running | head -1)
+    victim=$("${cli[@]}" ps -q --filter "label=orbit.instance=$instance" --filter status=running | sed -n 1p)  # not head: with pipefail, SIGPIPE would end the script
     s=$(now_ms); "${rm_fast[@]}" "$victim" >/dev/null
-    while [ "$(running "$instance")" -ge "$N" ]; do sleep 0.01; done # the removal is visible
-    wait_for "$instance" "$N" 60; e=$(now_ms)
+    # The replacement can be running before a `ps` would ever show N-1: wait for N running without the victim.
+    deadline=$(( $(date +%s) + 60 ))
+    until ids=$("${cli[@]}" ps -q --no-trunc --filter "label=orbit.instance=$instance" --filter status=running) \
+        && [ "$(echo "$ids" | grep -c .)" -ge "$N" ] && ! echo "$ids" | grep -q "^$victim"; do
+      [ "$(date +%s)" -lt "$deadline" ] || { echo "no replacement within 60 s" >&2; exit 1; }
+      sleep 0.02
+    done
+    e=$(now_ms)
     times+=($((e - s)))
     sleep 1
   done
@@ -87,7 +96,7 @@ for engine in "${engines[@]}"; do
   for i in $(seq 1 "$N"); do "${cli[@]}" run -d --name "$run-$i" "$IMAGE" >/dev/null; done
   e=$(now_ms); cli_ms=$((e - s))
   for i in $(seq 1 "$N"); do "${rm_fast[@]}" "$run-$i" >/dev/null; done
-  echo "$engine startup of $N pods: daemon (incl. JVM start) ${daemon_ms} ms, CLI sequential ${cli_ms} ms, ratio $(awk -v a="$daemon_ms" -v b="$cli_ms" 'BEGIN{printf "%.2f", a/b}')"
+  echo "$engine startup of $N pods: daemon from launch ${daemon_ms} ms (ratio $(awk -v a="$daemon_ms" -v b="$cli_ms" 'BEGIN{printf "%.2f", a/b}')), from configuration loaded ${engine_ms} ms (ratio $(awk -v a="$engine_ms" -v b="$cli_ms" 'BEGIN{printf "%.2f", a/b}')); CLI one after another ${cli_ms} ms"
   echo "$engine recovery after removing a container: median ${recovery} ms over $K (runs: ${times[*]})"
 
   # --- idle cost with M containers (podman only unless asked) ---

@@ -12,7 +12,7 @@ import java.time.Duration;
  */
 final class EventTrigger implements EventListener {
 
-    static final Duration RECHECK_AFTER = Duration.ofSeconds(1);
+    static final Duration RECHECK_AFTER = Duration.ofMillis(300);
 
     private final ReconcileQueue queue;
     private final Runnable onStreamReconnected;
