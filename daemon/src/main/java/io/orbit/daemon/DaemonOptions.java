@@ -16,6 +16,10 @@ import java.util.Optional;
  * @param apiAddress where /status and /metrics listen (127.0.0.1:4112 by default: Orbit's 0.0.0.0 had no auth)
  * @param onExit what happens to the pods when the daemon stops
  * @param instance the name this daemon's pods are labelled with, so several daemons can share one engine
+ * @param controlSocket where the control API listens (the CLI's way in); empty for none
+ * @param controlGroup the group whose members may change services through the control socket, besides root and the
+ *     daemon's own user
+ * @param apiToken a file holding the bearer token that allows changes over the TCP API; empty: no changes over TCP
  */
 public record DaemonOptions(
         Path configDirectory,
@@ -25,7 +29,10 @@ public record DaemonOptions(
         Path volumeDirectory,
         InetSocketAddress apiAddress,
         OnExit onExit,
-        String instance) {
+        String instance,
+        Optional<Path> controlSocket,
+        Optional<String> controlGroup,
+        Optional<Path> apiToken) {
 
     public DaemonOptions {
         requireNonNull(configDirectory, "configDirectory is null");
@@ -36,6 +43,9 @@ public record DaemonOptions(
         requireNonNull(apiAddress, "apiAddress is null");
         requireNonNull(onExit, "onExit is null");
         requireNonNull(instance, "instance is null");
+        requireNonNull(controlSocket, "controlSocket is null");
+        requireNonNull(controlGroup, "controlGroup is null");
+        requireNonNull(apiToken, "apiToken is null");
     }
 
     public enum Runtime {

@@ -3,8 +3,10 @@ package io.orbit.daemon;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.orbit.daemon.api.ApiServer;
 import io.orbit.daemon.lifecycle.Lifecycle;
+import io.orbit.daemon.proxy.ProxyRunner;
 import io.orbit.daemon.runtime.RuntimeMonitor;
 import io.orbit.daemon.systemd.SystemdNotifier;
 import io.orbit.engine.journal.EventJournal;
@@ -20,6 +22,8 @@ import io.orbit.engine.routing.RoutePublisher;
 import io.orbit.engine.routing.TrafficControl;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.StatusStore;
+import io.orbit.proxy.ProxyOptions;
+import io.orbit.proxy.ProxyServer;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.EngineInfo;
 import java.time.InstantSource;
@@ -53,6 +57,7 @@ public final class EngineModule extends AbstractModule {
         bind(ApiServer.class).in(Singleton.class);
         bind(EngineRunner.class).in(Singleton.class);
         bind(SystemdNotifier.class).in(Singleton.class);
+        bind(ProxyRunner.class).in(Singleton.class);
     }
 
     @Provides
@@ -97,11 +102,17 @@ public final class EngineModule extends AbstractModule {
         return new Reconciler(runtime, ownership, desired, status, queue, pass);
     }
 
-    /** Until a proxy is bound, routes go nowhere. */
+    /** The proxy listens on every node port, on all interfaces as Orbit did (DESIGN-NOTES §3 defaults). */
     @Provides
     @Singleton
-    TrafficControl trafficControl() {
-        return TrafficControl.NONE;
+    ProxyServer proxy(PrometheusMeterRegistry registry) {
+        return new ProxyServer(ProxyOptions.defaults(), registry);
+    }
+
+    @Provides
+    @Singleton
+    TrafficControl trafficControl(ProxyServer proxy) {
+        return proxy;
     }
 
     @Provides
@@ -141,7 +152,12 @@ public final class EngineModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Lifecycle lifecycle(RuntimeMonitor runtimeMonitor, EngineRunner engine, ApiServer api, SystemdNotifier systemd) {
-        return new Lifecycle(List.of(runtimeMonitor, engine, api, systemd));
+    Lifecycle lifecycle(
+            RuntimeMonitor runtimeMonitor,
+            ProxyRunner proxy,
+            EngineRunner engine,
+            ApiServer api,
+            SystemdNotifier systemd) {
+        return new Lifecycle(List.of(runtimeMonitor, proxy, engine, api, systemd));
     }
 }

@@ -33,14 +33,16 @@ final class DaemonProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int apiPort;
+    private final Path controlSocket;
     private final HttpClient http;
     /** Kills the daemon if the test JVM ends first (Failsafe timing out a fork), so no daemon outlives its test. */
     private final Thread killOnExit;
 
-    private DaemonProcess(Process process, Path log, int apiPort) {
+    private DaemonProcess(Process process, Path log, int apiPort, Path controlSocket) {
         this.process = process;
         this.log = log;
         this.apiPort = apiPort;
+        this.controlSocket = controlSocket;
         this.killOnExit = Thread.ofPlatform().unstarted(process::destroyForcibly);
         Runtime.getRuntime().addShutdownHook(killOnExit);
         this.http = HttpClient.newBuilder()
@@ -50,8 +52,9 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code orbit -r RUNTIME --runtime-socket SOCKET -c CONFIG --api-address 127.0.0.1:FREE EXTRA...} and
-     * returns once {@code /healthz} answers 200.
+     * Starts {@code orbit -r RUNTIME --runtime-socket SOCKET -c CONFIG --api-address 127.0.0.1:FREE --control-socket
+     * CONFIG/../run-CONFIG/orbit.sock EXTRA...} and returns once {@code /healthz} answers 200. Each config directory
+     * gets its own control socket beside it, so daemons of one test or of parallel tests never meet at the default.
      */
     static DaemonProcess start(String runtime, Path socket, Path configDirectory, Path log, List<String> extraArguments)
             throws IOException, InterruptedException {
@@ -81,6 +84,12 @@ final class DaemonProcess implements AutoCloseable {
                 "127.0.0.1:" + apiPort,
                 "--config-file",
                 daemonConfig.toString()));
+        Path controlSocket = configDirectory
+                .resolveSibling("run-" + configDirectory.getFileName())
+                .resolve("orbit.sock");
+        if (!extraArguments.contains("--control-socket")) {
+            command.addAll(List.of("--control-socket", controlSocket.toString()));
+        }
         command.addAll(extraArguments);
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -89,7 +98,7 @@ final class DaemonProcess implements AutoCloseable {
         // Only the flags choose the engine, the instance and the log level (the environment outranks a config file).
         List.of("ORBIT_CONFIG", "ORBIT_RUNTIME", "ORBIT_INSTANCE", "CONTAINER_HOST", "DOCKER_HOST", "LOG_LVL")
                 .forEach(builder.environment()::remove);
-        DaemonProcess daemon = new DaemonProcess(builder.start(), log, apiPort);
+        DaemonProcess daemon = new DaemonProcess(builder.start(), log, apiPort, controlSocket);
         daemon.awaitHealthy();
         return daemon;
     }
@@ -99,7 +108,7 @@ final class DaemonProcess implements AutoCloseable {
      * {@code surefire.test.class.path} (their JVM may boot from a manifest-only jar); an IDE puts it in {@code
      * java.class.path}.
      */
-    private static String daemonClassPath() {
+    static String daemonClassPath() {
         return Optional.ofNullable(System.getProperty("surefire.test.class.path"))
                 .filter(path -> !path.isBlank())
                 .orElseGet(() -> System.getProperty("java.class.path"));
@@ -141,6 +150,30 @@ final class DaemonProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("GET " + path + " on the daemon failed: " + e.getMessage(), e);
         }
+    }
+
+    /** A request to the TCP API with a body and headers (name, value, …), as any HTTP client sends it. */
+    HttpResponse<String> send(String method, String path, String body, String... headers) throws InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path))
+                .timeout(Duration.ofSeconds(10))
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " " + path + " on the daemon failed: " + e.getMessage(), e);
+        }
+    }
+
+    int apiPort() {
+        return apiPort;
+    }
+
+    /** The daemon's control socket (unless the test passed its own {@code --control-socket}). */
+    Path controlSocket() {
+        return controlSocket;
     }
 
     /** The body of a 200 answer as JSON. */

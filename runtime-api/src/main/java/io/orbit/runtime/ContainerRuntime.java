@@ -15,6 +15,9 @@ import java.util.Optional;
  */
 public interface ContainerRuntime extends AutoCloseable {
 
+    /** For {@link #logs}: start with every line the engine kept, not only the last few. */
+    int ALL_LINES = -1;
+
     /** What engine this is and which features work on this host (limits and stats are not a given when rootless). */
     EngineInfo info();
 
@@ -75,6 +78,22 @@ public interface ContainerRuntime extends AutoCloseable {
      * @throws ConflictException when the container is not running
      */
     ExecResult exec(String containerId, List<String> command, Duration timeout);
+
+    /**
+     * Reads what a container's processes wrote to stdout and stderr, line by line, each with its stream and time.
+     *
+     * <p>The request is made before this returns, so its failures are thrown here ({@link NotFoundException} for an
+     * unknown container). The lines are then delivered, oldest first, on a thread of the returned {@link LogStream}.
+     * Without {@code follow} the stream ends after the last line written so far; with {@code follow} it keeps
+     * delivering new lines until the container stops or the stream is closed. The order of lines written to stdout
+     * and stderr within the same instant is the engine's.
+     *
+     * @param tail how many of the most recent lines to start with; {@link #ALL_LINES} for all the engine kept, 0 for
+     *     none (useful with {@code follow})
+     * @param follow keep delivering lines written later
+     * @throws IllegalArgumentException when {@code tail} is below {@link #ALL_LINES}
+     */
+    LogStream logs(String containerId, int tail, boolean follow, LogListener listener);
 
     /**
      * Streams container events (start, die, oom, health) matching the selector until the subscription is closed.

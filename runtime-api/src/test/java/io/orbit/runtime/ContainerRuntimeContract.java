@@ -2,6 +2,7 @@ package io.orbit.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -421,6 +423,88 @@ public abstract class ContainerRuntimeContract {
                 .isInstanceOf(ConflictException.class);
     }
 
+    // ---- logs ---------------------------------------------------------------------------------------------
+
+    @Test
+    void logsCarryBothStreamsWithTheirTimes() {
+        String id = createAndStart(container("logs")
+                .command("sh", "-c", "echo out; echo err >&2; sleep 3600")
+                .build());
+
+        List<LogLine> lines = awaitLogs(id, ContainerRuntime.ALL_LINES, found -> found.size() >= 2);
+
+        assertThat(lines)
+                .extracting(LogLine::stream, LogLine::text)
+                .containsExactlyInAnyOrder(tuple(LogLine.Stream.STDOUT, "out"), tuple(LogLine.Stream.STDERR, "err"));
+        assertThat(lines)
+                .extracting(LogLine::time)
+                .allSatisfy(time -> assertThat(time)
+                        .isBetween(
+                                Instant.now().minus(Duration.ofMinutes(5)),
+                                Instant.now().plus(Duration.ofMinutes(1))));
+    }
+
+    @Test
+    void tailStartsWithTheLastLinesOnly() {
+        String id = createAndStart(container("logtail")
+                .command("sh", "-c", "echo one; echo two; echo three; sleep 3600")
+                .build());
+        awaitLogs(id, ContainerRuntime.ALL_LINES, found -> found.size() >= 3);
+
+        assertThat(readLogs(id, 2)).extracting(LogLine::text).containsExactly("two", "three");
+        assertThat(readLogs(id, 0)).isEmpty();
+    }
+
+    @Test
+    void followDeliversALinePrintedLaterAndEndsWhenClosed() throws InterruptedException {
+        String id = createAndStart(container("logfollow")
+                .command("sh", "-c", "echo first; sleep 3600")
+                .build());
+        awaitLogs(id, ContainerRuntime.ALL_LINES, found -> !found.isEmpty());
+        BlockingQueue<LogLine> followed = new LinkedBlockingQueue<>();
+
+        try (LogStream stream = runtime.logs(id, 0, true, followed::add)) {
+            ExecResult printed =
+                    runtime.exec(id, List.of("sh", "-c", "echo later > /proc/1/fd/1"), Duration.ofSeconds(10));
+            assertThat(printed.succeeded()).as("exec: %s", printed).isTrue();
+
+            LogLine later = followed.poll(30, TimeUnit.SECONDS);
+            assertThat(later).as("a line printed after the stream was opened").isNotNull();
+            assertThat(later.text()).isEqualTo("later");
+            assertThat(later.stream()).isEqualTo(LogLine.Stream.STDOUT);
+            assertThat(stream.isEnded()).isFalse();
+
+            stream.close();
+            assertThat(stream.awaitEnd(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    @Test
+    void aFollowingStreamEndsWhenTheContainerStops() throws InterruptedException {
+        String id = createAndStart(
+                container("logstop").command("sh", "-c", "echo up; sleep 3600").build());
+        List<LogLine> lines = new CopyOnWriteArrayList<>();
+
+        try (LogStream stream = runtime.logs(id, ContainerRuntime.ALL_LINES, true, lines::add)) {
+            await("the first line", () -> List.copyOf(lines), found -> !found.isEmpty());
+            runtime.stopContainer(id, Duration.ZERO);
+
+            assertThat(stream.awaitEnd(Duration.ofSeconds(30)))
+                    .as("the stream ends with the container")
+                    .isTrue();
+            assertThat(stream.failure()).isEmpty();
+            assertThat(lines).extracting(LogLine::text).containsExactly("up");
+        }
+    }
+
+    @Test
+    void logsOfAMissingContainerAreNotFound() {
+        assertThatThrownBy(() -> runtime.logs(uniqueName("nologs"), 10, false, line -> {}))
+                .isInstanceOfSatisfying(
+                        NotFoundException.class,
+                        notFound -> assertThat(notFound.kind()).isEqualTo(ResourceKind.CONTAINER));
+    }
+
     // ---- events -------------------------------------------------------------------------------------------
 
     @Test
@@ -645,6 +729,25 @@ public abstract class ContainerRuntimeContract {
 
     private ExecResult awaitExec(String id, List<String> command, Predicate<ExecResult> wanted) {
         return await("exec " + command, () -> runtime.exec(id, command, Duration.ofSeconds(10)), wanted);
+    }
+
+    /** Every line the container printed so far (or the last {@code tail}), once the stream has ended. */
+    protected final List<LogLine> readLogs(String id, int tail) {
+        List<LogLine> lines = new CopyOnWriteArrayList<>();
+        try (LogStream stream = runtime.logs(id, tail, false, lines::add)) {
+            if (!stream.awaitEnd(Duration.ofSeconds(30))) {
+                throw new AssertionError("the logs of " + id + " did not end within 30 s without follow");
+            }
+            assertThat(stream.failure()).isEmpty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted reading the logs of " + id, e);
+        }
+        return List.copyOf(lines);
+    }
+
+    private List<LogLine> awaitLogs(String id, int tail, Predicate<List<LogLine>> wanted) {
+        return await("the logs of " + id, () -> readLogs(id, tail), wanted);
     }
 
     private static void awaitConnected(EventSubscription subscription) {

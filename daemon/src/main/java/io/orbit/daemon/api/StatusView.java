@@ -30,7 +30,7 @@ final class StatusView {
         return view;
     }
 
-    private static Map<String, Object> service(ServiceStatus service, List<String> engineLimitations) {
+    static Map<String, Object> service(ServiceStatus service, List<String> engineLimitations) {
         Map<String, ContainerTemplate.PortSpec> nodePorts = new LinkedHashMap<>();
         List<Integer> servicePorts = new ArrayList<>();
         service.desired()

@@ -28,7 +28,17 @@ final class DaemonConfigFile implements CommandLine.IDefaultValueProvider {
 
     static final Path DEFAULT_PATH = Path.of("/etc/orbit/orbit.yaml");
     private static final Set<String> KEYS = Set.of(
-            "config_dir", "runtime", "runtime_socket", "log_level", "volume_dir", "api_address", "on_exit", "instance");
+            "config_dir",
+            "runtime",
+            "runtime_socket",
+            "log_level",
+            "volume_dir",
+            "api_address",
+            "on_exit",
+            "instance",
+            "control_socket",
+            "control_group",
+            "api_token");
     private static final Map<String, String> ENVIRONMENT_FIRST =
             Map.of("runtime", "ORBIT_RUNTIME", "log_level", "LOG_LVL", "instance", "ORBIT_INSTANCE");
 

@@ -7,6 +7,8 @@ import com.google.inject.Stage;
 import io.orbit.daemon.DaemonOptions;
 import io.orbit.daemon.EngineModule;
 import io.orbit.daemon.EngineRunner;
+import io.orbit.daemon.api.ApiModule;
+import io.orbit.daemon.api.ControlSocket;
 import io.orbit.daemon.lifecycle.Lifecycle;
 import io.orbit.daemon.metrics.MetricsModule;
 import io.orbit.daemon.runtime.DockerRuntimeModule;
@@ -36,9 +38,20 @@ import picocli.CommandLine.Option;
             "Runs the services described by the Orbit YAML files in a directory on Podman or Docker:",
             "keeps them at their replica count, replaces failed containers and follows every edit of the files.",
             "",
-            "Without a command, runs the daemon. Status: GET http://127.0.0.1:4112/status, metrics: /metrics."
+            "Without a command, runs the daemon. Status: GET http://127.0.0.1:4112/status, metrics: /metrics.",
+            "The commands status, scale, restart, events and logs talk to the running daemon over its control socket."
         },
-        subcommands = {ValidateCommand.class, PlanCommand.class},
+        subcommands = {
+            ValidateCommand.class,
+            PlanCommand.class,
+            ProxyCommand.class,
+            StatusCommand.class,
+            ScaleCommand.class,
+            RestartCommand.class,
+            EventsCommand.class,
+            LogsCommand.class,
+            DoctorCommand.class
+        },
         footer = {
             "",
             "Environment: LOG_LVL (log level), CONTAINER_HOST / DOCKER_HOST (engine socket), ORBIT_RUNTIME (podman|docker).",
@@ -102,6 +115,30 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
             defaultValue = "${env:ORBIT_INSTANCE:-default}")
     String instance;
 
+    @Option(
+            names = "--control-socket",
+            scope = CommandLine.ScopeType.INHERIT,
+            paramLabel = "PATH",
+            description = "The daemon's control socket, which the CLI's status, scale, restart, events and logs use; "
+                    + "'none' for none. Default: /run/orbit/orbit.sock as root, $XDG_RUNTIME_DIR/orbit/orbit.sock "
+                    + "otherwise (orbit-INSTANCE.sock for another --instance).")
+    Optional<String> controlSocket;
+
+    @Option(
+            names = "--control-group",
+            paramLabel = "GROUP",
+            description = "Members of this group may change services (scale, restart) through the control socket, "
+                    + "besides root and the daemon's own user; the socket is then 0660 and owned by the group.")
+    Optional<String> controlGroup;
+
+    @Option(
+            names = "--api-token",
+            scope = CommandLine.ScopeType.INHERIT,
+            paramLabel = "FILE",
+            description = "A file holding a bearer token. The daemon then accepts changes on the TCP --api-address "
+                    + "from requests with 'Authorization: Bearer TOKEN'; the CLI sends it when it uses the TCP API.")
+    Optional<Path> apiToken;
+
     private static final Logger log = LoggerFactory.getLogger(OrbitCommand.class);
 
     @Option(
@@ -145,7 +182,21 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
                 volumeDirectory,
                 parseAddress(apiAddress),
                 onExit,
-                instance);
+                instance,
+                controlSocketPath(),
+                controlGroup,
+                apiToken);
+    }
+
+    /** The control socket a daemon listens on: the option, else the first default (see {@link ControlSocket}). */
+    Optional<Path> controlSocketPath() {
+        if (controlSocket.isPresent()) {
+            return controlSocket.get().equals(ControlSocket.NONE)
+                    ? Optional.empty()
+                    : Optional.of(Path.of(controlSocket.get().replaceFirst("^unix://", "")));
+        }
+        return Optional.of(ControlSocket.candidates(instance, System.getenv(), ControlSocket.isRoot())
+                .get(0));
     }
 
     static InetSocketAddress parseAddress(String address) {
@@ -209,6 +260,7 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
                     binder.requireAtInjectOnConstructors();
                 },
                 new EngineModule(options),
+                new ApiModule(),
                 new MetricsModule(),
                 runtimeModule);
     }

@@ -38,6 +38,8 @@ final class FakeContainer {
     final Map<String, String> networkAddresses = new LinkedHashMap<>();
     final List<PortBinding> publishedPorts = new ArrayList<>();
     final List<FakeHttpListener> listeners = new ArrayList<>();
+    /** What the container's processes printed (its main command's echoes, exec writes to /proc/1/fd/1 and 2). */
+    final FakeLog log = new FakeLog();
 
     FakeContainer(String id, ContainerSpec spec, FakeImage image) {
         this.id = id;

@@ -46,6 +46,24 @@ final class FakeShell {
         return new ExecResult(exitCode, shell.stdout.toString(), shell.stderr.toString());
     }
 
+    /**
+     * What a container's main command prints as it starts: the {@code echo} statements of an {@code sh -c} script
+     * (the rest, such as {@code sleep} or {@code exec /bin/serve}, is what {@link Workload} models).
+     */
+    static ExecResult printedAtStart(Container container, List<String> command) {
+        if (command.size() != 3
+                || !command.get(0).equals("sh")
+                || !command.get(1).equals("-c")) {
+            return new ExecResult(0, "", "");
+        }
+        String echoes = Arrays.stream(command.get(2).split(";"))
+                .filter(statement -> statement.strip().startsWith("echo "))
+                .collect(java.util.stream.Collectors.joining(";"));
+        FakeShell shell = new FakeShell(container);
+        int exitCode = shell.runScript(echoes);
+        return new ExecResult(exitCode, shell.stdout.toString(), shell.stderr.toString());
+    }
+
     private int runCommand(List<String> command) {
         if (command.size() == 3 && command.get(0).equals("sh") && command.get(1).equals("-c")) {
             return runScript(command.get(2));

@@ -17,6 +17,9 @@ import io.orbit.runtime.ExecResult;
 import io.orbit.runtime.ImageDetails;
 import io.orbit.runtime.ImagePullException;
 import io.orbit.runtime.LabelSelector;
+import io.orbit.runtime.LogLine;
+import io.orbit.runtime.LogListener;
+import io.orbit.runtime.LogStream;
 import io.orbit.runtime.Mount;
 import io.orbit.runtime.NetworkAttachment;
 import io.orbit.runtime.NetworkDetails;
@@ -170,6 +173,9 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
                 container.networkAddresses.put(network.network(), "10.89.0." + nextAddress++);
             }
             publishPorts(container);
+            ExecResult printed = FakeShell.printedAtStart(new ShellView(container), container.spec.command());
+            container.log.append(LogLine.Stream.STDOUT, clock.instant(), printed.stdout());
+            container.log.append(LogLine.Stream.STDERR, clock.instant(), printed.stderr());
             emit(container, ContainerEvent.Type.START, OptionalInt.empty());
             scheduleWorkload(container);
         }
@@ -247,6 +253,7 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
         container.oom = oom ? OomStatus.KILLED : OomStatus.NOT_KILLED;
         container.finishedAt = clock.instant();
         container.networkAddresses.clear();
+        container.log.endFollowers();
         if (oom) {
             emit(container, ContainerEvent.Type.OOM, OptionalInt.empty());
         }
@@ -292,6 +299,7 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
         synchronized (lock) {
             FakeContainer container = require(containerId);
             terminate(container, 137, false);
+            container.log.endFollowers();
             containers.remove(container.id);
             emit(container, ContainerEvent.Type.REMOVE, OptionalInt.empty());
         }
@@ -355,6 +363,17 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
             view = new ShellView(container);
         }
         return FakeShell.run(view, command);
+    }
+
+    @Override
+    public LogStream logs(String containerId, int tail, boolean follow, LogListener listener) {
+        if (tail < ALL_LINES) {
+            throw new IllegalArgumentException("tail must be ALL_LINES (-1) or at least 0, got " + tail);
+        }
+        synchronized (lock) {
+            FakeContainer container = require(containerId);
+            return container.log.open(tail, follow, container.isRunning(), listener);
+        }
     }
 
     @Override
@@ -533,6 +552,11 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
         @Override
         public Optional<String> writeFile(String path, String content) {
             synchronized (lock) {
+                Optional<LogLine.Stream> output = mainProcessOutput(path);
+                if (output.isPresent()) {
+                    container.log.append(output.get(), clock.instant(), content);
+                    return Optional.empty();
+                }
                 Optional<Mount> mount = mountOf(path);
                 if (mount.isEmpty()) {
                     container.ownFiles.put(path, content);
@@ -550,6 +574,15 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
                     }
                 };
             }
+        }
+
+        /** {@code /proc/1/fd/1} and {@code 2}: what the container's main process prints, so its log. */
+        private static Optional<LogLine.Stream> mainProcessOutput(String path) {
+            return switch (path) {
+                case "/proc/1/fd/1" -> Optional.of(LogLine.Stream.STDOUT);
+                case "/proc/1/fd/2" -> Optional.of(LogLine.Stream.STDERR);
+                default -> Optional.empty();
+            };
         }
 
         private Optional<Mount> mountOf(String path) {

@@ -14,6 +14,8 @@ import io.orbit.runtime.ExecResult;
 import io.orbit.runtime.ImageDetails;
 import io.orbit.runtime.ImagePullException;
 import io.orbit.runtime.LabelSelector;
+import io.orbit.runtime.LogListener;
+import io.orbit.runtime.LogStream;
 import io.orbit.runtime.NetworkAttachment;
 import io.orbit.runtime.NetworkDetails;
 import io.orbit.runtime.NetworkSpec;
@@ -34,6 +36,7 @@ import io.orbit.runtime.docker.internal.NetworkMapping;
 import io.orbit.runtime.docker.internal.OomInference;
 import io.orbit.runtime.docker.internal.StatsSampler;
 import io.orbit.runtime.docker.internal.VolumeMapping;
+import io.orbit.runtime.http.EngineLogStream;
 import io.orbit.runtime.http.EngineResponse;
 import io.orbit.runtime.http.EngineStream;
 import io.orbit.runtime.http.ReconnectingEventStream;
@@ -198,6 +201,24 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     @Override
     public ExecResult exec(String containerId, List<String> command, Duration timeout) {
         return execRunner.run(containerId, command, timeout);
+    }
+
+    /**
+     * The raw multiplexed stream of {@code /containers/{id}/logs}, with a time on every line. An inspect first makes
+     * an unknown container fail here rather than on the stream's thread.
+     */
+    @Override
+    public LogStream logs(String containerId, int tail, boolean follow, LogListener listener) {
+        String path = containerPath(containerId) + "/logs?stdout=1&stderr=1&timestamps=1&tail="
+                + EngineLogStream.tailQuery(tail, "all") + "&follow=" + (follow ? 1 : 0);
+        Target target = target("read logs of container", containerId);
+        api.send(target, "GET", containerPath(containerId) + "/json", null);
+        return EngineLogStream.start(
+                "orbit-docker-logs",
+                api.prepareStream("GET", path, null),
+                stream -> DockerApi.check(target, stream),
+                listener,
+                e -> api.brokenStream("the logs of " + containerId, e));
     }
 
     @Override

@@ -162,17 +162,52 @@ public final class EngineHttpClient implements AutoCloseable {
      * timeout applies; closing the returned stream aborts the exchange and drops its connection.
      */
     public EngineStream stream(String method, String pathAndQuery, @Nullable Object jsonBody) {
+        return prepareStream(method, pathAndQuery, jsonBody).open();
+    }
+
+    /**
+     * Like {@link #stream}, but split in two so another thread can abort the exchange while this one still waits for
+     * the answer's head: libpod sends no head for a log follow until the container prints its first line.
+     */
+    public PendingStream prepareStream(String method, String pathAndQuery, @Nullable Object jsonBody) {
         HttpUriRequestBase request = newRequest(method, pathAndQuery, jsonBody, Duration.ZERO);
-        try {
-            ClassicHttpResponse response = client.executeOpen(null, request, null);
-            HttpEntity entity = response.getEntity();
-            InputStream body = entity == null ? InputStream.nullInputStream() : entity.getContent();
-            return new EngineStream(response.getCode(), body, () -> {
-                request.cancel();
-                response.close();
-            });
-        } catch (IOException e) {
-            throw unavailable(method, pathAndQuery, Duration.ZERO, e);
+        return new PendingStream(request, () -> {
+            try {
+                ClassicHttpResponse response = client.executeOpen(null, request, null);
+                HttpEntity entity = response.getEntity();
+                InputStream body = entity == null ? InputStream.nullInputStream() : entity.getContent();
+                return new EngineStream(response.getCode(), body, () -> {
+                    request.cancel();
+                    response.close();
+                });
+            } catch (IOException e) {
+                throw unavailable(method, pathAndQuery, Duration.ZERO, e);
+            }
+        });
+    }
+
+    /** A streaming request not yet sent: {@link #open} sends it and waits for the head; {@link #abort} ends it. */
+    public static final class PendingStream {
+        private final HttpUriRequestBase request;
+        private final java.util.function.Supplier<EngineStream> opener;
+
+        private PendingStream(HttpUriRequestBase request, java.util.function.Supplier<EngineStream> opener) {
+            this.request = request;
+            this.opener = opener;
+        }
+
+        /**
+         * Sends the request and returns once the answer's head is in.
+         *
+         * @throws RuntimeUnavailableException when the engine cannot be reached, or the exchange was aborted
+         */
+        public EngineStream open() {
+            return opener.get();
+        }
+
+        /** Aborts the exchange from any thread, before or after {@link #open}; a waiting {@code open} fails. */
+        public void abort() {
+            request.cancel();
         }
     }
 

@@ -17,12 +17,15 @@ import io.orbit.runtime.ExecResult;
 import io.orbit.runtime.ImageDetails;
 import io.orbit.runtime.ImagePullException;
 import io.orbit.runtime.LabelSelector;
+import io.orbit.runtime.LogListener;
+import io.orbit.runtime.LogStream;
 import io.orbit.runtime.NetworkDetails;
 import io.orbit.runtime.NetworkSpec;
 import io.orbit.runtime.PullProgressListener;
 import io.orbit.runtime.ResourceKind;
 import io.orbit.runtime.VolumeDetails;
 import io.orbit.runtime.VolumeSpec;
+import io.orbit.runtime.http.EngineLogStream;
 import io.orbit.runtime.http.ReconnectingEventStream;
 import io.orbit.runtime.podman.internal.ContainerExec;
 import io.orbit.runtime.podman.internal.ContainerRecords;
@@ -183,6 +186,31 @@ public final class PodmanContainerRuntime implements ContainerRuntime {
     @Override
     public ExecResult exec(String containerId, List<String> command, Duration timeout) {
         return exec.run(containerId, command, timeout);
+    }
+
+    /**
+     * libpod answers in Docker's shape: the raw multiplexed stream with a time on every line (whole seconds in Podman
+     * 4; with k8s-file logs, a partial line is joined to its neighbour when times are on). An inspect first makes an
+     * unknown container fail here: the stream itself is opened on its own thread, as libpod sends no answer head for
+     * a follow until the container prints.
+     */
+    @Override
+    public LogStream logs(String containerId, int tail, boolean follow, LogListener listener) {
+        String path = "/containers/" + segment(containerId) + "/logs?stdout=true&stderr=true&timestamps=true&tail="
+                + EngineLogStream.tailQuery(tail, "-1") + "&follow=" + follow;
+        Subject subject = Subject.of(containerId);
+        libpod.send(
+                PodmanOperation.CONTAINER_LOGS,
+                subject,
+                "GET",
+                "/containers/" + segment(containerId) + "/exists",
+                null);
+        return EngineLogStream.start(
+                "orbit-podman-logs",
+                libpod.prepareStream("GET", path),
+                stream -> LibpodClient.check(PodmanOperation.CONTAINER_LOGS, subject, stream),
+                listener,
+                e -> libpod.brokenStream("the logs of " + containerId, e));
     }
 
     @Override

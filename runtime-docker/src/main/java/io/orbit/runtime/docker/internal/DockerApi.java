@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.orbit.runtime.LabelSelector;
 import io.orbit.runtime.RuntimeApiException;
+import io.orbit.runtime.RuntimeUnavailableException;
 import io.orbit.runtime.docker.internal.DockerErrors.Target;
 import io.orbit.runtime.http.EngineHttpClient;
 import io.orbit.runtime.http.EngineResponse;
@@ -72,6 +73,27 @@ public final class DockerApi implements AutoCloseable {
     /** A long-lived response (events, pull progress); the caller checks the status and closes the stream. */
     public EngineStream stream(String method, String path, @Nullable Object body) {
         return client.stream(method, PREFIX + path, body);
+    }
+
+    /** For a stream that broke off after it was opened: the engine went away mid-answer. */
+    public RuntimeUnavailableException brokenStream(String what, IOException cause) {
+        return new RuntimeUnavailableException(endpoint(), what + " broke off: " + cause.getMessage(), REMEDY, cause);
+    }
+
+    /** A long-lived request not sent yet, so that another thread can abort it while it waits for the answer. */
+    public EngineHttpClient.PendingStream prepareStream(String method, String path, @Nullable Object body) {
+        return client.prepareStream(method, PREFIX + path, body);
+    }
+
+    /** Returns a successful stream, or closes it and throws the mapped error of its answer. */
+    public static EngineStream check(Target target, EngineStream stream) {
+        if (DockerErrors.isSuccess(stream.status())) {
+            return stream;
+        }
+        byte[] body = stream.readRemaining().getBytes(StandardCharsets.UTF_8);
+        stream.close();
+        throw DockerErrors.toException(
+                target, stream.status(), new EngineResponse(stream.status(), body).errorMessage());
     }
 
     /** Decodes a body into a wire record; a body of the wrong shape is the engine's error, not ours. */

@@ -101,6 +101,21 @@ public final class LibpodClient implements AutoCloseable {
         return stream;
     }
 
+    /** A long response not sent yet, so that another thread can abort it while it waits for the answer's head. */
+    public EngineHttpClient.PendingStream prepareStream(String method, String path) {
+        return http.prepareStream(method, PREFIX + path, null);
+    }
+
+    /** Returns a successful stream, or closes it and throws the mapped error of its answer. */
+    public static EngineStream check(PodmanOperation operation, Subject subject, EngineStream stream) {
+        if (stream.isSuccess()) {
+            return stream;
+        }
+        String body = stream.readRemaining();
+        stream.close();
+        throw PodmanErrors.toException(operation, subject, stream.status(), body);
+    }
+
     /** For a stream that broke off after it was opened: the engine went away mid-answer. */
     public RuntimeUnavailableException brokenStream(String what, IOException cause) {
         return new RuntimeUnavailableException(endpoint(), what + " broke off: " + cause.getMessage(), remedy, cause);

@@ -20,6 +20,7 @@ public enum PodmanOperation {
     CREATE_EXEC("exec in container", ResourceKind.CONTAINER),
     START_EXEC("start exec session", ResourceKind.EXEC),
     INSPECT_EXEC("inspect exec session", ResourceKind.EXEC),
+    CONTAINER_LOGS("read logs of container", ResourceKind.CONTAINER),
     EVENTS("follow events of containers with labels", null),
     CREATE_NETWORK("create network", ResourceKind.NETWORK),
     INSPECT_NETWORK("inspect network", ResourceKind.NETWORK),

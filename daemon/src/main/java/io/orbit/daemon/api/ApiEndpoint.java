@@ -1,0 +1,105 @@
+package io.orbit.daemon.api;
+
+import java.util.List;
+
+/**
+ * The API's endpoints, matched from a method and a path. Whether an endpoint changes state decides who may call it
+ * ({@link ControlAccess}).
+ *
+ * <pre>
+ *   GET  /status                      every service (Orbit's shape plus our fields)
+ *   GET  /services/{name}             one service, as in /status
+ *   GET  /services/{name}/logs        its containers' output, merged (?tail=N&amp;follow=true)
+ *   GET  /events                      the journal (?after=SEQUENCE&amp;wait=SECONDS)
+ *   GET  /metrics /healthz /problems
+ *   POST /services/{name}/scale       {"replicas": N}
+ *   POST /services/{name}/restart     a rolling restart
+ * </pre>
+ */
+sealed interface ApiEndpoint {
+
+    /** Reads are open to whoever reaches the API; changes need the control socket's trusted users or the token. */
+    enum Access {
+        READ,
+        CHANGE
+    }
+
+    record Status() implements ApiEndpoint {}
+
+    record Metrics() implements ApiEndpoint {}
+
+    record Health() implements ApiEndpoint {}
+
+    record Problems() implements ApiEndpoint {}
+
+    record Events() implements ApiEndpoint {}
+
+    record Service(String name) implements ApiEndpoint {}
+
+    record Logs(String service) implements ApiEndpoint {}
+
+    record Scale(String service) implements ApiEndpoint {}
+
+    record Restart(String service) implements ApiEndpoint {}
+
+    String ENDPOINTS = "GET /status, /services/{name}, /services/{name}/logs, /events, /metrics, /healthz, /problems;"
+            + " POST /services/{name}/scale, /services/{name}/restart";
+
+    default Access access() {
+        return switch (this) {
+            case Status s -> Access.READ;
+            case Metrics m -> Access.READ;
+            case Health h -> Access.READ;
+            case Problems p -> Access.READ;
+            case Events e -> Access.READ;
+            case Service s -> Access.READ;
+            case Logs l -> Access.READ;
+            case Scale s -> Access.CHANGE;
+            case Restart r -> Access.CHANGE;
+        };
+    }
+
+    /**
+     * The endpoint of a request.
+     *
+     * @param path decoded, without query
+     * @throws ApiException 404 for an unknown path, 405 for a known path with another method
+     */
+    static ApiEndpoint match(String method, String path) {
+        List<String> segments = List.of(path.replaceAll("^/+|/+$", "").split("/+"));
+        ApiEndpoint endpoint = switch (segments.size()) {
+            case 1 ->
+                switch (segments.get(0)) {
+                    case "status" -> new Status();
+                    case "metrics" -> new Metrics();
+                    case "healthz" -> new Health();
+                    case "problems" -> new Problems();
+                    case "events" -> new Events();
+                    default -> null;
+                };
+            case 2 -> segments.get(0).equals("services") ? new Service(segments.get(1)) : null;
+            case 3 ->
+                !segments.get(0).equals("services")
+                        ? null
+                        : switch (segments.get(2)) {
+                            case "logs" -> new Logs(segments.get(1));
+                            case "scale" -> new Scale(segments.get(1));
+                            case "restart" -> new Restart(segments.get(1));
+                            default -> null;
+                        };
+            default -> null;
+        };
+        if (endpoint == null) {
+            throw new ApiException(404, "no such endpoint " + path, "the API serves " + ENDPOINTS);
+        }
+        String allowed = endpoint.access() == Access.READ ? "GET" : "POST";
+        if (!allowed.equals(method)) {
+            throw new ApiException(
+                            405,
+                            "method %s not allowed on %s".formatted(method, path),
+                            "use %s %s".formatted(allowed, path))
+                    .withHeader("Allow", allowed);
+        }
+        return endpoint;
+    }
+}

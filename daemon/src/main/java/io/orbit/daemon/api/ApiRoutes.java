@@ -1,0 +1,215 @@
+package io.orbit.daemon.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.eclipse.jetty.util.Blocker;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The API's one handler, for both listeners (the TCP address and the control socket): match the endpoint, check who
+ * may call it ({@link ControlAccess}), answer. Every refusal and bad request is a JSON {@code {"error", "fix"}} with
+ * a 4xx status; an unexpected failure is a 500 and never takes the daemon down.
+ *
+ * <p>Blocking: long polls ({@code /events?wait}) and log follows hold their thread, so at most {@value
+ * #MAX_HELD_REQUESTS} are held at once (503 beyond that), which leaves threads for everything else.
+ */
+final class ApiRoutes extends Handler.Abstract {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final int MAX_HELD_REQUESTS = 16;
+    static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private final ReadEndpoints reads;
+    private final ServiceCommands commands;
+    private final EventsEndpoint events;
+    private final ServiceLogs logs;
+    private final ControlAccess access;
+    private final Semaphore held = new Semaphore(MAX_HELD_REQUESTS);
+
+    ApiRoutes(
+            ReadEndpoints reads,
+            ServiceCommands commands,
+            EventsEndpoint events,
+            ServiceLogs logs,
+            ControlAccess access) {
+        this.reads = reads;
+        this.commands = commands;
+        this.events = events;
+        this.logs = logs;
+        this.access = access;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        try {
+            ApiEndpoint endpoint = ApiEndpoint.match(request.getMethod(), path);
+            Caller caller = caller(request);
+            access.check(endpoint, caller);
+            answer(endpoint, caller, request, response, callback);
+        } catch (ApiException refused) {
+            refused.headers().forEach((name, value) -> response.getHeaders().put(name, value));
+            respondJson(response, callback, refused.status(), refused.body());
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
+            fail(response, callback, 503, Map.of("error", "the daemon is stopping", "fix", "ask again"), stopping);
+        } catch (RuntimeException | IOException e) {
+            log.atError().addKeyValue("path", path).log("API request failed: " + e, e);
+            fail(
+                    response,
+                    callback,
+                    500,
+                    Map.of("error", "internal error: " + e.getMessage(), "fix", "see the daemon's log"),
+                    e);
+        }
+        return true;
+    }
+
+    /** An error answer, unless the answer already started (a log stream): then the exchange is aborted. */
+    private static void fail(Response response, Callback callback, int status, Object body, Throwable cause) {
+        if (response.isCommitted()) {
+            callback.failed(cause);
+        } else {
+            respondJson(response, callback, status, body);
+        }
+    }
+
+    private void answer(ApiEndpoint endpoint, Caller caller, Request request, Response response, Callback callback)
+            throws InterruptedException, IOException {
+        Fields query = Request.extractQueryParameters(request);
+        switch (endpoint) {
+            case ApiEndpoint.Status s -> respondJson(response, callback, 200, reads.status());
+            case ApiEndpoint.Service service -> respondJson(response, callback, 200, reads.service(service.name()));
+            case ApiEndpoint.Metrics m ->
+                respond(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8", reads.metrics());
+            case ApiEndpoint.Health h -> {
+                Map.Entry<Integer, Map<String, Object>> health = reads.health();
+                respondJson(response, callback, health.getKey(), health.getValue());
+            }
+            case ApiEndpoint.Problems p -> respondJson(response, callback, 200, reads.problems());
+            case ApiEndpoint.Events e -> {
+                Optional<String> wait = parameter(query, "wait");
+                if (wait.filter(seconds -> !seconds.equals("0")).isPresent()) {
+                    holding(() -> respondJson(response, callback, 200, events.events(parameter(query, "after"), wait)));
+                } else {
+                    respondJson(response, callback, 200, events.events(parameter(query, "after"), wait));
+                }
+            }
+            case ApiEndpoint.Logs l -> {
+                ServiceLogs.Query logQuery = ServiceLogs.query(parameter(query, "tail"), parameter(query, "follow"));
+                if (logQuery.follow()) {
+                    holding(() -> streamLogs(l.service(), logQuery, response, callback));
+                } else {
+                    streamLogs(l.service(), logQuery, response, callback);
+                }
+            }
+            case ApiEndpoint.Scale scale ->
+                respondJson(response, callback, 200, commands.scale(scale.service(), body(request), caller));
+            case ApiEndpoint.Restart restart ->
+                respondJson(response, callback, 202, commands.restart(restart.service(), caller));
+        }
+    }
+
+    /** A request that holds its thread, within the limit. */
+    private void holding(HeldRequest work) throws InterruptedException, IOException {
+        if (!held.tryAcquire()) {
+            throw new ApiException(
+                    503,
+                    "too many waiting requests (at most %d long polls and log follows at once)"
+                            .formatted(MAX_HELD_REQUESTS),
+                    "stop another 'orbit events --follow' or 'orbit logs --follow', or ask again later");
+        }
+        try {
+            work.run();
+        } finally {
+            held.release();
+        }
+    }
+
+    @FunctionalInterface
+    private interface HeldRequest {
+        void run() throws InterruptedException, IOException;
+    }
+
+    private void streamLogs(String service, ServiceLogs.Query query, Response response, Callback callback)
+            throws InterruptedException {
+        logs.sources(service); // a 404 before the answer starts
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/x-ndjson; charset=utf-8");
+        try {
+            logs.write(service, query, (text, flush) -> {
+                try (Blocker.Callback written = Blocker.callback()) {
+                    response.write(false, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), written);
+                    written.block();
+                }
+            });
+            response.write(true, BufferUtil.EMPTY_BUFFER, callback);
+        } catch (ApiException before) {
+            if (response.isCommitted()) {
+                callback.failed(before);
+            } else {
+                throw before;
+            }
+        } catch (IOException clientGone) {
+            callback.failed(clientGone);
+        }
+    }
+
+    private static byte[] body(Request request) throws IOException {
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                throw new ApiException(
+                        413, "the body is larger than " + MAX_BODY_BYTES + " bytes", "send {\"replicas\": N}");
+            }
+            return body;
+        }
+    }
+
+    private static Caller caller(Request request) {
+        if (request.getConnectionMetaData().getConnector() instanceof UnixDomainServerConnector) {
+            return new Caller.OverSocket(PeerCredentials.of(
+                    request.getConnectionMetaData().getConnection().getEndPoint()));
+        }
+        return new Caller.OverTcp(
+                Request.getRemoteAddr(request),
+                Optional.ofNullable(request.getHeaders().get(HttpHeader.AUTHORIZATION)));
+    }
+
+    private static Optional<String> parameter(Fields query, String name) {
+        return Optional.ofNullable(query.getValue(name));
+    }
+
+    static void respondJson(Response response, Callback callback, int status, Object body) {
+        try {
+            respond(response, callback, status, "application/json", JSON.writeValueAsString(body) + "\n");
+        } catch (JsonProcessingException e) {
+            respond(response, callback, 500, "text/plain", "cannot render JSON: " + e.getMessage());
+        }
+    }
+
+    private static void respond(Response response, Callback callback, int status, String contentType, String body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+}

@@ -1,0 +1,43 @@
+package io.orbit.daemon.api;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Optional;
+
+/** Who sent a request, as far as the connection tells: the peer of the control socket, or a TCP client. */
+sealed interface Caller {
+
+    /** For the journal and error messages, e.g. {@code user root on the control socket}. */
+    String describe();
+
+    /**
+     * A client of the TCP API.
+     *
+     * @param remoteAddress the client's address, for the journal only
+     * @param authorization the {@code Authorization} header as sent
+     */
+    record OverTcp(String remoteAddress, Optional<String> authorization) implements Caller {
+        public OverTcp {
+            requireNonNull(remoteAddress, "remoteAddress is null");
+            requireNonNull(authorization, "authorization is null");
+        }
+
+        @Override
+        public String describe() {
+            return "a token holder at " + remoteAddress;
+        }
+    }
+
+    /** A client of the control socket; the peer is empty when the kernel would not say who it is. */
+    record OverSocket(Optional<PeerCredentials> peer) implements Caller {
+        public OverSocket {
+            requireNonNull(peer, "peer is null");
+        }
+
+        @Override
+        public String describe() {
+            return peer.map(credentials -> "user " + credentials.user() + " on the control socket")
+                    .orElse("an unknown user on the control socket");
+        }
+    }
+}

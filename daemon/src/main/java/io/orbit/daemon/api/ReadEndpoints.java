@@ -1,0 +1,86 @@
+package io.orbit.daemon.api;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.orbit.daemon.runtime.RuntimeMonitor;
+import io.orbit.engine.state.DesiredState;
+import io.orbit.engine.state.ServiceStatus;
+import io.orbit.engine.state.StatusStore;
+import jakarta.inject.Inject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** The read endpoints that answer from the daemon's published state: status, one service, health, problems, metrics. */
+final class ReadEndpoints {
+
+    private final StatusStore status;
+    private final DesiredState desired;
+    private final RuntimeMonitor engine;
+    private final PrometheusMeterRegistry registry;
+
+    @Inject
+    ReadEndpoints(StatusStore status, DesiredState desired, RuntimeMonitor engine, PrometheusMeterRegistry registry) {
+        this.status = status;
+        this.desired = desired;
+        this.engine = engine;
+        this.registry = registry;
+    }
+
+    List<Map<String, Object>> status() {
+        return StatusView.services(status.services(), engine.state().limitations());
+    }
+
+    Map<String, Object> service(String name) {
+        ServiceStatus service = status.services().get(name);
+        if (service == null) {
+            throw unknownService(name);
+        }
+        return StatusView.service(service, engine.state().limitations());
+    }
+
+    String metrics() {
+        return registry.scrape();
+    }
+
+    /** 200 when the engine answers, 503 otherwise, with the body. */
+    Map.Entry<Integer, Map<String, Object>> health() {
+        RuntimeMonitor.EngineState state = engine.state();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", state.info().isPresent() ? "ok" : "engine unreachable");
+        body.put(
+                "engine",
+                state.info().map(info -> info.engine() + " " + info.version()).orElse(null));
+        body.put("error", state.error().orElse(null));
+        body.put("warnings", state.limitations());
+        return Map.entry(state.info().isPresent() ? 200 : 503, body);
+    }
+
+    List<Map<String, String>> problems() {
+        return desired.snapshot().problems().stream()
+                .map(problem -> Map.of(
+                        "file", problem.file().toString(),
+                        "field", problem.fieldPath(),
+                        "severity", problem.severity().name().toLowerCase(Locale.ROOT),
+                        "message", problem.message(),
+                        "text", problem.toString()))
+                .toList();
+    }
+
+    /** 404 naming every service the daemon knows (defined or still being removed). */
+    ApiException unknownService(String name) {
+        TreeSet<String> known = new TreeSet<>(desired.serviceNames());
+        known.addAll(status.services().keySet());
+        boolean defined = known.contains(name);
+        return new ApiException(
+                        404,
+                        defined ? "service '%s' has no status yet".formatted(name) : "no service '%s'".formatted(name),
+                        defined
+                                ? "it was loaded a moment ago; ask again in a second"
+                                : known.isEmpty()
+                                        ? "no service is defined: put a service file in the daemon's config directory"
+                                        : "known services: " + String.join(", ", known))
+                .with("known_services", List.copyOf(known));
+    }
+}

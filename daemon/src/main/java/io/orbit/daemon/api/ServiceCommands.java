@@ -1,0 +1,154 @@
+package io.orbit.daemon.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.orbit.engine.journal.EventJournal;
+import io.orbit.engine.reconcile.DesiredService;
+import io.orbit.engine.reconcile.ReconcileQueue;
+import io.orbit.engine.spec.ServiceDefinition;
+import io.orbit.engine.state.DesiredState;
+import io.orbit.engine.state.ServiceStatus;
+import io.orbit.engine.state.StatusStore;
+import jakarta.inject.Inject;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The changes the CLI asks for: pin a service's replica count ({@code orbit scale}) and roll its pods ({@code orbit
+ * restart}). Each one is journaled with who asked, and queued for a reconcile pass at once; the reconciler does the
+ * work, as for any other change.
+ */
+final class ServiceCommands {
+
+    private static final Logger log = LoggerFactory.getLogger(ServiceCommands.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SCALE_EXAMPLE = "send a JSON object such as {\"replicas\": 3}";
+
+    private final DesiredState desired;
+    private final StatusStore status;
+    private final ReconcileQueue queue;
+    private final EventJournal journal;
+    private final ReadEndpoints reads;
+
+    @Inject
+    ServiceCommands(
+            DesiredState desired, StatusStore status, ReconcileQueue queue, EventJournal journal, ReadEndpoints reads) {
+        this.desired = desired;
+        this.status = status;
+        this.queue = queue;
+        this.journal = journal;
+        this.reads = reads;
+    }
+
+    /**
+     * Pins the replica count; the engine clamps it to the service's {@code instance_count} whenever it reads it, so
+     * the answer says what will run.
+     *
+     * @param body {@code {"replicas": N}}
+     */
+    Map<String, Object> scale(String service, byte[] body, Caller caller) {
+        DesiredService current = defined(service);
+        int requested = replicas(body);
+        desired.pinReplicas(service, requested);
+        DesiredService pinned = desired.service(service).orElse(current);
+        ServiceDefinition definition = pinned.definition();
+        boolean clamped = pinned.replicas() != requested;
+        String message = clamped
+                ? "%s: %d replicas asked, clamped to %d (instance_count %s in %s)"
+                        .formatted(
+                                service,
+                                requested,
+                                pinned.replicas(),
+                                requested > definition.maxInstances()
+                                        ? "max " + definition.maxInstances()
+                                        : "min " + definition.minInstances(),
+                                definition.file())
+                : "%s: scaled to %d replicas".formatted(service, pinned.replicas());
+        journal.record("scaled", Optional.of(service), Optional.empty(), message + ", by " + caller.describe());
+        log.atInfo()
+                .addKeyValue("service", service)
+                .addKeyValue("replicas", pinned.replicas())
+                .addKeyValue("requested", requested)
+                .addKeyValue("by", caller.describe())
+                .log("scaled");
+        queue.enqueueNow(service);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("service", service);
+        answer.put("requested", requested);
+        answer.put("replicas", pinned.replicas());
+        answer.put("min_instances", definition.minInstances());
+        answer.put("max_instances", definition.maxInstances());
+        answer.put("clamped", clamped);
+        answer.put("message", message);
+        return answer;
+    }
+
+    /** Asks for every pod to be replaced, one at a time, new before old. */
+    Map<String, Object> restart(String service, Caller caller) {
+        defined(service);
+        desired.restart(service);
+        int pods = Optional.ofNullable(status.services().get(service))
+                .map(ServiceStatus::pods)
+                .map(java.util.List::size)
+                .orElse(0);
+        String message = "%s: rolling restart of %d pod(s), one at a time, new before old".formatted(service, pods);
+        journal.record(
+                "restart-requested", Optional.of(service), Optional.empty(), message + ", by " + caller.describe());
+        log.atInfo()
+                .addKeyValue("service", service)
+                .addKeyValue("pods", pods)
+                .addKeyValue("by", caller.describe())
+                .log("rolling restart requested");
+        queue.enqueueNow(service);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("service", service);
+        answer.put("pods", pods);
+        answer.put("message", message);
+        return answer;
+    }
+
+    private DesiredService defined(String service) {
+        return desired.service(service).orElseThrow(() -> reads.unknownService(service));
+    }
+
+    private static int replicas(byte[] body) {
+        JsonNode request;
+        try {
+            request = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            // Jackson's message may end with a "(... [Source: REDACTED ...])" note: the location says it better.
+            String problem = e.getOriginalMessage().replaceFirst("\\s*\\(.*\\[Source:.*$", "");
+            String where = e.getLocation() == null
+                    ? ""
+                    : " at line %d, column %d"
+                            .formatted(
+                                    e.getLocation().getLineNr(), e.getLocation().getColumnNr());
+            throw ApiException.badRequest("malformed JSON body" + where + ": " + problem, SCALE_EXAMPLE);
+        } catch (java.io.IOException e) {
+            throw ApiException.badRequest("unreadable body: " + e.getMessage(), SCALE_EXAMPLE);
+        }
+        if (request == null || !request.isObject()) {
+            throw ApiException.badRequest("the body must be a JSON object", SCALE_EXAMPLE);
+        }
+        for (Iterator<String> names = request.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("replicas")) {
+                throw ApiException.badRequest("unknown field '" + name + "' (known: replicas)", SCALE_EXAMPLE);
+            }
+        }
+        JsonNode replicas = request.path("replicas");
+        if (replicas.isMissingNode() || replicas.isNull()) {
+            throw ApiException.badRequest("the field 'replicas' is missing", SCALE_EXAMPLE);
+        }
+        if (!replicas.isIntegralNumber() || !replicas.canConvertToInt() || replicas.intValue() < 0) {
+            throw ApiException.badRequest(
+                    "'replicas' must be a whole number of 0 or more, got " + replicas, SCALE_EXAMPLE);
+        }
+        return replicas.intValue();
+    }
+}

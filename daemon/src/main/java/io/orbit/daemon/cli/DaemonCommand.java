@@ -1,0 +1,37 @@
+package io.orbit.daemon.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+
+/**
+ * A command that talks to the running daemon ({@link ControlClient}): a refusal or an unreachable daemon is printed
+ * with its fix on stderr, exit code 1.
+ */
+abstract class DaemonCommand implements Callable<Integer> {
+
+    @CommandLine.ParentCommand
+    OrbitCommand parent;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Does the command's work; returns the exit code. */
+    abstract int run(ControlClient daemon, PrintWriter out);
+
+    @Override
+    public final Integer call() {
+        LogLevels.apply("warning");
+        PrintWriter out = spec.commandLine().getOut();
+        try (ControlClient daemon = ControlClient.of(parent)) {
+            int exitCode = run(daemon, out);
+            out.flush();
+            return exitCode;
+        } catch (CommandFailure failure) {
+            out.flush();
+            spec.commandLine().getErr().println(failure.describe(spec.name()));
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
+    }
+}

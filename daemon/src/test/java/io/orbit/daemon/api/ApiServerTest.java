@@ -1,0 +1,347 @@
+package io.orbit.daemon.api;
+
+import static io.orbit.daemon.api.InProcessDaemon.await;
+import static io.orbit.daemon.api.InProcessDaemon.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.orbit.runtime.ContainerSummary;
+import io.orbit.runtime.http.EngineResponse;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The API end to end in this JVM: the daemon's real modules and lifecycle on the in-memory runtime, a real TCP port
+ * and a real control socket. Who may change what, how bad requests are answered, and that the changes happen.
+ */
+class ApiServerTest {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void readsAreServedOnTcpAndOnTheControlSocket() throws Exception {
+        try (InProcessDaemon daemon = InProcessDaemon.start(work, Optional.empty())) {
+            await("two running pods", () -> daemon.running("web"), running -> running.size() == 2);
+
+            JsonNode overTcp = await(
+                    "/status with both pods",
+                    () -> json(daemon.tcp("GET", "/status", null).body()),
+                    status -> status.path(0).path("running_pods").asInt() == 2);
+            EngineResponse overSocket = daemon.socket("GET", "/services/web", null);
+
+            assertThat(overTcp.path(0).path("service_name").asText()).isEqualTo("web");
+            assertThat(overSocket.status()).isEqualTo(200);
+            assertThat(overSocket.json().path("service_name").asText()).isEqualTo("web");
+            assertThat(overSocket.json().path("pods")).hasSize(2);
+        }
+    }
+
+    @Test
+    void aChangeOverTcpWithoutATokenIsRefusedWith403AndAFix() throws Exception {
+        try (InProcessDaemon daemon = InProcessDaemon.start(work, Optional.empty())) {
+            HttpResponse<String> refused = daemon.tcp("POST", "/services/web/scale", "{\"replicas\": 3}");
+
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(json(refused.body()).path("error").asText()).contains("--api-token");
+            assertThat(json(refused.body()).path("fix").asText()).contains("control socket");
+            assertThat(daemon.tcp("POST", "/services/web/restart", "").statusCode())
+                    .isEqualTo(403);
+        }
+    }
+
+    @Test
+    void withATokenTcpChangesNeedIt401WithoutIt403WhenWrong() throws Exception {
+        Path token = Files.writeString(work.resolve("token"), "s3cret-token\n");
+        try (InProcessDaemon daemon = InProcessDaemon.start(work, Optional.of(token))) {
+            HttpResponse<String> missing = daemon.tcp("POST", "/services/web/scale", "{\"replicas\": 3}");
+            HttpResponse<String> wrong =
+                    daemon.tcp("POST", "/services/web/scale", "{\"replicas\": 3}", "Authorization", "Bearer guess");
+            HttpResponse<String> right = daemon.tcp(
+                    "POST", "/services/web/scale", "{\"replicas\": 3}", "Authorization", "Bearer s3cret-token");
+
+            assertThat(missing.statusCode()).isEqualTo(401);
+            assertThat(missing.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"orbit\"");
+            assertThat(json(missing.body()).path("fix").asText()).contains(token.toString());
+            assertThat(wrong.statusCode()).isEqualTo(403);
+            assertThat(json(wrong.body()).path("error").asText()).isEqualTo("wrong API token");
+            assertThat(right.statusCode()).isEqualTo(200);
+            assertThat(json(right.body()).path("replicas").asInt()).isEqualTo(3);
+            assertThat(daemon.tcp("GET", "/status", null).statusCode())
+                    .as("reads need no token")
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
+    void scaleOverTheSocketIsClampedToTheServicesBoundsAndTakesEffect() throws Exception {
+        try (InProcessDaemon daemon = InProcessDaemon.start(work, Optional.empty())) {
+            await("two running pods", () -> daemon.running("web"), running -> running.size() == 2);
+
+            EngineResponse up = daemon.socket("POST", "/services/web/scale", InProcessDaemon.replicas(10));
+
+            assertThat(up.status()).isEqualTo(200);
+            assertThat(up.json().path("requested").asInt()).isEqualTo(10);
+            assertThat(up.json().path("replicas").asInt()).isEqualTo(4);
+            assertThat(up.json().path("clamped").asBoolean()).isTrue();
+            assertThat(up.json().path("message").asText())
+                    .contains("clamped to 4")
+                    .contains("max 4");
+            await("four running pods", () -> daemon.running("web"), running -> running.size() == 4);
+
+            EngineResponse down = daemon.socket("POST", "/services/web/scale", InProcessDaemon.replicas(3));
+            assertThat(down.json().path("clamped").asBoolean()).isFalse();
+            await("three running pods", () -> daemon.running("web"), running -> running.size() == 3);
+            JsonNode events = json(daemon.tcp("GET", "/events", null).body());
+            assertThat(events.findValuesAsText("kind")).contains("scaled");
+            assertThat(events.findValuesAsText("message"))
+                    .anySatisfy(message -> assertThat(message).contains("on the control socket"));
+        }
+    }
+
+    @Test
+    void restartReplacesEveryPod() throws Exception {
+        try (InProcessDaemon daemon = InProcessDaemon.start(work, Optional.empty())) {
+            Set<String> before = ids(await("two running pods", () -> daemon.running("web"), r -> r.size() == 2));
+
+            EngineResponse restart = daemon.socket("POST", "/services/web/restart", null);
+
+            assertThat(restart.status()).isEqualTo(202);
+            assertThat(restart.json().path("pods").asInt()).isEqualTo(2);
+            await(
+                    "two new pods and none of the old",
+                    () -> ids(daemon.running("web")),
+                    now -> now.size() == 2 && now.stream().noneMatch(before::contains));
+        }
+    }
+
+    @Test
+    void badRequestsGet4xxWithAJsonErrorAndTheDaemonKeepsServing() throws Exception {
+        try (InProcessDaemon daemon = InProcessDaemon.start(work, Optional.empty())) {
+            EngineResponse notAnObject = daemon.socket("POST", "/services/web/scale", "three");
+            assertThat(notAnObject.status()).isEqualTo(400);
+            assertThat(notAnObject.json().path("error").asText()).isEqualTo("the body must be a JSON object");
+            EngineResponse negative = daemon.socket("POST", "/services/web/scale", InProcessDaemon.replicas(-1));
+            assertThat(negative.status()).isEqualTo(400);
+            assertThat(negative.json().path("error").asText()).startsWith("'replicas' must be a whole number");
+            EngineResponse unknownField = daemon.socket("POST", "/services/web/scale", java.util.Map.of("replica", 2));
+            assertThat(unknownField.json().path("error").asText())
+                    .isEqualTo("unknown field 'replica' (known: replicas)");
+
+            assertThat(status(daemon.tcp("GET", "/events?after=x", null))).isEqualTo(400);
+            assertThat(status(daemon.tcp("GET", "/services/web/logs?tail=-5", null)))
+                    .isEqualTo(400);
+            assertThat(status(daemon.tcp("GET", "/nowhere", null))).isEqualTo(404);
+            HttpResponse<String> wrongMethod = daemon.tcp("DELETE", "/status", null);
+            assertThat(wrongMethod.statusCode()).isEqualTo(405);
+            assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("GET");
+            assertThat(status(daemon.tcp("GET", "/services/web/scale", null))).isEqualTo(405);
+            assertThat(daemon.tcp("GET", "/healthz", null).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIs400() throws Exception {
+        try (InProcessDaemon daemon = InProcessDaemon.start(work, Optional.of(token()))) {
+            HttpResponse<String> broken =
+                    daemon.tcp("POST", "/services/web/scale", "{replicas: three", "Authorization", "Bearer t0ken");
+
+            assertThat(broken.statusCode()).isEqualTo(400);
+            assertThat(json(broken.body()).path("error").asText())
+                    .startsWith("malformed JSON body at line 1, column 2: ")
+                    .doesNotContain("Source");
+            assertThat(json(broken.body()).path("fix").asText()).contains("{\"replicas\": 3}");
+        }
+    }
+
+    @Test
+    void anUnknownServiceIs404NamingTheKnownOnes() throws Exception {
+        try (InProcessDaemon daemon = InProcessDaemon.start(work, Optional.empty())) {
+            await("web's status", () -> daemon.socket("GET", "/services/web", null), r -> r.status() == 200);
+
+            for (EngineResponse missing : List.of(
+                    daemon.socket("POST", "/services/nope/scale", InProcessDaemon.replicas(1)),
+                    daemon.socket("POST", "/services/nope/restart", null),
+                    daemon.socket("GET", "/services/nope", null),
+                    daemon.socket("GET", "/services/nope/logs", null))) {
+                assertThat(missing.status()).isEqualTo(404);
+                assertThat(missing.json().path("error").asText()).isEqualTo("no service 'nope'");
+                assertThat(missing.json().path("fix").asText()).isEqualTo("known services: web");
+                assertThat(missing.json().path("known_services").get(0).asText())
+                        .isEqualTo("web");
+            }
+        }
+    }
+
+    @Test
+    void eventsLongPollReturnsAsSoonAsAnEntryArrives() throws Exception {
+        try (InProcessDaemon daemon = InProcessDaemon.start(work, Optional.empty())) {
+            JsonNode all = await(
+                    "pod-started entries",
+                    () -> json(daemon.tcp("GET", "/events", null).body()),
+                    events -> events.findValuesAsText("kind").stream()
+                                    .filter("pod-started"::equals)
+                                    .count()
+                            == 2);
+            long last = all.get(all.size() - 1).path("sequence").asLong();
+
+            Thread.ofPlatform().start(() -> {
+                sleep(Duration.ofMillis(300));
+                daemon.socket("POST", "/services/web/restart", null);
+            });
+            long started = System.nanoTime();
+            JsonNode next = json(daemon.tcp("GET", "/events?after=" + last + "&wait=30", null)
+                    .body());
+
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+            assertThat(next.get(0).path("sequence").asLong()).isEqualTo(last + 1);
+            assertThat(next.get(0).path("kind").asText()).isEqualTo("restart-requested");
+            assertThat(json(daemon.tcp("GET", "/events?after=" + (last + 1000) + "&wait=1", null)
+                            .body()))
+                    .as("an empty answer once the wait is over")
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void logsMergeEveryContainerOfTheServiceWithTheirPodAndStream() throws Exception {
+        try (InProcessDaemon daemon = InProcessDaemon.start(work, Optional.empty())) {
+            await(
+                    "both pods in /status",
+                    () -> daemon.socket("GET", "/services/web", null),
+                    r -> r.json().path("running_pods").asInt() == 2);
+
+            List<JsonNode> lines = await(
+                    "four log lines",
+                    () -> ndjson(daemon.socket("GET", "/services/web/logs?tail=all", null)),
+                    found -> found.size() == 4);
+
+            assertThat(lines).extracting(line -> line.path("pod").asInt()).containsOnly(0, 1);
+            assertThat(lines)
+                    .extracting(line -> line.path("container").asText())
+                    .containsOnly("main");
+            assertThat(lines)
+                    .extracting(line -> line.path("stream").asText() + ":"
+                            + line.path("text").asText())
+                    .containsOnly("stdout:hello from web", "stderr:warming up");
+            assertThat(ndjson(daemon.socket("GET", "/services/web/logs?tail=1", null)))
+                    .hasSize(2);
+        }
+    }
+
+    @Test
+    void aFollowDeliversLinesPrintedLaterAndFromPodsStartedMeanwhile() throws Exception {
+        try (InProcessDaemon daemon = InProcessDaemon.start(work, Optional.empty())) {
+            await(
+                    "both pods in /status",
+                    () -> daemon.socket("GET", "/services/web", null),
+                    r -> r.json().path("running_pods").asInt() == 2);
+            List<String> followed = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread reader = Thread.ofPlatform().start(() -> {
+                try (var stream = new java.net.Socket("127.0.0.1", daemon.port())) {
+                    stream.getOutputStream()
+                            .write("GET /services/web/logs?tail=0&follow=true HTTP/1.1\r\nHost: x\r\n\r\n"
+                                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    var in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                            stream.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+                    for (String line = in.readLine(); line != null; line = in.readLine()) {
+                        followed.add(line);
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            String first = daemon.running("web").get(0).id();
+            await(
+                    "the follow to attach",
+                    () -> followed,
+                    lines -> lines.stream().anyMatch(String::isEmpty));
+
+            daemon.runtime.exec(first, List.of("sh", "-c", "echo printed later > /proc/1/fd/1"), Duration.ofSeconds(5));
+            daemon.socket("POST", "/services/web/scale", InProcessDaemon.replicas(3));
+
+            await(
+                    "the later line and the new pod's lines",
+                    () -> followed,
+                    lines -> lines.stream().anyMatch(line -> line.contains("printed later"))
+                            && lines.stream().anyMatch(line -> line.contains("\"pod\":2")));
+            reader.interrupt();
+        }
+    }
+
+    @Test
+    void theControlSocketIsPrivateAndGoneAfterTheDaemon() throws Exception {
+        Path socket;
+        try (InProcessDaemon daemon = InProcessDaemon.start(work, Optional.empty())) {
+            socket = daemon.socket;
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)))
+                    .isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())))
+                    .isEqualTo("rwx------");
+        }
+        assertThat(socket).doesNotExist();
+    }
+
+    @Test
+    void aStaleSocketIsReplacedButALiveOneStopsASecondDaemon() throws Exception {
+        Path services = Files.createDirectories(work.resolve("services"));
+        Files.writeString(services.resolve("web.yml"), InProcessDaemon.WEB);
+        Path socket = work.resolve("shared/orbit.sock");
+        Files.createDirectories(socket.getParent());
+        try (var stale = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            stale.bind(java.net.UnixDomainSocketAddress.of(socket));
+        }
+        assertThat(socket).exists();
+
+        try (InProcessDaemon first = InProcessDaemon.start(work.resolve("a"), services, socket, Optional.empty())) {
+            assertThat(first.socket("GET", "/healthz", null).status()).isEqualTo(200);
+
+            assertThatThrownBy(() -> InProcessDaemon.start(work.resolve("b"), services, socket, Optional.empty()))
+                    .hasMessageContaining("another orbit daemon already listens on the control socket " + socket);
+            assertThat(first.socket("GET", "/healthz", null).status()).isEqualTo(200);
+        }
+    }
+
+    private Path token() throws java.io.IOException {
+        return Files.writeString(work.resolve("token"), "t0ken");
+    }
+
+    private static int status(HttpResponse<String> response) {
+        assertThat(json(response.body()).path("error").isTextual())
+                .as("a JSON error body: %s", response.body())
+                .isTrue();
+        return response.statusCode();
+    }
+
+    private static List<JsonNode> ndjson(EngineResponse response) {
+        assertThat(response.status()).isEqualTo(200);
+        return response.bodyText()
+                .lines()
+                .filter(line -> !line.isBlank())
+                .map(InProcessDaemon::json)
+                .toList();
+    }
+
+    private static Set<String> ids(List<ContainerSummary> containers) {
+        return containers.stream().map(ContainerSummary::id).collect(Collectors.toSet());
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

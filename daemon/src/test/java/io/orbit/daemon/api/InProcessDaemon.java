@@ -1,0 +1,202 @@
+package io.orbit.daemon.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Stage;
+import io.orbit.daemon.DaemonOptions;
+import io.orbit.daemon.EngineModule;
+import io.orbit.daemon.lifecycle.Lifecycle;
+import io.orbit.daemon.metrics.MetricsModule;
+import io.orbit.engine.naming.OrbitLabels;
+import io.orbit.runtime.ContainerRuntime;
+import io.orbit.runtime.ContainerSummary;
+import io.orbit.runtime.http.EngineHttpClient;
+import io.orbit.runtime.http.EngineResponse;
+import io.orbit.runtime.http.EngineSocketDiscovery;
+import io.orbit.runtime.testing.InMemoryContainerRuntime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The daemon in this JVM: the production modules (engine, API, metrics) with the in-memory runtime bound in place of
+ * an engine, started through its real lifecycle. The API listens on a free loopback port and on a control socket in
+ * a temporary directory, so tests talk to it as the CLI does.
+ */
+public final class InProcessDaemon implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** {@code web}: two to four pods of one container that prints a line on stdout and one on stderr. */
+    public static final String WEB = """
+            name: web
+            instance_count:
+              min: 2
+              max: 4
+            spec:
+              containers:
+                - name: main
+                  image: localhost/orbit-fixture:latest
+                  command: ["sh", "-c", "echo hello from web; echo warming up >&2; sleep 3600"]
+            """;
+
+    public final Path configDirectory;
+    public final Path socket;
+    public final InMemoryContainerRuntime runtime;
+    private final Injector injector;
+    private final Lifecycle lifecycle;
+    private final EngineHttpClient unix;
+    private final HttpClient tcp = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+
+    private InProcessDaemon(
+            Path configDirectory,
+            Path socket,
+            InMemoryContainerRuntime runtime,
+            Injector injector,
+            Lifecycle lifecycle) {
+        this.configDirectory = configDirectory;
+        this.socket = socket;
+        this.runtime = runtime;
+        this.injector = injector;
+        this.lifecycle = lifecycle;
+        this.unix = EngineHttpClient.open(socket, "the in-process daemon");
+    }
+
+    /** A daemon on {@code work}/services holding {@link #WEB}. */
+    public static InProcessDaemon start(Path work, Optional<Path> tokenFile) throws Exception {
+        Path services = Files.createDirectories(work.resolve("services"));
+        Files.writeString(services.resolve("web.yml"), WEB);
+        return start(work, services, work.resolve("run/orbit.sock"), tokenFile);
+    }
+
+    public static InProcessDaemon start(Path work, Path services, Path socket, Optional<Path> tokenFile)
+            throws Exception {
+        DaemonOptions options = new DaemonOptions(
+                services,
+                DaemonOptions.Runtime.podman,
+                Optional.empty(),
+                "warning",
+                work.resolve("volumes"),
+                InetSocketAddress.createUnresolved("127.0.0.1", 0),
+                DaemonOptions.OnExit.keep,
+                "test-" + Integer.toHexString(ThreadLocalRandom.current().nextInt()),
+                Optional.of(socket),
+                Optional.empty(),
+                tokenFile);
+        InMemoryContainerRuntime runtime = InMemoryContainerRuntime.withFixtureImage();
+        Injector injector = Guice.createInjector(
+                Stage.PRODUCTION,
+                binder -> {
+                    binder.requireExplicitBindings();
+                    binder.disableCircularProxies();
+                    binder.requireExactBindingAnnotations();
+                    binder.requireAtInjectOnConstructors();
+                    binder.bind(ContainerRuntime.class).toInstance(runtime);
+                    binder.bind(EngineSocketDiscovery.Discovered.class)
+                            .toInstance(new EngineSocketDiscovery.Discovered(Path.of("/in-memory"), "test", List.of()));
+                },
+                new EngineModule(options),
+                new ApiModule(),
+                new MetricsModule());
+        Lifecycle lifecycle = injector.getInstance(Lifecycle.class);
+        try {
+            lifecycle.start();
+        } catch (Exception e) {
+            runtime.close();
+            throw e;
+        }
+        return new InProcessDaemon(services, socket, runtime, injector, lifecycle);
+    }
+
+    public int port() {
+        return injector.getInstance(ApiServer.class).port();
+    }
+
+    <T> T instance(Class<T> type) {
+        return injector.getInstance(type);
+    }
+
+    /** A request over TCP, as any HTTP client sends it. */
+    public HttpResponse<String> tcp(String method, String path, @Nullable String body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+                .timeout(Duration.ofSeconds(20))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        try {
+            return tcp.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** A request over the control socket, as the CLI sends it (this JVM runs as root or as the daemon's user). */
+    public EngineResponse socket(String method, String path, @Nullable Object jsonBody) {
+        return unix.call(method, path, jsonBody, Duration.ofSeconds(20));
+    }
+
+    public static JsonNode json(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + body, e);
+        }
+    }
+
+    /** The running containers of a service in the in-memory engine. */
+    public List<ContainerSummary> running(String service) {
+        return runtime.listContainers(OrbitLabels.service(service)).stream()
+                .filter(container -> container.state().isRunning())
+                .toList();
+    }
+
+    public static <T> T await(String what, Supplier<T> probe, Predicate<T> done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        T last = probe.get();
+        while (!done.test(last)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what + "; last: " + last);
+            }
+            Thread.sleep(20);
+            last = probe.get();
+        }
+        return last;
+    }
+
+    static Map<String, Object> replicas(int count) {
+        return Map.of("replicas", count);
+    }
+
+    @Override
+    public void close() {
+        unix.close();
+        tcp.close();
+        lifecycle.stop();
+        runtime.close();
+    }
+}
