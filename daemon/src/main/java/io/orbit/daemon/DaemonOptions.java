@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param runtimeSocket an explicit engine socket; empty means discovery
  * @param apiAddress where /status and /metrics listen (127.0.0.1:4112 by default: Orbit's 0.0.0.0 had no auth)
  * @param onExit what happens to the pods when the daemon stops
+ * @param proxyAddress the address the proxy binds every node port on (all interfaces by default, as Orbit)
  * @param instance the name this daemon's pods are labelled with, so several daemons can share one engine
  * @param controlSocket where the control API listens (the CLI's way in); empty for none
  * @param controlGroup the group whose members may change services through the control socket, besides root and the
@@ -32,9 +33,11 @@ public record DaemonOptions(
         String instance,
         Optional<Path> controlSocket,
         Optional<String> controlGroup,
-        Optional<Path> apiToken) {
+        Optional<Path> apiToken,
+        String proxyAddress) {
 
     public DaemonOptions {
+        requireNonNull(proxyAddress, "proxyAddress is null");
         requireNonNull(configDirectory, "configDirectory is null");
         requireNonNull(runtime, "runtime is null");
         requireNonNull(runtimeSocket, "runtimeSocket is null");

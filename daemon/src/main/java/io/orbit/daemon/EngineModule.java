@@ -102,11 +102,11 @@ public final class EngineModule extends AbstractModule {
         return new Reconciler(runtime, ownership, desired, status, queue, pass);
     }
 
-    /** The proxy listens on every node port, on all interfaces as Orbit did (DESIGN-NOTES §3 defaults). */
+    /** The proxy listens on every node port at --proxy-address (all interfaces by default, as Orbit). */
     @Provides
     @Singleton
     ProxyServer proxy(PrometheusMeterRegistry registry) {
-        return new ProxyServer(ProxyOptions.defaults(), registry);
+        return new ProxyServer(ProxyOptions.defaults().withBindHost(options.proxyAddress()), registry);
     }
 
     @Provides

@@ -5,6 +5,7 @@ import io.orbit.daemon.runtime.RuntimeMonitor;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.ServiceStatus;
 import io.orbit.engine.state.StatusStore;
+import io.orbit.proxy.ProxyServer;
 import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,17 +20,24 @@ final class ReadEndpoints {
     private final DesiredState desired;
     private final RuntimeMonitor engine;
     private final PrometheusMeterRegistry registry;
+    private final ProxyServer proxy;
 
     @Inject
-    ReadEndpoints(StatusStore status, DesiredState desired, RuntimeMonitor engine, PrometheusMeterRegistry registry) {
+    ReadEndpoints(
+            StatusStore status,
+            DesiredState desired,
+            RuntimeMonitor engine,
+            PrometheusMeterRegistry registry,
+            ProxyServer proxy) {
         this.status = status;
         this.desired = desired;
         this.engine = engine;
         this.registry = registry;
+        this.proxy = proxy;
     }
 
     List<Map<String, Object>> status() {
-        return StatusView.services(status.services(), engine.state().limitations());
+        return StatusView.services(status.services(), engine.state().limitations(), proxy.listeners());
     }
 
     Map<String, Object> service(String name) {
@@ -37,7 +45,7 @@ final class ReadEndpoints {
         if (service == null) {
             throw unknownService(name);
         }
-        return StatusView.service(service, engine.state().limitations());
+        return StatusView.service(service, engine.state().limitations(), proxy.listeners());
     }
 
     String metrics() {

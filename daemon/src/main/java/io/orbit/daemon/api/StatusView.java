@@ -6,6 +6,7 @@ import io.orbit.engine.spec.ContainerTemplate;
 import io.orbit.engine.state.ContainerStatus;
 import io.orbit.engine.state.PodStatus;
 import io.orbit.engine.state.ServiceStatus;
+import io.orbit.proxy.ListenerState;
 import io.orbit.runtime.PortBinding;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,15 +23,19 @@ final class StatusView {
 
     private StatusView() {}
 
-    static List<Map<String, Object>> services(Map<String, ServiceStatus> services, List<String> engineLimitations) {
+    static List<Map<String, Object>> services(
+            Map<String, ServiceStatus> services,
+            List<String> engineLimitations,
+            Map<Integer, ListenerState> listeners) {
         List<Map<String, Object>> view = new ArrayList<>();
         for (ServiceStatus service : services.values()) {
-            view.add(service(service, engineLimitations));
+            view.add(service(service, engineLimitations, listeners));
         }
         return view;
     }
 
-    static Map<String, Object> service(ServiceStatus service, List<String> engineLimitations) {
+    static Map<String, Object> service(
+            ServiceStatus service, List<String> engineLimitations, Map<Integer, ListenerState> listeners) {
         Map<String, ContainerTemplate.PortSpec> nodePorts = new LinkedHashMap<>();
         List<Integer> servicePorts = new ArrayList<>();
         service.desired()
@@ -73,6 +78,19 @@ final class StatusView {
         view.put("consecutive_failures", service.consecutiveFailures());
         view.put("observed_at", service.observedAt().toString());
         view.put("warnings", engineLimitations);
+        // The proxy's listener on each node port: bound, or failed with the reason and the fix (Orbit was silent).
+        view.put(
+                "listeners",
+                listeners.values().stream()
+                        .filter(listener -> listener.service().equals(service.name()))
+                        .map(listener -> {
+                            Map<String, Object> state = new LinkedHashMap<>();
+                            state.put("node_port", listener.nodePort());
+                            state.put("status", listener.status().name().toLowerCase(java.util.Locale.ROOT));
+                            state.put("problem", listener.problem().orElse(null));
+                            return state;
+                        })
+                        .toList());
         return view;
     }
 

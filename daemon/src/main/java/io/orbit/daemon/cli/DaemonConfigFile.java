@@ -29,6 +29,7 @@ final class DaemonConfigFile implements CommandLine.IDefaultValueProvider {
     static final Path DEFAULT_PATH = Path.of("/etc/orbit/orbit.yaml");
     private static final Set<String> KEYS = Set.of(
             "config_dir",
+            "proxy_address",
             "runtime",
             "runtime_socket",
             "log_level",

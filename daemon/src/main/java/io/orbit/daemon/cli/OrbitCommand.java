@@ -107,6 +107,13 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
     DaemonOptions.OnExit onExit;
 
     @Option(
+            names = "--proxy-address",
+            description = "The address the proxy listens on for every node_port. Default: ${DEFAULT-VALUE} (all "
+                    + "interfaces, as Orbit); 127.0.0.1 keeps services local.",
+            defaultValue = "0.0.0.0")
+    String proxyAddress;
+
+    @Option(
             names = "--instance",
             scope = CommandLine.ScopeType.INHERIT,
             description =
@@ -185,7 +192,8 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
                 instance,
                 controlSocketPath(),
                 controlGroup,
-                apiToken);
+                apiToken,
+                proxyAddress);
     }
 
     /** The control socket a daemon listens on: the option, else the first default (see {@link ControlSocket}). */

@@ -101,7 +101,8 @@ public final class InProcessDaemon implements AutoCloseable {
                 "test-" + Integer.toHexString(ThreadLocalRandom.current().nextInt()),
                 Optional.of(socket),
                 Optional.empty(),
-                tokenFile);
+                tokenFile,
+                "127.0.0.1");
         InMemoryContainerRuntime runtime = InMemoryContainerRuntime.withFixtureImage();
         Injector injector = Guice.createInjector(
                 Stage.PRODUCTION,
