@@ -111,100 +111,103 @@ public record ProxyOptions(
     }
 
     public ProxyOptions withBindHost(String host) {
-        return new ProxyOptions(
-                host,
-                selectorsPerListener,
-                loadBalancing,
-                connectTimeout,
-                firstByteTimeout,
-                upstreamIdleTimeout,
-                clientIdleTimeout,
-                requestHeadTimeout,
-                upgradedIdleTimeout,
-                maxRequestHeadBytes,
-                maxResponseHeadBytes,
-                maxConnectionsPerListener,
-                maxIdleConnectionsPerBackend,
-                retryBudgetRatio,
-                maxRetriesPerRequest,
-                retryAfter,
-                ejectAfterConsecutiveErrors,
-                baseEjection,
-                maxEjection,
-                maxEjectedPercent);
+        Copy copy = new Copy(this);
+        copy.bindHost = host;
+        return copy.build();
     }
 
     public ProxyOptions withLoadBalancing(LoadBalancing balancing) {
-        return new ProxyOptions(
-                bindHost,
-                selectorsPerListener,
-                balancing,
-                connectTimeout,
-                firstByteTimeout,
-                upstreamIdleTimeout,
-                clientIdleTimeout,
-                requestHeadTimeout,
-                upgradedIdleTimeout,
-                maxRequestHeadBytes,
-                maxResponseHeadBytes,
-                maxConnectionsPerListener,
-                maxIdleConnectionsPerBackend,
-                retryBudgetRatio,
-                maxRetriesPerRequest,
-                retryAfter,
-                ejectAfterConsecutiveErrors,
-                baseEjection,
-                maxEjection,
-                maxEjectedPercent);
+        Copy copy = new Copy(this);
+        copy.loadBalancing = balancing;
+        return copy.build();
     }
 
     public ProxyOptions withSelectorsPerListener(int selectors) {
-        return new ProxyOptions(
-                bindHost,
-                selectors,
-                loadBalancing,
-                connectTimeout,
-                firstByteTimeout,
-                upstreamIdleTimeout,
-                clientIdleTimeout,
-                requestHeadTimeout,
-                upgradedIdleTimeout,
-                maxRequestHeadBytes,
-                maxResponseHeadBytes,
-                maxConnectionsPerListener,
-                maxIdleConnectionsPerBackend,
-                retryBudgetRatio,
-                maxRetriesPerRequest,
-                retryAfter,
-                ejectAfterConsecutiveErrors,
-                baseEjection,
-                maxEjection,
-                maxEjectedPercent);
+        Copy copy = new Copy(this);
+        copy.selectorsPerListener = selectors;
+        return copy.build();
     }
 
     /** Timeouts for tests and tight deployments: connect, first byte, client idle and request head. */
     public ProxyOptions withTimeouts(
             Duration connect, Duration firstByte, Duration clientIdle, Duration requestHead, Duration upstreamIdle) {
-        return new ProxyOptions(
-                bindHost,
-                selectorsPerListener,
-                loadBalancing,
-                connect,
-                firstByte,
-                upstreamIdle,
-                clientIdle,
-                requestHead,
-                upgradedIdleTimeout,
-                maxRequestHeadBytes,
-                maxResponseHeadBytes,
-                maxConnectionsPerListener,
-                maxIdleConnectionsPerBackend,
-                retryBudgetRatio,
-                maxRetriesPerRequest,
-                retryAfter,
-                ejectAfterConsecutiveErrors,
-                baseEjection,
-                maxEjection,
-                maxEjectedPercent);
+        Copy copy = new Copy(this);
+        copy.connectTimeout = connect;
+        copy.firstByteTimeout = firstByte;
+        copy.clientIdleTimeout = clientIdle;
+        copy.requestHeadTimeout = requestHead;
+        copy.upstreamIdleTimeout = upstreamIdle;
+        return copy.build();
+    }
+
+    /** A mutable copy for the withers, so each changes its fields without re-listing all twenty. */
+    private static final class Copy {
+        private String bindHost;
+        private int selectorsPerListener;
+        private LoadBalancing loadBalancing;
+        private Duration connectTimeout;
+        private Duration firstByteTimeout;
+        private Duration upstreamIdleTimeout;
+        private Duration clientIdleTimeout;
+        private Duration requestHeadTimeout;
+        private Duration upgradedIdleTimeout;
+        private int maxRequestHeadBytes;
+        private int maxResponseHeadBytes;
+        private int maxConnectionsPerListener;
+        private int maxIdleConnectionsPerBackend;
+        private double retryBudgetRatio;
+        private int maxRetriesPerRequest;
+        private Duration retryAfter;
+        private int ejectAfterConsecutiveErrors;
+        private Duration baseEjection;
+        private Duration maxEjection;
+        private int maxEjectedPercent;
+
+        Copy(ProxyOptions options) {
+            this.bindHost = options.bindHost();
+            this.selectorsPerListener = options.selectorsPerListener();
+            this.loadBalancing = options.loadBalancing();
+            this.connectTimeout = options.connectTimeout();
+            this.firstByteTimeout = options.firstByteTimeout();
+            this.upstreamIdleTimeout = options.upstreamIdleTimeout();
+            this.clientIdleTimeout = options.clientIdleTimeout();
+            this.requestHeadTimeout = options.requestHeadTimeout();
+            this.upgradedIdleTimeout = options.upgradedIdleTimeout();
+            this.maxRequestHeadBytes = options.maxRequestHeadBytes();
+            this.maxResponseHeadBytes = options.maxResponseHeadBytes();
+            this.maxConnectionsPerListener = options.maxConnectionsPerListener();
+            this.maxIdleConnectionsPerBackend = options.maxIdleConnectionsPerBackend();
+            this.retryBudgetRatio = options.retryBudgetRatio();
+            this.maxRetriesPerRequest = options.maxRetriesPerRequest();
+            this.retryAfter = options.retryAfter();
+            this.ejectAfterConsecutiveErrors = options.ejectAfterConsecutiveErrors();
+            this.baseEjection = options.baseEjection();
+            this.maxEjection = options.maxEjection();
+            this.maxEjectedPercent = options.maxEjectedPercent();
+        }
+
+        ProxyOptions build() {
+            return new ProxyOptions(
+                    bindHost,
+                    selectorsPerListener,
+                    loadBalancing,
+                    connectTimeout,
+                    firstByteTimeout,
+                    upstreamIdleTimeout,
+                    clientIdleTimeout,
+                    requestHeadTimeout,
+                    upgradedIdleTimeout,
+                    maxRequestHeadBytes,
+                    maxResponseHeadBytes,
+                    maxConnectionsPerListener,
+                    maxIdleConnectionsPerBackend,
+                    retryBudgetRatio,
+                    maxRetriesPerRequest,
+                    retryAfter,
+                    ejectAfterConsecutiveErrors,
+                    baseEjection,
+                    maxEjection,
+                    maxEjectedPercent);
+        }
     }
 }
