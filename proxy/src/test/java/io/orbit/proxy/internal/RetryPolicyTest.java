@@ -19,8 +19,8 @@ class RetryPolicyTest {
         "false, false, false, false, false, true,  0, true",
         // idempotent over a reused keep-alive connection the backend had closed
         "false, true,  true,  false, false, true,  0, true",
-        // idempotent, sent on a fresh connection: the backend may have acted on it
-        "false, true,  false, false, false, true,  0, false",
+        // idempotent, sent on a fresh connection, the backend died before answering: repeating it is allowed
+        "false, true,  false, false, false, true,  0, true",
         // not idempotent once anything was sent
         "false, true,  true,  false, false, false, 0, false",
         // a streamed body is never retried
