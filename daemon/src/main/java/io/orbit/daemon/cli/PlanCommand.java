@@ -10,7 +10,6 @@ import io.orbit.engine.reconcile.ObservedPod;
 import io.orbit.engine.reconcile.Plan;
 import io.orbit.engine.reconcile.PlanStep;
 import io.orbit.engine.reconcile.PodObserver;
-import io.orbit.engine.reconcile.PodTemplateHash;
 import io.orbit.engine.reconcile.ServiceReconciler;
 import io.orbit.engine.spec.ServiceDefinition;
 import io.orbit.engine.spec.SpecProblem;
@@ -63,9 +62,7 @@ final class PlanCommand implements Callable<Integer> {
         result.problems().stream().filter(SpecProblem::isError).forEach(problem -> out.println(problem));
         Map<String, DesiredService> desired = new TreeMap<>();
         for (ServiceDefinition definition : result.services()) {
-            desired.put(
-                    definition.name(),
-                    new DesiredService(definition, PodTemplateHash.of(definition), definition.minInstances()));
+            desired.put(definition.name(), DesiredService.of(definition));
         }
         try (ContainerRuntime runtime =
                 ContainerRuntimes.open(options.runtime(), ContainerRuntimes.discover(options.runtime(), options))) {

@@ -45,19 +45,7 @@ class SystemdNotifierTest {
         StatusStore status = new StatusStore();
         DesiredService web = service("web", 2);
         desired.replace(new DesiredState.Snapshot(Map.of("web", web), List.of(), Instant.EPOCH));
-        Reconciler reconciler = new Reconciler(
-                runtime,
-                Ownership.DEFAULT,
-                desired,
-                status,
-                new ReconcileQueue(InstantSource.system(), RetryBackoff.DEFAULT),
-                new ServicePass(
-                        runtime,
-                        Ownership.DEFAULT,
-                        status,
-                        InstantSource.system(),
-                        ReconcileMetrics.NONE,
-                        PodDrainer.NONE));
+        Reconciler reconciler = reconciler(runtime, desired, status);
         Path socketPath = directory.resolve("notify.sock");
         try (AFUNIXDatagramSocket systemd = AFUNIXDatagramSocket.newInstance()) {
             systemd.bind(AFUNIXSocketAddress.of(socketPath));
@@ -86,7 +74,18 @@ class SystemdNotifierTest {
         InMemoryContainerRuntime runtime = InMemoryContainerRuntime.withFixtureImage();
         StatusStore status = new StatusStore();
         DesiredState desired = new DesiredState();
-        Reconciler reconciler = new Reconciler(
+        Reconciler reconciler = reconciler(runtime, desired, status);
+        SystemdNotifier notifier = new SystemdNotifier(desired, status, reconciler, Map.of());
+
+        notifier.start();
+        notifier.close();
+
+        assertThat(notifier.summary()).isEqualTo("0 service(s), 0/0 pods running");
+        runtime.close();
+    }
+
+    private static Reconciler reconciler(InMemoryContainerRuntime runtime, DesiredState desired, StatusStore status) {
+        return new Reconciler(
                 runtime,
                 Ownership.DEFAULT,
                 desired,
@@ -99,13 +98,6 @@ class SystemdNotifierTest {
                         InstantSource.system(),
                         ReconcileMetrics.NONE,
                         PodDrainer.NONE));
-        SystemdNotifier notifier = new SystemdNotifier(desired, status, reconciler, Map.of());
-
-        notifier.start();
-        notifier.close();
-
-        assertThat(notifier.summary()).isEqualTo("0 service(s), 0/0 pods running");
-        runtime.close();
     }
 
     private static DesiredService service(String name, int replicas) {

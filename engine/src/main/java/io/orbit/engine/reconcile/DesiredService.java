@@ -20,6 +20,11 @@ public record DesiredService(ServiceDefinition definition, String configHash, in
         }
     }
 
+    /** A validated service as it should run before anything (a scale pin, the autoscaler) changes it: at its minimum. */
+    public static DesiredService of(ServiceDefinition definition) {
+        return new DesiredService(definition, PodTemplateHash.of(definition), definition.minInstances());
+    }
+
     public String name() {
         return definition.name();
     }

@@ -2,7 +2,6 @@ package io.orbit.engine.reload;
 
 import io.orbit.engine.config.ConfigDirectory;
 import io.orbit.engine.reconcile.DesiredService;
-import io.orbit.engine.reconcile.PodTemplateHash;
 import io.orbit.engine.reconcile.ReconcileQueue;
 import io.orbit.engine.spec.ParsedFile;
 import io.orbit.engine.spec.ServiceDefinition;
@@ -75,9 +74,7 @@ public final class ConfigReloader {
         DesiredState.Snapshot previous = desired.snapshot();
         Map<String, DesiredService> services = new HashMap<>();
         for (ServiceDefinition definition : result.services()) {
-            services.put(
-                    definition.name(),
-                    new DesiredService(definition, PodTemplateHash.of(definition), definition.minInstances()));
+            services.put(definition.name(), DesiredService.of(definition));
         }
         keepPreviousVersionsOfBrokenFiles(result.problems(), previous, services);
         desired.replace(new DesiredState.Snapshot(services, result.problems(), clock.instant()));
