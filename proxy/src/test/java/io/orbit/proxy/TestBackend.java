@@ -5,6 +5,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -24,6 +25,7 @@ final class TestBackend implements AutoCloseable {
     final AtomicInteger posts = new AtomicInteger();
     volatile Duration delay = Duration.ZERO;
     volatile int healthStatus = 200;
+    private volatile boolean killed;
     private final Server server;
     private final ServerConnector connector;
 
@@ -39,6 +41,15 @@ final class TestBackend implements AutoCloseable {
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                if (killed) {
+                    // A dead process answers nothing: drop the connection instead of letting Jetty render a 500.
+                    request.getConnectionMetaData()
+                            .getConnection()
+                            .getEndPoint()
+                            .close();
+                    callback.failed(new IOException("backend " + TestBackend.this.name + " killed"));
+                    return true;
+                }
                 if ("/health".equals(Request.getPathInContext(request))) {
                     response.setStatus(healthStatus);
                     Content.Sink.write(response, true, "", callback);
@@ -86,8 +97,16 @@ final class TestBackend implements AutoCloseable {
         return connector.getLocalPort();
     }
 
-    /** Stops abruptly: open connections are closed, new ones refused. */
+    /**
+     * Dies like a killed process: no new connections, open ones closed without a response. A plain {@code stop()} is
+     * graceful instead and lets Jetty answer a request it is still parsing with its own 500 page.
+     */
     void kill() throws Exception {
+        killed = true;
+        connector.close();
+        for (EndPoint endPoint : connector.getConnectedEndPoints()) {
+            endPoint.close();
+        }
         server.stop();
     }
 
