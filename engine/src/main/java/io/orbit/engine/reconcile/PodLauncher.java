@@ -6,6 +6,7 @@ import io.orbit.engine.naming.Ownership;
 import io.orbit.engine.spec.ContainerDefinition;
 import io.orbit.engine.spec.ContainerTemplate;
 import io.orbit.engine.spec.ServiceSpec;
+import io.orbit.engine.volume.PodVolumes;
 import io.orbit.runtime.ConflictException;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ContainerRuntimeException;
@@ -17,7 +18,9 @@ import io.orbit.runtime.PortBinding;
 import io.orbit.runtime.PullProgressListener;
 import io.orbit.runtime.ResourceKind;
 import io.orbit.runtime.ResourceLimits;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,11 +41,22 @@ public final class PodLauncher {
     private final ContainerRuntime runtime;
     private final Ownership ownership;
     private final PodDrainer drainer;
+    private final PodVolumes volumes;
 
+    /** Inline files go below Orbit's default {@code --volume-dir}, {@code ./volumes}. */
     public PodLauncher(ContainerRuntime runtime, Ownership ownership, PodDrainer drainer) {
+        this(
+                runtime,
+                ownership,
+                drainer,
+                new PodVolumes(runtime, ownership, Path.of("volumes"), InstantSource.system()));
+    }
+
+    public PodLauncher(ContainerRuntime runtime, Ownership ownership, PodDrainer drainer, PodVolumes volumes) {
         this.runtime = runtime;
         this.ownership = ownership;
         this.drainer = drainer;
+        this.volumes = volumes;
     }
 
     /** Starts one pod of the service in the given slot and returns its id. */
@@ -144,6 +158,7 @@ public final class PodLauncher {
                 .userNetwork()
                 .ifPresent(network -> spec.network(NetworkAttachment.of(network, orbitAlias)));
         podNetwork.ifPresent(network -> spec.network(NetworkAttachment.of(network, container.name(), orbitAlias)));
+        volumes.mounts(service, container).forEach(spec::mount);
         return spec.build();
     }
 

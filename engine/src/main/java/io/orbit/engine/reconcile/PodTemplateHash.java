@@ -3,15 +3,18 @@ package io.orbit.engine.reconcile;
 import io.orbit.engine.spec.ContainerDefinition;
 import io.orbit.engine.spec.ContainerTemplate;
 import io.orbit.engine.spec.ServiceDefinition;
+import io.orbit.engine.spec.ServiceSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The hash of everything that shapes a pod's containers (image, command, env, ports, limits, privileges, network).
+ * The hash of everything that shapes a pod's containers (image, command, env, ports, limits, privileges, network,
+ * mounts and the content of mounted inline files).
  * Pods carry it as the {@code orbit.config-hash} label; a pod whose hash differs from its service's is replaced.
  * Instance counts, scaling and health settings are not part of it: changing them must not restart pods.
  */
@@ -40,8 +43,53 @@ public final class PodTemplateHash {
                         .append(port.nodePort())
                         .append('\n');
             }
+            for (ContainerTemplate.VolumeMount mount : container.template().volumeMountsOrEmpty()) {
+                appendMount(canonical, mount, service.spec().volumesOrEmpty().get(mount.name()));
+            }
         }
         return sha256(canonical.toString()).substring(0, 16);
+    }
+
+    /**
+     * A mount and what it mounts, inline file contents included, so editing a file rolls the pods onto a new version
+     * of it (Orbit never updated them). Appended only for containers with mounts: hashes of pods without any stay as
+     * they were.
+     */
+    private static void appendMount(
+            StringBuilder canonical, ContainerTemplate.VolumeMount mount, ServiceSpec.@Nullable VolumeData volume) {
+        canonical
+                .append("mount=")
+                .append(mount.name())
+                .append('|')
+                .append(mount.mountPath())
+                .append('|')
+                .append(mount.subPath())
+                .append('|')
+                .append(mount.isReadOnly())
+                .append('\n');
+        if (volume == null) {
+            return;
+        }
+        canonical
+                .append("volume=")
+                .append(volume.hostPath())
+                .append('|')
+                .append(volume.permissions())
+                .append('|')
+                .append(
+                        volume.namedVolume() == null
+                                ? null
+                                : volume.namedVolume().name())
+                .append('\n');
+        if (volume.files() != null) {
+            new TreeMap<>(volume.files())
+                    .forEach((name, content) -> canonical
+                            .append("file=")
+                            .append(name)
+                            .append('|')
+                            .append(sha256(content))
+                            .append('\n'));
+        }
     }
 
     static String sha256(String text) {

@@ -4,6 +4,7 @@ import io.orbit.engine.naming.Ownership;
 import io.orbit.engine.state.PodStatus;
 import io.orbit.engine.state.ServiceStatus;
 import io.orbit.engine.state.StatusStore;
+import io.orbit.engine.volume.PodVolumes;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ContainerRuntimeException;
 import java.time.Duration;
@@ -48,8 +49,27 @@ public final class ServicePass implements AutoCloseable {
             InstantSource clock,
             ReconcileMetrics metrics,
             PodDrainer drainer) {
+        this(
+                runtime,
+                ownership,
+                status,
+                clock,
+                metrics,
+                drainer,
+                new PodVolumes(runtime, ownership, java.nio.file.Path.of("volumes"), clock));
+    }
+
+    /** @param volumes writes inline files (below {@code --volume-dir}) and creates named volumes */
+    public ServicePass(
+            ContainerRuntime runtime,
+            Ownership ownership,
+            StatusStore status,
+            InstantSource clock,
+            ReconcileMetrics metrics,
+            PodDrainer drainer,
+            PodVolumes volumes) {
         this.observer = new PodObserver(runtime, ownership);
-        this.launcher = new PodLauncher(runtime, ownership, drainer);
+        this.launcher = new PodLauncher(runtime, ownership, drainer, volumes);
         this.statusObserver = new StatusObserver(runtime, observer);
         this.status = status;
         this.clock = clock;

@@ -171,10 +171,38 @@ final class ContainerRules {
         }
     }
 
-    /** Orbit failed at pod start ({@code Subpath file <x> not found}); we fail at load. */
+    /**
+     * Orbit failed at pod start ({@code Subpath file <x> not found}) and ignored {@code sub_path} on a host path; we
+     * check both at load, and refuse what cannot be mounted.
+     */
     private void checkSubPath(String mountPath, VolumeMount mount, VolumeData volume) {
         String subPath = mount.subPath();
-        if (subPath == null || volume.hostPath() != null || volume.files() == null) {
+        if (volume.hostPath() == null && volume.files() == null && volume.namedVolume() == null) {
+            problems.error(
+                    FieldPaths.child(mountPath, "name"),
+                    "volume '" + mount.name() + "' defines nothing to mount; add files, host_path or named_volume");
+            return;
+        }
+        if (subPath == null) {
+            return;
+        }
+        if (volume.hostPath() != null) {
+            if (subPath.isEmpty()
+                    || subPath.startsWith("/")
+                    || subPath.contains("\0")
+                    || java.util.Arrays.asList(subPath.split("/")).contains("..")) {
+                problems.error(
+                        FieldPaths.child(mountPath, "sub_path"),
+                        "'" + subPath + "' must be a relative path below host_path without '..'; e.g. app.conf or"
+                                + " conf/app.conf");
+            }
+            return;
+        }
+        if (volume.files() == null) {
+            problems.error(
+                    FieldPaths.child(mountPath, "sub_path"),
+                    "named volume '" + mount.name() + "' cannot be mounted in part; mount it whole, or use files or"
+                            + " host_path for a single file");
             return;
         }
         if (!volume.files().containsKey(subPath)) {

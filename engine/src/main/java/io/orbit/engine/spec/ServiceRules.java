@@ -118,6 +118,12 @@ final class ServiceRules {
 
     private void checkVolume(String name, VolumeData volume) {
         String path = FieldPaths.child("volumes", name);
+        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/") || name.contains("\0")) {
+            problems.error(
+                    path,
+                    "volume name '" + name + "' must be a plain name without '/'; it names the directory its files"
+                            + " are written to");
+        }
         if (volume.hostPath() != null) {
             problems.absolutePath(FieldPaths.child(path, "host_path"), volume.hostPath());
             if (volume.files() != null) {
@@ -129,7 +135,11 @@ final class ServiceRules {
         if (volume.files() != null) {
             String filesPath = FieldPaths.child(path, "files");
             volume.files().keySet().forEach(fileName -> {
-                if (fileName.isEmpty() || fileName.equals(".") || fileName.contains("/") || fileName.contains("..")) {
+                if (fileName.isEmpty()
+                        || fileName.equals(".")
+                        || fileName.contains("/")
+                        || fileName.contains("..")
+                        || fileName.contains("\0")) {
                     problems.error(
                             FieldPaths.child(filesPath, fileName),
                             "file name '" + fileName + "' must be a plain name without '/' or '..'; each file is"
@@ -142,6 +152,21 @@ final class ServiceRules {
             problems.error(
                     FieldPaths.child(path, "permissions"),
                     "'" + volume.permissions() + "' is not an octal file mode; write e.g. \"0644\"");
+        } else if (volume.permissions() != null
+                && volume.permissions().length() == 4
+                && volume.permissions().charAt(0) != '0') {
+            problems.error(
+                    FieldPaths.child(path, "permissions"),
+                    "'" + volume.permissions() + "' sets setuid, setgid or sticky bits, which inline files cannot"
+                            + " have; write e.g. \"0" + volume.permissions().substring(1) + "\"");
+        } else if (volume.permissions() != null && (volume.files() == null || volume.hostPath() != null)) {
+            problems.warning(
+                    FieldPaths.child(path, "permissions"),
+                    "applies to inline files only and is ignored here; set the mode of host paths and named volumes"
+                            + " on the host");
+        }
+        if (volume.hostPath() == null && volume.files() != null && volume.namedVolume() != null) {
+            problems.warning(path, "both files and named_volume are set; files win and named_volume is ignored");
         }
         if (volume.namedVolume() != null
                 && !DOCKER_VOLUME_NAME.matcher(volume.namedVolume().name()).matches()) {
