@@ -1,14 +1,17 @@
 package io.orbit.engine.spec;
 
+import io.orbit.engine.spec.ServiceSpec.Autoscaling;
 import io.orbit.engine.spec.ServiceSpec.CodelConfig;
 import io.orbit.engine.spec.ServiceSpec.InstanceCount;
 import io.orbit.engine.spec.ServiceSpec.RollingUpdateConfig;
 import io.orbit.engine.spec.ServiceSpec.ScalingPolicy;
 import io.orbit.engine.spec.ServiceSpec.VolumeData;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -53,6 +56,7 @@ final class ServiceRules {
         checkRollingUpdate(spec.rollingUpdateConfig());
         checkCodel(spec.codel());
         checkScalingPolicy(spec.scalingPolicy());
+        checkAutoscaling(spec.autoscaling());
         spec.volumesOrEmpty().forEach(this::checkVolume);
         checkContainers();
     }
@@ -113,6 +117,79 @@ final class ServiceRules {
             problems.error(
                     "scaling_policy.scale_down_threshold_percentage",
                     "must be between 0 and 100 (percent of pods), got " + percentage);
+        }
+    }
+
+    private void checkAutoscaling(@Nullable Autoscaling autoscaling) {
+        if (autoscaling == null) {
+            return;
+        }
+        positive("autoscaling.concurrency_target", autoscaling.concurrencyTarget(), "in-flight requests per pod");
+        Optional<Duration> stable = problems.duration("autoscaling.stable_window", autoscaling.stableWindow(), false);
+        Optional<Duration> panic = problems.duration("autoscaling.panic_window", autoscaling.panicWindow(), false);
+        if (stable.isPresent() && panic.isPresent() && panic.get().compareTo(stable.get()) > 0) {
+            problems.error(
+                    "autoscaling.panic_window",
+                    "panic window " + autoscaling.panicWindow() + " is longer than the stable window "
+                            + autoscaling.stableWindow() + "; the panic window is the short one (e.g. 6s and 60s)");
+        }
+        Double panicThreshold = autoscaling.panicThreshold();
+        if (panicThreshold != null && !(panicThreshold > 1)) {
+            problems.error(
+                    "autoscaling.panic_threshold",
+                    "must be greater than 1 (a multiple of the ready pods), got " + panicThreshold);
+        }
+        problems.duration("autoscaling.warmup", autoscaling.warmup(), true);
+        Double tolerance = autoscaling.tolerance();
+        if (tolerance != null && !(tolerance >= 0 && tolerance < 1)) {
+            problems.error("autoscaling.tolerance", "must be at least 0 and below 1 (0.1 = 10 %), got " + tolerance);
+        }
+        problems.duration("autoscaling.idle_period", autoscaling.idlePeriod(), false);
+        if (autoscaling.concurrencyTarget() != null && !hasNodePort()) {
+            problems.warning(
+                    "autoscaling.concurrency_target",
+                    "no container has a node_port, so the proxy sees no requests of this service and the concurrency"
+                            + " signal stays at 0; add a node_port or remove concurrency_target");
+        }
+        if (autoscaling.concurrencyTarget() == null && spec.resourceThresholds() == null && spec.codel() == null) {
+            problems.warning(
+                    "autoscaling",
+                    "no scaling signal is configured, so the service never autoscales; set"
+                            + " autoscaling.concurrency_target, resource_thresholds or codel");
+        }
+        if (autoscaling.scaleUp() != null) {
+            problems.atLeast(
+                    "autoscaling.scale_up.max_pods", autoscaling.scaleUp().maxPods(), 1);
+            problems.range(
+                    "autoscaling.scale_up.max_percent", autoscaling.scaleUp().maxPercent(), 1, 1000, "percent");
+            problems.duration(
+                    "autoscaling.scale_up.period", autoscaling.scaleUp().period(), true);
+        }
+        if (autoscaling.scaleDown() != null) {
+            problems.duration(
+                    "autoscaling.scale_down.stabilization_window",
+                    autoscaling.scaleDown().stabilizationWindow(),
+                    true);
+            problems.atLeast(
+                    "autoscaling.scale_down.max_pods", autoscaling.scaleDown().maxPods(), 1);
+            problems.range(
+                    "autoscaling.scale_down.max_percent",
+                    autoscaling.scaleDown().maxPercent(),
+                    1,
+                    100,
+                    "percent");
+        }
+    }
+
+    private boolean hasNodePort() {
+        return spec.spec().containers().stream()
+                .flatMap(container -> container.portsOrEmpty().stream())
+                .anyMatch(port -> port.nodePort() != null);
+    }
+
+    private void positive(String fieldPath, @Nullable Double value, String what) {
+        if (value != null && !(value > 0 && Double.isFinite(value))) {
+            problems.error(fieldPath, "must be greater than 0 (" + what + "), got " + value);
         }
     }
 

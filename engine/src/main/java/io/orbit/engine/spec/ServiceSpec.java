@@ -24,7 +24,8 @@ public record ServiceSpec(
         @Nullable RollingUpdateConfig rollingUpdateConfig,
         @Nullable Map<String, VolumeData> volumes,
         @Nullable CodelConfig codel,
-        @Nullable ScalingPolicy scalingPolicy) {
+        @Nullable ScalingPolicy scalingPolicy,
+        @Nullable Autoscaling autoscaling) {
 
     public boolean adoptsOrphans() {
         return adoptOrphans != null && adoptOrphans;
@@ -77,6 +78,37 @@ public record ServiceSpec(
     /** {@code scaling_policy:} defaults 60 s and 50 %. */
     public record ScalingPolicy(
             @Nullable String cooldownDuration, @Nullable Double scaleDownThresholdPercentage) {}
+
+    /**
+     * {@code autoscaling:} ours, opt-in: the concurrency signal (in-flight requests per pod, with Knative's stable and
+     * panic windows), the warm-up of new pods, and how fast the replica count may move. Durations are humantime
+     * strings; every field has a default (docs/configuration.md, "Autoscaling").
+     */
+    public record Autoscaling(
+            @Nullable Double concurrencyTarget,
+            @Nullable String stableWindow,
+            @Nullable String panicWindow,
+            @Nullable Double panicThreshold,
+            @Nullable String warmup,
+            @Nullable Double tolerance,
+            @Nullable String idlePeriod,
+            @Nullable ScaleUp scaleUp,
+            @Nullable ScaleDown scaleDown) {}
+
+    /** {@code autoscaling.scale_up:} at most max(max_pods, max_percent % of the pods) added per period. */
+    public record ScaleUp(
+            @Nullable Integer maxPods,
+            @Nullable Integer maxPercent,
+            @Nullable String period) {}
+
+    /**
+     * {@code autoscaling.scale_down:} the stabilisation window, and at most max(max_pods, max_percent % of the pods)
+     * removed per {@code scaling_policy.cooldown_duration}.
+     */
+    public record ScaleDown(
+            @Nullable String stabilizationWindow,
+            @Nullable Integer maxPods,
+            @Nullable Integer maxPercent) {}
 
     /** {@code volumes.<name>:} inline files, a host path, or a named volume. */
     public record VolumeData(

@@ -33,7 +33,7 @@ class ServiceFileSchemaTest {
                         ContainerTemplate.class,
                         ContainerTemplate.PortSpec.class,
                         ContainerTemplate.TcpCheck.class)
-                .hasSize(15);
+                .hasSize(18);
     }
 
     @ParameterizedTest(name = "{0} → {1}")

@@ -85,6 +85,7 @@ public final class TestServices {
                 null,
                 null,
                 null,
+                null,
                 null);
         return new ServiceDefinition(
                 Path.of(name + ".yml"), spec, containers, min, max, network, Duration.ofMinutes(5));
