@@ -1,0 +1,273 @@
+package io.orbit.engine.autoscale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.orbit.engine.testing.ManualClock;
+import io.orbit.runtime.CapabilityUnavailableException;
+import io.orbit.runtime.ContainerDetails;
+import io.orbit.runtime.ContainerRuntime;
+import io.orbit.runtime.ContainerSpec;
+import io.orbit.runtime.ContainerStats;
+import io.orbit.runtime.ContainerSummary;
+import io.orbit.runtime.EngineInfo;
+import io.orbit.runtime.EventListener;
+import io.orbit.runtime.EventSubscription;
+import io.orbit.runtime.ExecResult;
+import io.orbit.runtime.ImageDetails;
+import io.orbit.runtime.LabelSelector;
+import io.orbit.runtime.LogListener;
+import io.orbit.runtime.LogStream;
+import io.orbit.runtime.NetworkDetails;
+import io.orbit.runtime.NetworkSpec;
+import io.orbit.runtime.PullProgressListener;
+import io.orbit.runtime.ResourceLimits;
+import io.orbit.runtime.RuntimeApiException;
+import io.orbit.runtime.VolumeDetails;
+import io.orbit.runtime.VolumeSpec;
+import io.orbit.runtime.testing.FakeImage;
+import io.orbit.runtime.testing.InMemoryContainerRuntime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class StatsSamplerTest {
+
+    private final ManualClock clock = new ManualClock();
+    private final InMemoryContainerRuntime engine = new InMemoryContainerRuntime(clock, List.of(FakeImage.fixture()));
+    private final CountingRuntime runtime = new CountingRuntime(engine);
+    private final List<String> running = new CopyOnWriteArrayList<>();
+    private final StatsSampler sampler = new StatsSampler(runtime, () -> running, Duration.ofSeconds(10));
+
+    @AfterEach
+    void close() {
+        sampler.close();
+        engine.close();
+    }
+
+    private String start(String name, double cpus, String... command) {
+        String id = engine.createContainer(
+                ContainerSpec.builder(name, FakeImage.fixture().reference())
+                        .command(command)
+                        .limits(ResourceLimits.of(256L << 20, cpus))
+                        .build());
+        engine.startContainer(id);
+        running.add(id);
+        return id;
+    }
+
+    @Test
+    void samplesAllContainersInOneCallPerTick() {
+        String busy = start("busy", 0.5, "sh", "-c", "while :; do :; done");
+        String idle = start("idle", 1, "sleep", "infinity");
+
+        sampler.tick();
+
+        assertThat(runtime.calls)
+                .containsExactly(List.copyOf(running).stream().sorted().toList());
+        assertThat(sampler.latest(busy)).map(ContainerStats::cpuPercent).contains(50.0);
+        assertThat(sampler.latest(idle)).map(ContainerStats::cpuPercent).contains(0.1);
+        assertThat(sampler.available()).isTrue();
+    }
+
+    @Test
+    void forgetsContainersNoLongerListed() {
+        String first = start("first", 0.5, "sleep", "infinity");
+        String second = start("second", 0.5, "sleep", "infinity");
+        sampler.tick();
+
+        running.remove(first);
+        sampler.tick();
+
+        assertThat(sampler.latest().keySet()).containsExactly(second);
+    }
+
+    @Test
+    void makesNoCallWithoutContainers() {
+        sampler.tick();
+
+        assertThat(runtime.calls).isEmpty();
+    }
+
+    @Test
+    void remembersThatStatsAreUnavailableAndRecovers() {
+        String id = start("web", 0.5, "sleep", "infinity");
+        sampler.tick();
+        runtime.failure = new CapabilityUnavailableException(EngineInfo.Capability.STATS, "rootless on cgroup v1");
+
+        sampler.tick();
+        sampler.tick();
+
+        assertThat(sampler.available()).isFalse();
+        assertThat(sampler.unavailable())
+                .hasValueSatisfying(reason -> assertThat(reason).contains("cgroup v1"));
+        assertThat(sampler.latest()).isEmpty();
+
+        runtime.failure = null;
+        sampler.tick();
+
+        assertThat(sampler.available()).isTrue();
+        assertThat(sampler.latest(id)).isPresent();
+    }
+
+    @Test
+    void keepsThePreviousSamplesWhenTheRuntimeFails() {
+        String id = start("web", 0.5, "sleep", "infinity");
+        sampler.tick();
+        ContainerStats before = sampler.latest(id).orElseThrow();
+        runtime.failure = new RuntimeApiException("stats", 500, "boom");
+        clock.advance(Duration.ofSeconds(10));
+
+        sampler.tick();
+
+        assertThat(sampler.latest(id)).contains(before);
+        assertThat(sampler.available()).isTrue();
+    }
+
+    @Test
+    void samplesOnItsOwnThreadOnceStarted() throws InterruptedException {
+        start("web", 0.5, "sleep", "infinity");
+
+        sampler.start();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (runtime.calls.isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(runtime.calls).isNotEmpty();
+        assertThat(runtime.threads).allMatch(name -> name.equals("orbit-stats"));
+    }
+
+    /** The in-memory engine, counting stats calls and failing them on demand. */
+    private static final class CountingRuntime implements ContainerRuntime {
+        private final ContainerRuntime delegate;
+        final List<List<String>> calls = new CopyOnWriteArrayList<>();
+        final List<String> threads = new CopyOnWriteArrayList<>();
+        volatile @Nullable RuntimeException failure;
+
+        CountingRuntime(ContainerRuntime delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public List<ContainerStats> stats(Collection<String> containerIds) {
+            calls.add(new ArrayList<>(containerIds).stream().sorted().toList());
+            threads.add(Thread.currentThread().getName());
+            RuntimeException current = failure;
+            if (current != null) {
+                throw current;
+            }
+            return delegate.stats(containerIds);
+        }
+
+        @Override
+        public EngineInfo info() {
+            return delegate.info();
+        }
+
+        @Override
+        public String createContainer(ContainerSpec spec) {
+            return delegate.createContainer(spec);
+        }
+
+        @Override
+        public void startContainer(String containerId) {
+            delegate.startContainer(containerId);
+        }
+
+        @Override
+        public void stopContainer(String containerId, Duration timeout) {
+            delegate.stopContainer(containerId, timeout);
+        }
+
+        @Override
+        public void killContainer(String containerId, String signal) {
+            delegate.killContainer(containerId, signal);
+        }
+
+        @Override
+        public void removeContainer(String containerId) {
+            delegate.removeContainer(containerId);
+        }
+
+        @Override
+        public ContainerDetails inspectContainer(String containerIdOrName) {
+            return delegate.inspectContainer(containerIdOrName);
+        }
+
+        @Override
+        public List<ContainerSummary> listContainers(LabelSelector selector) {
+            return delegate.listContainers(selector);
+        }
+
+        @Override
+        public List<ContainerSummary> listContainersByNamePrefix(String prefix) {
+            return delegate.listContainersByNamePrefix(prefix);
+        }
+
+        @Override
+        public ExecResult exec(String containerId, List<String> command, Duration timeout) {
+            return delegate.exec(containerId, command, timeout);
+        }
+
+        @Override
+        public LogStream logs(String containerId, int tail, boolean follow, LogListener listener) {
+            return delegate.logs(containerId, tail, follow, listener);
+        }
+
+        @Override
+        public EventSubscription subscribe(LabelSelector selector, EventListener listener) {
+            return delegate.subscribe(selector, listener);
+        }
+
+        @Override
+        public NetworkDetails createNetwork(NetworkSpec spec) {
+            return delegate.createNetwork(spec);
+        }
+
+        @Override
+        public List<NetworkDetails> listNetworks(LabelSelector selector) {
+            return delegate.listNetworks(selector);
+        }
+
+        @Override
+        public void removeNetwork(String name) {
+            delegate.removeNetwork(name);
+        }
+
+        @Override
+        public VolumeDetails createVolume(VolumeSpec spec) {
+            return delegate.createVolume(spec);
+        }
+
+        @Override
+        public Optional<VolumeDetails> inspectVolume(String name) {
+            return delegate.inspectVolume(name);
+        }
+
+        @Override
+        public void removeVolume(String name) {
+            delegate.removeVolume(name);
+        }
+
+        @Override
+        public Optional<ImageDetails> inspectImage(String reference) {
+            return delegate.inspectImage(reference);
+        }
+
+        @Override
+        public ImageDetails pullImage(String reference, PullProgressListener progress) {
+            return delegate.pullImage(reference, progress);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+}
