@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.orbit.daemon.api.ApiServer;
 import io.orbit.daemon.lifecycle.Lifecycle;
+import io.orbit.daemon.metrics.VolumeMetrics;
 import io.orbit.daemon.proxy.ProxyRunner;
 import io.orbit.daemon.runtime.RuntimeMonitor;
 import io.orbit.daemon.systemd.SystemdNotifier;
@@ -22,6 +23,7 @@ import io.orbit.engine.routing.RoutePublisher;
 import io.orbit.engine.routing.TrafficControl;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.StatusStore;
+import io.orbit.engine.volume.PodVolumes;
 import io.orbit.proxy.ProxyOptions;
 import io.orbit.proxy.ProxyServer;
 import io.orbit.runtime.ContainerRuntime;
@@ -86,8 +88,27 @@ public final class EngineModule extends AbstractModule {
             StatusStore status,
             InstantSource clock,
             ReconcileMetrics metrics,
-            PodDrainer drainer) {
-        return new ServicePass(runtime, ownership, status, clock, metrics, drainer);
+            PodDrainer drainer,
+            PodVolumes volumes) {
+        return new ServicePass(runtime, ownership, status, clock, metrics, drainer, volumes);
+    }
+
+    /** Inline files below --volume-dir; removed once no pod uses them, checked after every status change. */
+    @Provides
+    @Singleton
+    PodVolumes volumes(
+            ContainerRuntime runtime,
+            Ownership ownership,
+            StatusStore status,
+            InstantSource clock,
+            PrometheusMeterRegistry registry) {
+        PodVolumes volumes = new PodVolumes(runtime, ownership, options.volumeDirectory(), clock);
+        VolumeMetrics metrics = new VolumeMetrics(registry, status, volumes);
+        status.onChange(() -> {
+            volumes.sweep(status.services());
+            metrics.refresh();
+        });
+        return volumes;
     }
 
     @Provides

@@ -5,6 +5,7 @@ import io.orbit.daemon.runtime.RuntimeMonitor;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.ServiceStatus;
 import io.orbit.engine.state.StatusStore;
+import io.orbit.engine.volume.PodVolumes;
 import io.orbit.proxy.ProxyServer;
 import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ final class ReadEndpoints {
     private final RuntimeMonitor engine;
     private final PrometheusMeterRegistry registry;
     private final ProxyServer proxy;
+    private final PodVolumes volumes;
 
     @Inject
     ReadEndpoints(
@@ -28,16 +30,18 @@ final class ReadEndpoints {
             DesiredState desired,
             RuntimeMonitor engine,
             PrometheusMeterRegistry registry,
-            ProxyServer proxy) {
+            ProxyServer proxy,
+            PodVolumes volumes) {
         this.status = status;
         this.desired = desired;
         this.engine = engine;
         this.registry = registry;
         this.proxy = proxy;
+        this.volumes = volumes;
     }
 
     List<Map<String, Object>> status() {
-        return StatusView.services(status.services(), engine.state().limitations(), proxy.listeners());
+        return StatusView.services(status.services(), engine.state().limitations(), proxy.listeners(), volumes::usage);
     }
 
     Map<String, Object> service(String name) {
@@ -45,7 +49,7 @@ final class ReadEndpoints {
         if (service == null) {
             throw unknownService(name);
         }
-        return StatusView.service(service, engine.state().limitations(), proxy.listeners());
+        return StatusView.service(service, engine.state().limitations(), proxy.listeners(), volumes::usage);
     }
 
     String metrics() {

@@ -6,6 +6,7 @@ import io.orbit.engine.spec.ContainerTemplate;
 import io.orbit.engine.state.ContainerStatus;
 import io.orbit.engine.state.PodStatus;
 import io.orbit.engine.state.ServiceStatus;
+import io.orbit.engine.volume.VolumeUsage;
 import io.orbit.proxy.ListenerState;
 import io.orbit.runtime.PortBinding;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * {@code GET /status}: Orbit's JSON shape (ORBIT-REFERENCE §11.1), filled with true values — the pod uuid that is in
@@ -27,15 +29,32 @@ final class StatusView {
             Map<String, ServiceStatus> services,
             List<String> engineLimitations,
             Map<Integer, ListenerState> listeners) {
+        return services(services, engineLimitations, listeners, service -> List.of());
+    }
+
+    /** @param volumes the volumes of a service as used now ({@code PodVolumes#usage}) */
+    static List<Map<String, Object>> services(
+            Map<String, ServiceStatus> services,
+            List<String> engineLimitations,
+            Map<Integer, ListenerState> listeners,
+            Function<ServiceStatus, List<VolumeUsage>> volumes) {
         List<Map<String, Object>> view = new ArrayList<>();
         for (ServiceStatus service : services.values()) {
-            view.add(service(service, engineLimitations, listeners));
+            view.add(service(service, engineLimitations, listeners, volumes));
         }
         return view;
     }
 
     static Map<String, Object> service(
             ServiceStatus service, List<String> engineLimitations, Map<Integer, ListenerState> listeners) {
+        return service(service, engineLimitations, listeners, any -> List.of());
+    }
+
+    static Map<String, Object> service(
+            ServiceStatus service,
+            List<String> engineLimitations,
+            Map<Integer, ListenerState> listeners,
+            Function<ServiceStatus, List<VolumeUsage>> volumes) {
         Map<String, ContainerTemplate.PortSpec> nodePorts = new LinkedHashMap<>();
         List<Integer> servicePorts = new ArrayList<>();
         service.desired()
@@ -91,6 +110,26 @@ final class StatusView {
                             return state;
                         })
                         .toList());
+        // Each volume: where it comes from, where it is mounted, by how many running containers, and its size.
+        view.put(
+                "volumes",
+                volumes.apply(service).stream().map(StatusView::volume).toList());
+        return view;
+    }
+
+    private static Map<String, Object> volume(VolumeUsage volume) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("name", volume.name());
+        view.put("kind", volume.kind().fieldName());
+        view.put("source", volume.source());
+        view.put("mount_paths", volume.mountPaths());
+        view.put("containers", volume.containers());
+        view.put(
+                "usage_bytes",
+                volume.usageBytes().isPresent() ? volume.usageBytes().getAsLong() : null);
+        view.put(
+                "file_count",
+                volume.fileCount().isPresent() ? volume.fileCount().getAsLong() : null);
         return view;
     }
 
