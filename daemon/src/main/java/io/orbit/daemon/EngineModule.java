@@ -10,6 +10,12 @@ import io.orbit.daemon.metrics.VolumeMetrics;
 import io.orbit.daemon.proxy.ProxyRunner;
 import io.orbit.daemon.runtime.RuntimeMonitor;
 import io.orbit.daemon.systemd.SystemdNotifier;
+import io.orbit.engine.health.HealthMetrics;
+import io.orbit.engine.health.HealthMonitor;
+import io.orbit.engine.health.HostProbeRunner;
+import io.orbit.engine.health.RestartBackoff;
+import io.orbit.engine.health.RestartLedger;
+import io.orbit.engine.health.ThreadedProbeScheduler;
 import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.naming.Ownership;
 import io.orbit.engine.reconcile.PodDrainer;
@@ -89,8 +95,45 @@ public final class EngineModule extends AbstractModule {
             InstantSource clock,
             ReconcileMetrics metrics,
             PodDrainer drainer,
-            PodVolumes volumes) {
-        return new ServicePass(runtime, ownership, status, clock, metrics, drainer, volumes);
+            PodVolumes volumes,
+            HealthMonitor health,
+            EventJournal journal,
+            ReconcileQueue queue) {
+        return new ServicePass(
+                runtime, ownership, status, clock, metrics, drainer, volumes, health, journal, queue::enqueueAfter);
+    }
+
+    /**
+     * Probes from the host; follows every status change (registered before the route publisher, so a container's
+     * probes exist by the time routes are built) and, when health changes, drains, republishes and reconciles.
+     */
+    @Provides
+    @Singleton
+    HealthMonitor health(
+            ContainerRuntime runtime,
+            StatusStore status,
+            EventJournal journal,
+            HealthMetrics metrics,
+            InstantSource clock,
+            RuntimeMonitor engine) {
+        HealthMonitor health = new HealthMonitor(
+                status,
+                new HostProbeRunner(runtime),
+                new ThreadedProbeScheduler(),
+                new RestartLedger(RestartBackoff.DEFAULT, new java.util.Random()),
+                journal,
+                metrics,
+                clock,
+                () -> containerIpsReachable(engine));
+        status.onChange(health::sync);
+        return health;
+    }
+
+    private static boolean containerIpsReachable(RuntimeMonitor engine) {
+        return engine.state()
+                .info()
+                .map(info -> info.supports(EngineInfo.Capability.CONTAINER_IP_REACHABLE))
+                .orElse(true);
     }
 
     /** Inline files below --volume-dir; removed once no pod uses them, checked after every status change. */
@@ -138,16 +181,37 @@ public final class EngineModule extends AbstractModule {
 
     @Provides
     @Singleton
-    RoutePublisher routes(DesiredState desired, StatusStore status, TrafficControl traffic, RuntimeMonitor engine) {
-        RoutePublisher routes = new RoutePublisher(
-                desired,
-                status,
-                traffic,
-                () -> engine.state()
-                        .info()
-                        .map(info -> info.supports(EngineInfo.Capability.CONTAINER_IP_REACHABLE))
-                        .orElse(true));
+    RoutePublisher routes(
+            DesiredState desired,
+            StatusStore status,
+            TrafficControl traffic,
+            RuntimeMonitor engine,
+            HealthMonitor health,
+            ReconcileQueue queue) {
+        RoutePublisher routes =
+                new RoutePublisher(desired, status, traffic, () -> containerIpsReachable(engine), health::isReady);
         status.onChange(routes::publish);
+        health.bind(new HealthMonitor.Actions() {
+            @Override
+            public void takeOutOfTraffic(String service, String podId) {
+                var backends = routes.backendsOf(podId);
+                if (!backends.isEmpty()) {
+                    traffic.drain(backends, DRAIN_TIMEOUT);
+                }
+                routes.publish();
+            }
+
+            @Override
+            public void readinessChanged(String service) {
+                routes.publish();
+                queue.enqueue(service);
+            }
+
+            @Override
+            public void reconcile(String service) {
+                queue.enqueue(service);
+            }
+        });
         return routes;
     }
 

@@ -1,6 +1,7 @@
 package io.orbit.daemon;
 
 import io.orbit.daemon.lifecycle.Managed;
+import io.orbit.engine.health.HealthMonitor;
 import io.orbit.engine.reconcile.Reconciler;
 import io.orbit.engine.reload.ConfigDirectoryWatcher;
 import io.orbit.engine.reload.ConfigReloader;
@@ -34,6 +35,7 @@ public final class EngineRunner implements Managed {
     private final DesiredState desired;
     private final StatusStore status;
     private final ContainerRuntime runtime;
+    private final HealthMonitor health;
     private ConfigDirectoryWatcher watcher;
 
     @Inject
@@ -43,8 +45,10 @@ public final class EngineRunner implements Managed {
             Reconciler reconciler,
             DesiredState desired,
             StatusStore status,
-            ContainerRuntime runtime) {
+            ContainerRuntime runtime,
+            HealthMonitor health) {
         this.options = options;
+        this.health = health;
         this.reloader = reloader;
         this.reconciler = reconciler;
         this.desired = desired;
@@ -92,6 +96,7 @@ public final class EngineRunner implements Managed {
         if (watcher != null) {
             watcher.close();
         }
+        health.close();
         reconciler.close();
         if (options.onExit() == DaemonOptions.OnExit.stop) {
             removeAllPods();

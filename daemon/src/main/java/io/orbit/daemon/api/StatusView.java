@@ -4,17 +4,20 @@ import io.orbit.engine.reconcile.DesiredService;
 import io.orbit.engine.spec.ContainerDefinition;
 import io.orbit.engine.spec.ContainerTemplate;
 import io.orbit.engine.state.ContainerStatus;
+import io.orbit.engine.state.PodHealthStatus;
 import io.orbit.engine.state.PodStatus;
 import io.orbit.engine.state.ServiceStatus;
 import io.orbit.engine.volume.VolumeUsage;
 import io.orbit.proxy.ListenerState;
 import io.orbit.runtime.PortBinding;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code GET /status}: Orbit's JSON shape (ORBIT-REFERENCE §11.1), filled with true values — the pod uuid that is in
@@ -139,13 +142,22 @@ final class StatusView {
         view.put(
                 "containers",
                 pod.containers().stream()
-                        .map(container -> container(container, template(desired, container.containerName())))
+                        .map(container -> container(container, template(desired, container.containerName()), pod))
                         .toList());
         // Additions:
         view.put("pod_number", pod.podNumber());
         view.put("config_hash", pod.configHash());
         view.put("current", pod.current());
         view.put("problem", pod.problem().orElse(null));
+        // Health's view: Ready, Starting, Unhealthy, BackOff (a restart is held back), CrashLoop or Down.
+        view.put("state", pod.health().phase());
+        view.put("restart_count", pod.health().restartCount());
+        view.put(
+                "last_restart", pod.health().lastRestart().map(Object::toString).orElse(null));
+        view.put("last_restart_reason", pod.health().lastRestartReason().orElse(null));
+        view.put(
+                "next_restart_at",
+                pod.health().nextRestartAt().map(Object::toString).orElse(null));
         return view;
     }
 
@@ -155,7 +167,8 @@ final class StatusView {
                 .findFirst());
     }
 
-    private static Map<String, Object> container(ContainerStatus container, Optional<ContainerDefinition> definition) {
+    private static Map<String, Object> container(
+            ContainerStatus container, Optional<ContainerDefinition> definition, PodStatus pod) {
         String ip = container.ipAddress().orElse("");
         boolean running = container.state().isRunning();
         List<ContainerTemplate.PortSpec> ports =
@@ -170,7 +183,7 @@ final class StatusView {
         view.put("memory_usage", null);
         view.put("memory_limit", null);
         view.put("urls", ports.stream().map(port -> urlView(port, ip)).toList());
-        view.put("health_status", null);
+        view.put("health_status", healthStatus(pod, container.id()));
         // Additions:
         view.put("id", container.id());
         view.put("container_name", container.containerName());
@@ -183,6 +196,36 @@ final class StatusView {
                 "published_ports",
                 container.publishedPorts().stream().map(StatusView::published).toList());
         return view;
+    }
+
+    /**
+     * Orbit's {@code health_status} with true values (Orbit always said 0 restarts): null for a container that is
+     * neither probed nor ever exited, as Orbit showed for containers it did not monitor.
+     */
+    private static @Nullable Map<String, Object> healthStatus(PodStatus pod, String containerId) {
+        PodHealthStatus.ContainerHealthStatus health = pod.health().containers().get(containerId);
+        if (health == null) {
+            return null;
+        }
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("state", health.state());
+        view.put("last_state", health.lastState().orElse(null));
+        view.put("last_transition", orbitTime(health.lastTransition()));
+        view.put("restart_count", pod.health().restartCount());
+        view.put(
+                "last_restart",
+                pod.health().lastRestart().map(StatusView::orbitTime).orElse(null));
+        view.put("failure_count", health.failureCount());
+        view.put("last_failure", health.lastFailure().map(StatusView::orbitTime).orElse(null));
+        view.put("message", health.message().orElse(null));
+        // Addition: why the container's last run ended (exit code, OOM kill reported or inferred).
+        view.put("last_exit", health.lastExit().orElse(null));
+        return view;
+    }
+
+    /** Orbit serialised times as Rust's SystemTime. */
+    private static Map<String, Object> orbitTime(Instant time) {
+        return Map.of("secs_since_epoch", time.getEpochSecond(), "nanos_since_epoch", time.getNano());
     }
 
     private static Map<String, Object> portView(ContainerTemplate.PortSpec port, boolean running) {

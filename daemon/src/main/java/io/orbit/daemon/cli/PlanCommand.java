@@ -108,6 +108,14 @@ final class PlanCommand implements Callable<Integer> {
             case PlanStep.RemovePod remove ->
                 "- remove pod %d (%s): %s"
                         .formatted(remove.pod().podNumber(), remove.pod().podId(), remove.reason());
+            case PlanStep.RestartContainers restart ->
+                "~ restart %s of pod %d: %s"
+                        .formatted(
+                                restart.containers().stream()
+                                        .map(container -> "'" + container.containerName() + "'")
+                                        .collect(java.util.stream.Collectors.joining(", ")),
+                                restart.pod().podNumber(),
+                                restart.reason());
         };
     }
 }

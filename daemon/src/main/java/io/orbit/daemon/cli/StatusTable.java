@@ -56,7 +56,7 @@ final class StatusTable {
                 .forEach(warning ->
                         text.append("warning: ").append(warning.asText()).append('\n'));
         List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("POD", "UUID", "CONTAINER", "STATE", "IP", "PUBLISHED", "STARTED"));
+        rows.add(List.of("POD", "UUID", "HEALTH", "RESTARTS", "CONTAINER", "STATE", "IP", "PUBLISHED", "STARTED"));
         List<String> problems = new ArrayList<>();
         for (JsonNode pod : service.path("pods")) {
             String number =
@@ -65,10 +65,18 @@ final class StatusTable {
             text(pod.path("problem"))
                     .ifPresent(problem ->
                             problems.add("pod " + pod.path("pod_number").asText() + ": " + problem));
+            text(pod.path("last_restart_reason"))
+                    .ifPresent(reason ->
+                            problems.add("pod " + pod.path("pod_number").asText() + " last restarted: " + reason
+                                    + text(pod.path("next_restart_at"))
+                                            .map(at -> "; next restart at " + at)
+                                            .orElse("")));
             for (JsonNode container : pod.path("containers")) {
                 rows.add(List.of(
                         number,
                         uuid,
+                        text(pod.path("state")).orElse("-"),
+                        pod.path("restart_count").asText("0"),
                         container.path("container_name").asText(),
                         container.path("state").asText()
                                 + (container.path("state").asText().equals("exited")

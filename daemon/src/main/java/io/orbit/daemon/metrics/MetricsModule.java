@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.orbit.engine.health.HealthMetrics;
 import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.journal.JournalingMetrics;
 import io.orbit.engine.reconcile.ReconcileMetrics;
@@ -45,6 +46,12 @@ public final class MetricsModule extends AbstractModule {
     EngineMetrics engineMetrics(PrometheusMeterRegistry registry, StatusStore status) {
         new JvmGcMetrics().bindTo(registry);
         return new EngineMetrics(registry, status);
+    }
+
+    @Provides
+    @Singleton
+    HealthMetrics healthMetrics(PrometheusMeterRegistry registry) {
+        return new HealthMeters(registry);
     }
 
     /** Passes report to the journal first, then to the meters. */

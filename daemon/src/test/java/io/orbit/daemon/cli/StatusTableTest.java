@@ -41,13 +41,16 @@ class StatusTableTest {
                  "max_instances":4,"last_error":null,"warnings":["container IPs are not reachable from the host"],
                  "pods":[
                    {"uuid":"3f2a9c1e-0000-4000-8000-000000000001","pod_number":0,"current":true,"problem":null,
+                    "state":"Ready","restart_count":0,
                     "containers":[{"container_name":"main","state":"running","exit_code":0,"ip_address":"10.88.0.5",
                       "started_at":"2026-11-26T02:57:30Z",
                       "published_ports":[{"container_port":8080,"host_ip":"127.0.0.1","host_port":41234,"protocol":"tcp"}]},
                      {"container_name":"sidecar","state":"running","exit_code":0,"ip_address":"10.88.0.6",
                       "started_at":"2026-11-26T01:00:00Z","published_ports":[]}]},
                    {"uuid":"77aa0000-0000-4000-8000-000000000002","pod_number":1,"current":false,
-                    "problem":"container main exited with 137",
+                    "problem":"container main exited with 137","state":"BackOff","restart_count":3,
+                    "last_restart_reason":"container 'main' exited with code 137",
+                    "next_restart_at":"2026-11-26T03:00:04Z",
                     "containers":[{"container_name":"main","state":"exited","exit_code":137,"ip_address":"",
                       "started_at":null,"published_ports":[]}]}]}
                 """);
@@ -56,11 +59,12 @@ class StatusTableTest {
                         web (web.yml): 1/2 pods running (min 1, max 4)
                         warning: container IPs are not reachable from the host
 
-                        POD  UUID      CONTAINER  STATE         IP         PUBLISHED                  STARTED
-                        0    3f2a9c1e  main       running       10.88.0.5  127.0.0.1:41234->8080/tcp  2m ago
-                        0    3f2a9c1e  sidecar    running       10.88.0.6  -                          2h ago
-                        1*   77aa0000  main       exited (137)  -          -                          -
+                        POD  UUID      HEALTH   RESTARTS  CONTAINER  STATE         IP         PUBLISHED                  STARTED
+                        0    3f2a9c1e  Ready    0         main       running       10.88.0.5  127.0.0.1:41234->8080/tcp  2m ago
+                        0    3f2a9c1e  Ready    0         sidecar    running       10.88.0.6  -                          2h ago
+                        1*   77aa0000  BackOff  3         main       exited (137)  -          -                          -
                         pod 1: container main exited with 137
+                        pod 1 last restarted: container 'main' exited with code 137; next restart at 2026-11-26T03:00:04Z
                         * runs an outdated spec; it is replaced one pod at a time
                         """);
     }

@@ -3,6 +3,13 @@ package io.orbit.daemon.systemd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orbit.engine.config.ServiceFileParser;
+import io.orbit.engine.health.HealthMetrics;
+import io.orbit.engine.health.HealthMonitor;
+import io.orbit.engine.health.ProbeResult;
+import io.orbit.engine.health.RestartBackoff;
+import io.orbit.engine.health.RestartLedger;
+import io.orbit.engine.health.ThreadedProbeScheduler;
+import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.naming.Ownership;
 import io.orbit.engine.reconcile.DesiredService;
 import io.orbit.engine.reconcile.PodDrainer;
@@ -16,6 +23,7 @@ import io.orbit.engine.spec.ServiceDefinition;
 import io.orbit.engine.spec.SpecValidator;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.StatusStore;
+import io.orbit.engine.volume.PodVolumes;
 import io.orbit.runtime.testing.InMemoryContainerRuntime;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -27,6 +35,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.newsclub.net.unix.AFUNIXDatagramSocket;
@@ -97,7 +106,20 @@ class SystemdNotifierTest {
                         status,
                         InstantSource.system(),
                         ReconcileMetrics.NONE,
-                        PodDrainer.NONE));
+                        PodDrainer.NONE,
+                        new PodVolumes(
+                                runtime, Ownership.DEFAULT, Path.of("target", "test-volumes"), InstantSource.system()),
+                        new HealthMonitor(
+                                status,
+                                (probe, target) -> ProbeResult.PASSED,
+                                new ThreadedProbeScheduler(),
+                                new RestartLedger(RestartBackoff.DEFAULT, new Random()),
+                                new EventJournal(InstantSource.system(), 100),
+                                HealthMetrics.NONE,
+                                InstantSource.system(),
+                                () -> true),
+                        new EventJournal(InstantSource.system(), 100),
+                        (service, delay) -> {}));
     }
 
     private static DesiredService service(String name, int replicas) {

@@ -1,5 +1,6 @@
 package io.orbit.engine.reconcile;
 
+import io.orbit.engine.health.HealthPolicy;
 import io.orbit.engine.naming.ContainerNames;
 import io.orbit.engine.naming.OrbitLabels;
 import io.orbit.engine.naming.Ownership;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,7 @@ public final class PodLauncher {
     private final Ownership ownership;
     private final PodDrainer drainer;
     private final PodVolumes volumes;
+    private final BooleanSupplier containerIpsReachable;
 
     /** Inline files go below Orbit's default {@code --volume-dir}, {@code ./volumes}. */
     public PodLauncher(ContainerRuntime runtime, Ownership ownership, PodDrainer drainer) {
@@ -53,10 +56,24 @@ public final class PodLauncher {
     }
 
     public PodLauncher(ContainerRuntime runtime, Ownership ownership, PodDrainer drainer, PodVolumes volumes) {
+        this(runtime, ownership, drainer, volumes, () -> true);
+    }
+
+    /**
+     * @param containerIpsReachable false where the host cannot route to container IPs (rootless Podman): the ports
+     *     health checks probe are then published on random loopback ports, as node ports are
+     */
+    public PodLauncher(
+            ContainerRuntime runtime,
+            Ownership ownership,
+            PodDrainer drainer,
+            PodVolumes volumes,
+            BooleanSupplier containerIpsReachable) {
         this.runtime = runtime;
         this.ownership = ownership;
         this.drainer = drainer;
         this.volumes = volumes;
+        this.containerIpsReachable = containerIpsReachable;
     }
 
     /** Starts one pod of the service in the given slot and returns its id. */
@@ -102,6 +119,23 @@ public final class PodLauncher {
             }
         }
         removePodNetwork(ContainerNames.podNetwork(service, UUID.fromString(pod.podId())));
+    }
+
+    /**
+     * Starts containers of a pod again in place. Running ones (failing liveness) are drained with their pod first when
+     * {@code drainFirst}, then stopped within the stop timeout; exited ones are just started.
+     */
+    public void restartContainers(
+            String service, ObservedPod pod, List<ObservedContainer> containers, boolean drainFirst) {
+        if (drainFirst) {
+            drainer.drain(service, pod.podId());
+        }
+        for (ObservedContainer container : containers) {
+            if (container.isRunning()) {
+                runtime.stopContainer(container.id(), STOP_TIMEOUT);
+            }
+            runtime.startContainer(container.id());
+        }
     }
 
     /** Removes the service's pod networks whose pod has no container left (a crash between two steps leaks them). */
@@ -153,6 +187,9 @@ public final class PodLauncher {
         for (ContainerTemplate.PortSpec port : container.ports()) {
             publish(port).ifPresent(spec::port);
         }
+        if (!containerIpsReachable.getAsBoolean()) {
+            probedPortsToPublish(container).forEach(port -> spec.port(PortBinding.loopbackRandom(port)));
+        }
         String orbitAlias = ContainerNames.orbitAlias(service.name(), container.name());
         service.definition()
                 .userNetwork()
@@ -160,6 +197,21 @@ public final class PodLauncher {
         podNetwork.ifPresent(network -> spec.network(NetworkAttachment.of(network, container.name(), orbitAlias)));
         volumes.mounts(service, container).forEach(spec::mount);
         return spec.build();
+    }
+
+    /** Ports a health check probes that no {@code target_port} or {@code node_port} publishes already. */
+    private static List<Integer> probedPortsToPublish(ContainerDefinition container) {
+        List<Integer> published = container.ports().stream()
+                .filter(port -> port.targetPort() != null || port.nodePort() != null)
+                .map(ContainerTemplate.PortSpec::port)
+                .toList();
+        return HealthPolicy.of(container.template().healthCheck())
+                .map(HealthPolicy::probedPorts)
+                .orElse(List.of())
+                .stream()
+                .distinct()
+                .filter(port -> !published.contains(port))
+                .toList();
     }
 
     /**

@@ -1,22 +1,42 @@
 package io.orbit.engine.reconcile;
 
+import io.orbit.engine.health.ContainerHealth;
+import io.orbit.engine.health.Durations;
+import io.orbit.engine.health.ExitCause;
+import io.orbit.engine.health.HealthMonitor;
+import io.orbit.engine.health.HealthPolicy;
+import io.orbit.engine.health.HealthState;
+import io.orbit.engine.health.PodVerdict;
+import io.orbit.engine.health.RestartBackoff;
+import io.orbit.engine.health.RestartLedger;
+import io.orbit.engine.health.SlotKey;
+import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.naming.Ownership;
+import io.orbit.engine.state.ContainerStatus;
+import io.orbit.engine.state.PodHealthStatus;
 import io.orbit.engine.state.PodStatus;
 import io.orbit.engine.state.ServiceStatus;
 import io.orbit.engine.state.StatusStore;
 import io.orbit.engine.volume.PodVolumes;
+import io.orbit.runtime.ContainerDetails;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ContainerRuntimeException;
+import io.orbit.runtime.NotFoundException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,29 +57,24 @@ public final class ServicePass implements AutoCloseable {
     private final StatusStore status;
     private final InstantSource clock;
     private final ReconcileMetrics metrics;
+    private final ContainerRuntime runtime;
+    private final HealthMonitor health;
+    private final EventJournal journal;
+    private final BiConsumer<String, Duration> recheck;
+    /** The exits already reported, by container id: the last finish time seen, so each exit is journalled once. */
+    private final Map<String, Instant> reportedExits = new ConcurrentHashMap<>();
+    /** Why each container last exited, to give its restart a reason. */
+    private final Map<String, ExitCause> lastExits = new ConcurrentHashMap<>();
     /** Platform threads: engine calls must not run on virtual threads (see EngineHttpClient). */
     private final ExecutorService podStarts = Executors.newFixedThreadPool(
             PARALLEL_STARTS,
             Thread.ofPlatform().daemon().name("orbit-pod-start-", 0).factory());
 
-    public ServicePass(
-            ContainerRuntime runtime,
-            Ownership ownership,
-            StatusStore status,
-            InstantSource clock,
-            ReconcileMetrics metrics,
-            PodDrainer drainer) {
-        this(
-                runtime,
-                ownership,
-                status,
-                clock,
-                metrics,
-                drainer,
-                new PodVolumes(runtime, ownership, java.nio.file.Path.of("volumes"), clock));
-    }
-
-    /** @param volumes writes inline files (below {@code --volume-dir}) and creates named volumes */
+    /**
+     * @param volumes writes inline files (below {@code --volume-dir}) and creates named volumes
+     * @param health probes the pods and judges them; the plan reads its verdicts
+     * @param recheck asks for another pass of a service after a delay (when a back-off expires)
+     */
     public ServicePass(
             ContainerRuntime runtime,
             Ownership ownership,
@@ -67,13 +82,20 @@ public final class ServicePass implements AutoCloseable {
             InstantSource clock,
             ReconcileMetrics metrics,
             PodDrainer drainer,
-            PodVolumes volumes) {
+            PodVolumes volumes,
+            HealthMonitor health,
+            EventJournal journal,
+            BiConsumer<String, Duration> recheck) {
         this.observer = new PodObserver(runtime, ownership);
-        this.launcher = new PodLauncher(runtime, ownership, drainer, volumes);
+        this.launcher = new PodLauncher(runtime, ownership, drainer, volumes, health::containerIpsReachable);
         this.statusObserver = new StatusObserver(runtime, observer);
         this.status = status;
         this.clock = clock;
         this.metrics = metrics;
+        this.runtime = runtime;
+        this.health = health;
+        this.journal = journal;
+        this.recheck = recheck;
     }
 
     /**
@@ -87,12 +109,31 @@ public final class ServicePass implements AutoCloseable {
         Optional<String> error = Optional.empty();
         try {
             List<ObservedPod> pods = observer.observe(service, target);
-            applyAll(
-                    service,
-                    target,
-                    ServiceReconciler.plan(service, target, pods).steps());
+            Instant now = clock.instant();
+            Map<String, PodVerdict> verdicts = new HashMap<>();
+            for (ObservedPod pod : pods) {
+                PodVerdict verdict = health.verdict(slot(service, pod), pod.podId(), containerIds(pod));
+                verdicts.put(pod.podId(), verdict);
+                if (pod.isHealthy() && verdict.ready() && verdict.action().isEmpty()) {
+                    health.ledger().healthy(slot(service, pod), now);
+                }
+            }
+            target.ifPresent(desired -> reportExits(service, desired, pods));
+            Plan plan = ServiceReconciler.plan(service, target, pods, verdicts, now);
+            applyAll(service, target, plan.steps());
+            plan.recheckAt().ifPresent(at -> recheck.accept(service, untilThen(at)));
+            List<ObservedPod> remaining = observer.observe(service);
+            health.ledger()
+                    .retain(
+                            service,
+                            remaining.stream().map(pod -> slot(service, pod)).collect(Collectors.toSet()));
+            lastExits.keySet().retainAll(allContainerIds(remaining));
+            reportedExits
+                    .keySet()
+                    .removeIf(id -> !lastExits.containsKey(id)
+                            && !allContainerIds(remaining).contains(id));
             Set<String> podsWithContainers =
-                    observer.observe(service).stream().map(ObservedPod::podId).collect(Collectors.toSet());
+                    remaining.stream().map(ObservedPod::podId).collect(Collectors.toSet());
             launcher.removeLeakedPodNetworks(service, podsWithContainers);
         } catch (PodStartException | ContainerRuntimeException e) {
             error = Optional.of(e.getMessage());
@@ -163,18 +204,238 @@ public final class ServicePass implements AutoCloseable {
             case PlanStep.RemovePod remove -> {
                 launcher.removePod(service, remove.pod());
                 metrics.podRemoved(service, remove.pod().podId(), remove.reason());
+                if (remove.startupFailure()) {
+                    countStartupFailure(service, target.orElseThrow(), remove);
+                }
                 log.atInfo()
                         .addKeyValue("service", service)
                         .addKeyValue("pod", remove.pod().podId())
                         .addKeyValue("podNumber", remove.pod().podNumber())
                         .log("removed pod: " + remove.reason());
             }
+            case PlanStep.RestartContainers restart -> restart(service, restart);
         }
+    }
+
+    private void restart(String service, PlanStep.RestartContainers restart) {
+        ObservedPod pod = restart.pod();
+        List<String> ids =
+                restart.containers().stream().map(ObservedContainer::id).toList();
+        health.restarting(ids);
+        launcher.restartContainers(service, pod, restart.containers(), restart.cause() == PlanStep.Cause.LIVENESS);
+        String why = restart.cause() == PlanStep.Cause.LIVENESS ? restart.reason() : exitReason(pod, restart);
+        RestartLedger.Outcome outcome = health.ledger().restarted(slot(service, pod), why, clock.instant());
+        health.metrics()
+                .restarted(service, restart.cause() == PlanStep.Cause.LIVENESS ? "liveness" : exitCause(restart));
+        String names = restart.containers().stream()
+                .map(container -> "'" + container.containerName() + "'")
+                .collect(Collectors.joining(", "));
+        String message =
+                "restarted container %s of pod %d (restart %d of this slot): %s; next restart no sooner than %s later"
+                        .formatted(
+                                names,
+                                pod.podNumber(),
+                                outcome.restartCount(),
+                                why,
+                                Durations.human(outcome.nextDelay()));
+        log.atInfo()
+                .addKeyValue("service", service)
+                .addKeyValue("pod", pod.podId())
+                .log(message);
+        journal.record("container-restarted", Optional.of(service), Optional.of(pod.podId()), message);
+        if (outcome.enteredCrashLoop()) {
+            enteredCrashLoop(service, pod);
+        }
+    }
+
+    private void countStartupFailure(String service, DesiredService target, PlanStep.RemovePod remove) {
+        ObservedPod pod = remove.pod();
+        SlotKey slot = slot(service, pod);
+        RestartLedger.Outcome outcome = health.ledger().restarted(slot, remove.reason(), clock.instant());
+        health.metrics().restarted(service, "startup");
+        int threshold = target.definition().containers().stream()
+                .map(container -> HealthPolicy.of(container.template().healthCheck()))
+                .flatMap(Optional::stream)
+                .filter(HealthPolicy::hasStartupPhase)
+                .mapToInt(HealthPolicy::startupFailureThreshold)
+                .min()
+                .orElse(0);
+        boolean looping = health.ledger().startupFailed(slot, threshold, clock.instant()) || outcome.enteredCrashLoop();
+        String message = "replaced pod %d (replacement %d of this slot): %s"
+                .formatted(pod.podNumber(), outcome.restartCount(), remove.reason());
+        journal.record("pod-replaced", Optional.of(service), Optional.of(pod.podId()), message);
+        if (looping) {
+            enteredCrashLoop(service, pod);
+        }
+    }
+
+    private void enteredCrashLoop(String service, ObservedPod pod) {
+        RestartBackoff backoff = health.ledger().backoff();
+        String message = ("pod %d is crash-looping: it is retried only every %s now, and other pods (up to max) serve"
+                        + " meanwhile; fix the cause (see its logs: orbit logs %s) or change the spec to reset it")
+                .formatted(pod.podNumber(), Durations.human(backoff.cap()), service);
+        log.atWarn()
+                .addKeyValue("service", service)
+                .addKeyValue("pod", pod.podId())
+                .log(message);
+        journal.record("crash-loop", Optional.of(service), Optional.of(pod.podId()), message);
+        health.metrics().crashLoop(service);
+    }
+
+    /** Journals each container exit once, with its cause (OOM kills reported or inferred). */
+    private void reportExits(String service, DesiredService target, List<ObservedPod> pods) {
+        for (ObservedPod pod : pods) {
+            for (ObservedContainer container : pod.containers()) {
+                if (container.isRunning() || pod.origin() == ObservedPod.Origin.ORPHAN) {
+                    continue;
+                }
+                ContainerDetails details;
+                try {
+                    details = runtime.inspectContainer(container.id());
+                } catch (NotFoundException gone) {
+                    continue;
+                }
+                Instant finished = details.finishedAt().orElse(Instant.EPOCH);
+                if (finished.equals(reportedExits.put(container.id(), finished))) {
+                    continue;
+                }
+                long memoryLimit = target.definition().containers().stream()
+                        .filter(definition -> definition.name().equals(container.containerName()))
+                        .mapToLong(definition -> definition.memoryBytes())
+                        .findFirst()
+                        .orElse(0);
+                ExitCause cause = ExitCause.of(details, memoryLimit);
+                lastExits.put(container.id(), cause);
+                String message = "container '%s' of pod %d %s"
+                        .formatted(container.containerName(), pod.podNumber(), cause.description());
+                if (cause.oomKilled()) {
+                    health.metrics().oomKilled(service, cause.inferred());
+                }
+                log.atWarn()
+                        .addKeyValue("service", service)
+                        .addKeyValue("pod", pod.podId())
+                        .log(message);
+                journal.record(
+                        cause.oomKilled() ? "oom-killed" : "container-exited",
+                        Optional.of(service),
+                        Optional.of(pod.podId()),
+                        message);
+            }
+        }
+    }
+
+    /** Health's view of a pod for {@code /status}: phase, restarts, and each probed container's run. */
+    private PodHealthStatus podHealth(String service, PodStatus pod) {
+        SlotKey slot = new SlotKey(service, pod.podNumber(), pod.configHash());
+        Optional<RestartLedger.Record> record = health.ledger().record(slot);
+        Map<String, PodHealthStatus.ContainerHealthStatus> containers = new HashMap<>();
+        boolean starting = false;
+        boolean unhealthy = false;
+        for (ContainerStatus container : pod.containers()) {
+            Optional<ExitCause> exit = lastExit(container.id());
+            Optional<ContainerHealth.Snapshot> run = health.health(container.id());
+            if (run.isEmpty() && exit.isEmpty()) {
+                continue;
+            }
+            run.ifPresent(snapshot -> containers.put(
+                    container.id(),
+                    new PodHealthStatus.ContainerHealthStatus(
+                            snapshot.state().orbitName(),
+                            snapshot.lastState().map(HealthState::orbitName),
+                            snapshot.lastTransition(),
+                            snapshot.failureCount(),
+                            snapshot.lastFailure(),
+                            snapshot.message(),
+                            exit.map(ExitCause::description))));
+            if (run.isEmpty()) {
+                containers.put(
+                        container.id(),
+                        new PodHealthStatus.ContainerHealthStatus(
+                                container.state().isRunning() ? "Healthy" : "Failed",
+                                Optional.empty(),
+                                container.startedAt().orElse(Instant.EPOCH),
+                                0,
+                                Optional.empty(),
+                                Optional.empty(),
+                                exit.map(ExitCause::description)));
+            }
+            HealthState state = run.map(ContainerHealth.Snapshot::state).orElse(HealthState.HEALTHY);
+            starting |= state == HealthState.STARTING;
+            unhealthy |= state == HealthState.UNHEALTHY || state == HealthState.FAILED;
+        }
+        Instant now = clock.instant();
+        Optional<Instant> nextRestart =
+                record.map(RestartLedger.Record::nextRestartAllowed).filter(at -> at.isAfter(now));
+        boolean looping = record.map(RestartLedger.Record::crashLoop).orElse(false);
+        String phase;
+        if (looping) {
+            phase = "CrashLoop";
+        } else if (pod.problem().isPresent()) {
+            phase = nextRestart.isPresent() ? "BackOff" : "Down";
+        } else if (unhealthy) {
+            phase = "Unhealthy";
+        } else if (starting) {
+            phase = "Starting";
+        } else {
+            phase = "Ready";
+        }
+        return new PodHealthStatus(
+                phase,
+                record.map(RestartLedger.Record::restartCount).orElse(0),
+                record.flatMap(RestartLedger.Record::lastRestart),
+                record.flatMap(RestartLedger.Record::lastReason),
+                nextRestart,
+                containers);
+    }
+
+    /** Why a container last exited, for {@code /status}. */
+    public Optional<ExitCause> lastExit(String containerId) {
+        return Optional.ofNullable(lastExits.get(containerId));
+    }
+
+    private String exitReason(ObservedPod pod, PlanStep.RestartContainers restart) {
+        return restart.containers().stream()
+                .map(container -> "container '" + container.containerName() + "' "
+                        + Optional.ofNullable(lastExits.get(container.id()))
+                                .map(ExitCause::description)
+                                .orElse("exited"))
+                .collect(Collectors.joining("; "));
+    }
+
+    private String exitCause(PlanStep.RestartContainers restart) {
+        return restart.containers().stream()
+                        .map(container -> lastExits.get(container.id()))
+                        .anyMatch(cause -> cause != null && cause.oomKilled())
+                ? "oom"
+                : "exited";
+    }
+
+    private Duration untilThen(Instant at) {
+        Duration wait = Duration.between(clock.instant(), at);
+        // a moment past the instant, so the pass that wakes up finds the back-off expired
+        return (wait.isNegative() ? Duration.ZERO : wait).plusMillis(20);
+    }
+
+    private static SlotKey slot(String service, ObservedPod pod) {
+        return new SlotKey(service, pod.podNumber(), pod.configHash());
+    }
+
+    private static List<String> containerIds(ObservedPod pod) {
+        return pod.containers().stream().map(ObservedContainer::id).toList();
+    }
+
+    private static Set<String> allContainerIds(List<ObservedPod> pods) {
+        return pods.stream()
+                .flatMap(pod -> pod.containers().stream())
+                .map(ObservedContainer::id)
+                .collect(Collectors.toSet());
     }
 
     private void publishStatus(String service, Optional<DesiredService> target, Optional<String> error, int failures) {
         try {
-            List<PodStatus> pods = statusObserver.observe(service, target);
+            List<PodStatus> pods = statusObserver.observe(service, target).stream()
+                    .map(pod -> pod.withHealth(podHealth(service, pod)))
+                    .toList();
             if (target.isEmpty() && pods.isEmpty()) {
                 status.remove(service);
                 return;

@@ -1,34 +1,55 @@
 package io.orbit.engine.reconcile;
 
+import io.orbit.engine.health.PodVerdict;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
- * Decides what one pass does for one service: a pure function of the desired service and the observed pods.
+ * Decides what one pass does for one service: a pure function of the desired service, the observed pods, health's
+ * verdict on each pod, and the time.
  *
  * <p>The rules, in the order their steps are applied:
  *
  * <ol>
  *   <li>No desired service (file deleted or renamed away): remove every pod.
  *   <li>Unlabelled pods an earlier Orbit left behind are removed, unless the service adopts orphans.
- *   <li>Broken pods (a container exited, was removed, or the pod is incomplete) are removed first: they may hold
- *       host ports their replacements need.
- *   <li>Too few running pods: start the missing ones in the lowest free slots.
+ *   <li>Incomplete pods (a container was removed, or the pod has the wrong size) are removed: they may hold host ports
+ *       their replacements need.
+ *   <li>A pod whose container exited, or that health found failing liveness, has those containers restarted in place
+ *       — once its slot's back-off allows; until then it waits, and the plan says when to look again. A pod that never
+ *       became ready within {@code startup_timeout} is replaced, under the same back-off. Such pods still count as
+ *       running (they are coming back), except crash-looping ones. An outdated or adopted pod in trouble is replaced
+ *       instead of restarted.
+ *   <li>Too few running pods: start the missing ones in the lowest free slots, never more pods in all than {@code
+ *       max}: a crash-looping pod stays (retried at the back-off cap) while a replacement serves beside it.
  *   <li>Exactly enough but some run an outdated spec: start one new pod (a surge of one) — the next pass, seeing one
  *       pod too many, removes an outdated one. So a changed spec replaces pods one at a time, new before old.
- *   <li>Too many: remove the surplus, outdated pods first, then the highest slots.
+ *   <li>Too many: remove the surplus, outdated pods first, then the highest slots. Crash-looping pods are removed
+ *       only when they no longer fit within {@code max} or the service is scaled to zero.
  * </ol>
  */
 public final class ServiceReconciler {
 
     private ServiceReconciler() {}
 
+    /** The plan when health knows nothing against any pod and every back-off has expired. */
     public static Plan plan(String service, Optional<DesiredService> desired, List<ObservedPod> observed) {
+        return plan(service, desired, observed, Map.of(), Instant.EPOCH);
+    }
+
+    public static Plan plan(
+            String service,
+            Optional<DesiredService> desired,
+            List<ObservedPod> observed,
+            Map<String, PodVerdict> verdicts,
+            Instant now) {
         List<PlanStep> steps = new ArrayList<>();
         if (desired.isEmpty()) {
             observed.stream()
@@ -38,50 +59,110 @@ public final class ServiceReconciler {
             return new Plan(service, steps);
         }
         DesiredService target = desired.get();
-        List<ObservedPod> healthy = new ArrayList<>();
+        List<ObservedPod> serving = new ArrayList<>();
+        List<ObservedPod> recovering = new ArrayList<>();
+        List<ObservedPod> looping = new ArrayList<>();
+        Instant recheckAt = null;
         for (ObservedPod pod : sortedBySlot(observed)) {
+            String name = "pod " + pod.podNumber();
             if (pod.origin() == ObservedPod.Origin.ORPHAN) {
                 steps.add(new PlanStep.RemovePod(
-                        pod,
-                        "pod %d was left by an earlier Orbit without labels (adopt_orphans: false)"
-                                .formatted(pod.podNumber())));
+                        pod, name + " was left by an earlier Orbit without labels (adopt_orphans: false)"));
                 continue;
             }
-            Optional<String> problem = pod.expectedSize() == target.podSize()
-                    ? pod.problem()
-                    : Optional.of("has %d containers, the spec has %d".formatted(pod.expectedSize(), target.podSize()));
-            if (problem.isPresent()) {
-                steps.add(new PlanStep.RemovePod(pod, "pod " + pod.podNumber() + " " + problem.get()));
+            if (pod.expectedSize() != target.podSize()) {
+                steps.add(new PlanStep.RemovePod(
+                        pod,
+                        "%s has %d containers, the spec has %d".formatted(name, pod.expectedSize(), target.podSize())));
+                continue;
+            }
+            if (pod.containers().size() < pod.expectedSize()) {
+                steps.add(new PlanStep.RemovePod(pod, name + " " + pod.problem().orElseThrow()));
+                continue;
+            }
+            PodVerdict verdict = verdicts.getOrDefault(pod.podId(), PodVerdict.FINE);
+            List<ObservedContainer> exited = pod.containers().stream()
+                    .filter(container -> !container.isRunning())
+                    .toList();
+            if (exited.isEmpty() && verdict.action().isEmpty()) {
+                serving.add(pod);
+                continue;
+            }
+            String trouble = name + " "
+                    + (exited.isEmpty()
+                            ? verdict.action().orElseThrow().reason()
+                            : pod.problem().orElseThrow());
+            if (!pod.configHash().equals(target.configHash())) {
+                steps.add(new PlanStep.RemovePod(pod, trouble + "; it runs an outdated spec, so it is replaced"));
+                continue;
+            }
+            if (pod.origin() == ObservedPod.Origin.ADOPTED_ORPHAN) {
+                steps.add(new PlanStep.RemovePod(
+                        pod, trouble + "; it was adopted from an earlier Orbit, so it is replaced"));
+                continue;
+            }
+            (verdict.crashLoop() ? looping : recovering).add(pod);
+            if (now.isBefore(verdict.restartAllowedAt())) {
+                recheckAt = recheckAt == null || verdict.restartAllowedAt().isBefore(recheckAt)
+                        ? verdict.restartAllowedAt()
+                        : recheckAt;
+                continue;
+            }
+            if (!exited.isEmpty()) {
+                steps.add(new PlanStep.RestartContainers(pod, exited, trouble, PlanStep.Cause.EXITED));
+            } else if (verdict.action().orElseThrow() instanceof PodVerdict.Action.RestartContainers restart) {
+                List<ObservedContainer> failing = pod.containers().stream()
+                        .filter(container -> restart.containerIds().contains(container.id()))
+                        .toList();
+                steps.add(new PlanStep.RestartContainers(pod, failing, trouble, PlanStep.Cause.LIVENESS));
             } else {
-                healthy.add(pod);
+                (verdict.crashLoop() ? looping : recovering).remove(pod);
+                steps.add(new PlanStep.RemovePod(pod, trouble, true));
             }
         }
-        List<ObservedPod> outdated = healthy.stream()
+        List<ObservedPod> outdated = serving.stream()
                 .filter(pod -> !pod.configHash().equals(target.configHash()))
                 .toList();
-        int running = healthy.size();
+        int running = serving.size() + recovering.size();
         int wanted = target.replicas();
+        int max = Math.max(wanted, target.definition().maxInstances());
+        Set<Integer> taken = new HashSet<>();
+        for (List<ObservedPod> kept : List.of(serving, recovering, looping)) {
+            kept.forEach(pod -> taken.add(pod.podNumber()));
+        }
         if (running < wanted) {
-            Set<Integer> taken = healthy.stream().map(ObservedPod::podNumber).collect(Collectors.toSet());
-            for (int slot : freeSlots(taken, wanted - running)) {
-                steps.add(new PlanStep.StartPod(slot, "%d of %d pods running".formatted(running, wanted)));
+            int room = Math.min(wanted - running, max - running - looping.size());
+            String why = looping.isEmpty()
+                    ? "%d of %d pods running".formatted(running, wanted)
+                    : "%d of %d pods running, %d crash-looping".formatted(running, wanted, looping.size());
+            for (int slot : freeSlots(taken, Math.max(0, room))) {
+                steps.add(new PlanStep.StartPod(slot, why));
             }
         } else if (running == wanted && !outdated.isEmpty()) {
-            Set<Integer> taken = healthy.stream().map(ObservedPod::podNumber).collect(Collectors.toSet());
             steps.add(new PlanStep.StartPod(
                     freeSlots(taken, 1).get(0),
                     "%d pod(s) run an outdated spec: replacing one at a time, new before old"
                             .formatted(outdated.size())));
         } else if (running > wanted) {
             List<ObservedPod> surplus = new ArrayList<>(outdated.reversed());
-            healthy.reversed().stream().filter(pod -> !outdated.contains(pod)).forEach(surplus::add);
-            for (ObservedPod pod : surplus.subList(0, running - wanted)) {
+            serving.reversed().stream().filter(pod -> !outdated.contains(pod)).forEach(surplus::add);
+            for (ObservedPod pod : surplus.subList(0, Math.min(surplus.size(), running - wanted))) {
                 String why = outdated.contains(pod) ? "runs an outdated spec" : "is surplus";
                 steps.add(new PlanStep.RemovePod(
                         pod, "pod %d %s: %d running, %d wanted".formatted(pod.podNumber(), why, running, wanted)));
             }
         }
-        return new Plan(service, steps);
+        // Crash-looping pods stay (visible, retried at the back-off cap) while they fit: removing one as soon as a
+        // replacement runs would start the replacement's own crash loop and churn forever on a bad spec.
+        int over = wanted == 0 ? looping.size() : Math.max(0, running + looping.size() - max);
+        for (ObservedPod pod : looping.reversed().subList(0, Math.min(over, looping.size()))) {
+            steps.removeIf(step -> step instanceof PlanStep.RestartContainers restart && restart.pod() == pod);
+            steps.add(new PlanStep.RemovePod(
+                    pod,
+                    "pod %d is crash-looping and does not fit: %d running, %d wanted, max %d"
+                            .formatted(pod.podNumber(), running, wanted, max)));
+        }
+        return new Plan(service, steps, Optional.ofNullable(recheckAt));
     }
 
     private static List<ObservedPod> sortedBySlot(List<ObservedPod> pods) {

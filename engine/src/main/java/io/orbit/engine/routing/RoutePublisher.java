@@ -1,17 +1,18 @@
 package io.orbit.engine.routing;
 
+import io.orbit.engine.health.HealthPolicy;
+import io.orbit.engine.health.Probe;
+import io.orbit.engine.health.ProbeSpec;
 import io.orbit.engine.reconcile.DesiredService;
 import io.orbit.engine.spec.ContainerDefinition;
 import io.orbit.engine.spec.ContainerTemplate;
+import io.orbit.engine.spec.ServiceDefinition;
 import io.orbit.engine.spec.ServiceSpec;
 import io.orbit.engine.spec.Units;
-import io.orbit.engine.state.ContainerStatus;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.PodStatus;
 import io.orbit.engine.state.ServiceStatus;
 import io.orbit.engine.state.StatusStore;
-import io.orbit.runtime.PortBinding;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiPredicate;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -36,20 +38,35 @@ public final class RoutePublisher {
     private final StatusStore status;
     private final TrafficControl traffic;
     private final BooleanSupplier containerIpsReachable;
+    private final BiPredicate<ServiceDefinition, PodStatus> ready;
     private RouteTable last = RouteTable.EMPTY;
 
     public RoutePublisher(
             DesiredState desired, StatusStore status, TrafficControl traffic, BooleanSupplier containerIpsReachable) {
+        this(desired, status, traffic, containerIpsReachable, (service, pod) -> true);
+    }
+
+    /**
+     * @param ready whether a pod whose containers all run may get traffic: health's readiness (its probes passed in
+     *     this run); a pod that is not ready is left out of the table, so the proxy never sees it
+     */
+    public RoutePublisher(
+            DesiredState desired,
+            StatusStore status,
+            TrafficControl traffic,
+            BooleanSupplier containerIpsReachable,
+            BiPredicate<ServiceDefinition, PodStatus> ready) {
         this.desired = desired;
         this.status = status;
         this.traffic = traffic;
         this.containerIpsReachable = containerIpsReachable;
+        this.ready = ready;
     }
 
     /** Rebuilds the table and publishes it if it changed. */
     public synchronized void publish() {
         Map<Integer, Route> routes =
-                build(desired.snapshot().services(), status.services(), containerIpsReachable.getAsBoolean());
+                build(desired.snapshot().services(), status.services(), containerIpsReachable.getAsBoolean(), ready);
         if (!routes.equals(last.routes())) {
             last = new RouteTable(last.version() + 1, routes);
             traffic.publish(last);
@@ -73,6 +90,14 @@ public final class RoutePublisher {
 
     static Map<Integer, Route> build(
             Map<String, DesiredService> services, Map<String, ServiceStatus> observed, boolean containerIpsReachable) {
+        return build(services, observed, containerIpsReachable, (service, pod) -> true);
+    }
+
+    static Map<Integer, Route> build(
+            Map<String, DesiredService> services,
+            Map<String, ServiceStatus> observed,
+            boolean containerIpsReachable,
+            BiPredicate<ServiceDefinition, PodStatus> ready) {
         Map<Integer, Route> routes = new TreeMap<>();
         for (DesiredService service : services.values()) {
             for (ContainerDefinition container : service.definition().containers()) {
@@ -81,7 +106,12 @@ public final class RoutePublisher {
                         continue;
                     }
                     List<Backend> backends = backends(
-                            observed.get(service.name()), container.name(), port.port(), containerIpsReachable);
+                            service.definition(),
+                            observed.get(service.name()),
+                            container.name(),
+                            port.port(),
+                            containerIpsReachable,
+                            ready);
                     routes.put(
                             port.nodePort(),
                             new Route(
@@ -98,64 +128,65 @@ public final class RoutePublisher {
     }
 
     private static List<Backend> backends(
-            ServiceStatus service, String containerName, int containerPort, boolean containerIpsReachable) {
+            ServiceDefinition definition,
+            ServiceStatus service,
+            String containerName,
+            int containerPort,
+            boolean containerIpsReachable,
+            BiPredicate<ServiceDefinition, PodStatus> ready) {
         List<Backend> backends = new ArrayList<>();
         if (service == null) {
             return backends;
         }
         for (PodStatus pod : service.pods()) {
-            if (pod.problem().isPresent()) {
+            if (pod.problem().isPresent() || !ready.test(definition, pod)) {
                 continue;
             }
             pod.containers().stream()
                     .filter(container -> container.containerName().equals(containerName))
                     .findFirst()
-                    .flatMap(container -> address(container, containerPort, containerIpsReachable))
+                    .flatMap(container -> container.endpoint(containerPort, containerIpsReachable))
                     .ifPresent(address -> backends.add(new Backend(
                             pod.podId() + ":" + containerPort, pod.podId(), address.host(), address.port())));
         }
         return backends;
     }
 
-    private record Address(String host, int port) {}
-
-    private static Optional<Address> address(ContainerStatus container, int containerPort, boolean ipsReachable) {
-        if (ipsReachable) {
-            Optional<String> ip = container.ipAddress();
-            if (ip.isPresent()) {
-                return Optional.of(new Address(ip.get(), containerPort));
-            }
-        }
-        return container.publishedPorts().stream()
-                .filter(binding ->
-                        binding.containerPort() == containerPort && binding.protocol() == PortBinding.Protocol.TCP)
-                .findFirst()
-                .map(binding -> new Address(
-                        binding.hostIp().equals("0.0.0.0") || binding.hostIp().isEmpty()
-                                ? "127.0.0.1"
-                                : binding.hostIp(),
-                        binding.hostPort()));
-    }
-
-    /** Orbit's {@code tcp_check} on this port sets the timeout; otherwise DESIGN-NOTES' TCP defaults. */
+    /**
+     * The proxy's own check of a backend: an {@code http_check} on this port makes it an HTTP check of the same path
+     * and statuses, a {@code tcp_check} on it sets the timeout; otherwise DESIGN-NOTES' TCP defaults. (Health's
+     * probes decide readiness and restarts; the proxy's check only steers traffic between two of them.)
+     */
     private static Route.HealthCheck healthCheck(ContainerDefinition container, int containerPort) {
         Route.HealthCheck defaults = Route.HealthCheck.DEFAULT_TCP;
-        ContainerTemplate.HealthCheck check = container.template().healthCheck();
-        if (check == null || check.tcpCheck() == null || check.tcpCheck().port() != containerPort) {
-            return defaults;
+        Optional<HealthPolicy> policy = HealthPolicy.of(container.template().healthCheck());
+        for (ProbeSpec spec : policy.map(HealthPolicy::probes).orElse(List.of())) {
+            if (spec.probe() instanceof Probe.Http http && http.port() == containerPort) {
+                return new Route.HealthCheck(
+                        Optional.of(http.path()),
+                        http.expected().from(),
+                        http.expected().to(),
+                        defaults.interval(),
+                        defaults.startingInterval(),
+                        http.timeout(),
+                        defaults.fall(),
+                        defaults.rise());
+            }
         }
-        Duration timeout = check.tcpCheck().timeout() == null
-                ? Duration.ofSeconds(5)
-                : Units.duration(check.tcpCheck().timeout());
-        return new Route.HealthCheck(
-                Optional.empty(),
-                defaults.expectedStatusFrom(),
-                defaults.expectedStatusTo(),
-                defaults.interval(),
-                defaults.startingInterval(),
-                timeout,
-                defaults.fall(),
-                defaults.rise());
+        for (ProbeSpec spec : policy.map(HealthPolicy::probes).orElse(List.of())) {
+            if (spec.probe() instanceof Probe.Tcp tcp && tcp.port() == containerPort) {
+                return new Route.HealthCheck(
+                        Optional.empty(),
+                        defaults.expectedStatusFrom(),
+                        defaults.expectedStatusTo(),
+                        defaults.interval(),
+                        defaults.startingInterval(),
+                        tcp.timeout(),
+                        defaults.fall(),
+                        defaults.rise());
+            }
+        }
+        return defaults;
     }
 
     private static Optional<Route.Shedding> shedding(ServiceSpec spec) {

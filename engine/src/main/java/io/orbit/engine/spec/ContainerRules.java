@@ -1,6 +1,8 @@
 package io.orbit.engine.spec;
 
+import io.orbit.engine.spec.ContainerTemplate.ExecCheck;
 import io.orbit.engine.spec.ContainerTemplate.HealthCheck;
+import io.orbit.engine.spec.ContainerTemplate.HttpCheck;
 import io.orbit.engine.spec.ContainerTemplate.NetworkLimit;
 import io.orbit.engine.spec.ContainerTemplate.PortSpec;
 import io.orbit.engine.spec.ContainerTemplate.TcpCheck;
@@ -121,6 +123,38 @@ final class ContainerRules {
             problems.duration(FieldPaths.child(tcpPath, "timeout"), tcp.timeout(), false);
             problems.duration(FieldPaths.child(tcpPath, "period"), tcp.period(), false);
             problems.atLeast(FieldPaths.child(tcpPath, "failure_threshold"), tcp.failureThreshold(), 1);
+        }
+        HttpCheck http = health.httpCheck();
+        if (http != null) {
+            String httpPath = FieldPaths.child(healthPath, "http_check");
+            checkTcpPort(FieldPaths.child(httpPath, "port"), http.port());
+            if (http.path() != null && !http.path().startsWith("/")) {
+                problems.error(
+                        FieldPaths.child(httpPath, "path"),
+                        "'" + http.path() + "' must start with /; write e.g. /health");
+            }
+            try {
+                StatusRange.parse(http.expectedStatus());
+            } catch (InvalidUnitException e) {
+                problems.error(FieldPaths.child(httpPath, "expected_status"), e.getMessage());
+            }
+            problems.duration(FieldPaths.child(httpPath, "timeout"), http.timeout(), false);
+            problems.duration(FieldPaths.child(httpPath, "period"), http.period(), false);
+            problems.atLeast(FieldPaths.child(httpPath, "failure_threshold"), http.failureThreshold(), 1);
+        }
+        ExecCheck exec = health.execCheck();
+        if (exec != null) {
+            String execPath = FieldPaths.child(healthPath, "exec_check");
+            if (exec.command() == null
+                    || exec.command().isEmpty()
+                    || exec.command().get(0).isBlank()) {
+                problems.error(
+                        FieldPaths.child(execPath, "command"),
+                        "is empty; write the program and its arguments, e.g. [\"/bin/check\", \"--quick\"]");
+            }
+            problems.duration(FieldPaths.child(execPath, "timeout"), exec.timeout(), false);
+            problems.duration(FieldPaths.child(execPath, "period"), exec.period(), false);
+            problems.atLeast(FieldPaths.child(execPath, "failure_threshold"), exec.failureThreshold(), 1);
         }
     }
 

@@ -73,16 +73,41 @@ public record ContainerTemplate(
             @Nullable String ingressBurst,
             @Nullable String egressBurst) {}
 
-    /** Defaults (ORBIT-REFERENCE §2.3): startup 30 s / 3, liveness 10 s / 3, tcp timeout 5 s. */
+    /**
+     * Defaults (ORBIT-REFERENCE §2.3): startup 30 s / 3, liveness 10 s / 3, tcp timeout 5 s. {@code http_check} and
+     * {@code exec_check} are our additions; every check a container declares must pass.
+     */
     public record HealthCheck(
             @Nullable String startupTimeout,
             @Nullable Integer startupFailureThreshold,
             @Nullable String livenessPeriod,
             @Nullable Integer livenessFailureThreshold,
-            @Nullable TcpCheck tcpCheck) {}
+            @Nullable TcpCheck tcpCheck,
+            @Nullable HttpCheck httpCheck,
+            @Nullable ExecCheck execCheck) {}
 
+    /** {@code period} and {@code failure_threshold} override the liveness values for this check (Orbit ignored them). */
     public record TcpCheck(
             @JsonProperty(required = true) int port,
+            @Nullable String timeout,
+            @Nullable String period,
+            @Nullable Integer failureThreshold) {}
+
+    /**
+     * An HTTP GET of {@code path} on {@code port}, passing when the status is in {@code expected_status}: a number
+     * ({@code 200}) or a range ({@code "200-399"}, the default).
+     */
+    public record HttpCheck(
+            @JsonProperty(required = true) int port,
+            @Nullable String path,
+            @Nullable JsonNode expectedStatus,
+            @Nullable String timeout,
+            @Nullable String period,
+            @Nullable Integer failureThreshold) {}
+
+    /** A command run in the container through the engine; exit code 0 passes. */
+    public record ExecCheck(
+            @JsonProperty(required = true) List<String> command,
             @Nullable String timeout,
             @Nullable String period,
             @Nullable Integer failureThreshold) {}

@@ -38,4 +38,26 @@ public record ContainerStatus(
                 .filter(address -> !address.isBlank())
                 .findFirst();
     }
+
+    /**
+     * Where the host reaches a container port: the container IP where the host can route to it ({@code
+     * ipsReachable}), else the port published for it, on 127.0.0.1 when published on all interfaces.
+     */
+    public Optional<Endpoint> endpoint(int containerPort, boolean ipsReachable) {
+        if (ipsReachable) {
+            Optional<String> ip = ipAddress();
+            if (ip.isPresent()) {
+                return Optional.of(new Endpoint(ip.get(), containerPort));
+            }
+        }
+        return publishedPorts.stream()
+                .filter(binding ->
+                        binding.containerPort() == containerPort && binding.protocol() == PortBinding.Protocol.TCP)
+                .findFirst()
+                .map(binding -> new Endpoint(
+                        binding.hostIp().equals("0.0.0.0") || binding.hostIp().isEmpty()
+                                ? "127.0.0.1"
+                                : binding.hostIp(),
+                        binding.hostPort()));
+    }
 }

@@ -32,8 +32,9 @@ class ServiceFileSchemaTest {
                         ServiceSpec.NamedVolume.class,
                         ContainerTemplate.class,
                         ContainerTemplate.PortSpec.class,
-                        ContainerTemplate.TcpCheck.class)
-                .hasSize(18);
+                        ContainerTemplate.TcpCheck.class,
+                        ContainerTemplate.HttpCheck.class,
+                        ContainerTemplate.ExecCheck.class);
     }
 
     @ParameterizedTest(name = "{0} → {1}")

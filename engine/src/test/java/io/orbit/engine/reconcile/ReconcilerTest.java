@@ -8,6 +8,7 @@ import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.ServiceStatus;
 import io.orbit.engine.state.StatusStore;
 import io.orbit.engine.testing.ManualClock;
+import io.orbit.engine.testing.TestPasses;
 import io.orbit.engine.testing.TestServices;
 import io.orbit.runtime.ContainerSummary;
 import io.orbit.runtime.ExecResult;
@@ -55,15 +56,17 @@ class ReconcilerTest {
     }
 
     @Test
-    void aCrashedContainerIsReplacedOnTheNextPass() {
+    void aCrashedContainerIsRestartedInPlaceOnTheNextPass() {
         define(TestServices.service("web").replicas(2).build());
         reconciler.reconcile("web");
-        String victim = containerIds("web").iterator().next();
+        Set<String> before = containerIds("web");
+        String victim = before.iterator().next();
 
         runtime.crash(victim, 137);
         reconciler.reconcile("web");
 
-        assertThat(containerIds("web")).hasSize(2).doesNotContain(victim);
+        assertThat(containerIds("web")).isEqualTo(before);
+        assertThat(runtime.inspectContainer(victim).state().isRunning()).isTrue();
         assertThat(status.services().get("web").runningPods()).isEqualTo(2);
     }
 
@@ -174,8 +177,7 @@ class ReconcilerTest {
                 desired,
                 new StatusStore(),
                 new ReconcileQueue(clock, RetryBackoff.DEFAULT),
-                new ServicePass(
-                        runtime, Ownership.DEFAULT, new StatusStore(), clock, ReconcileMetrics.NONE, PodDrainer.NONE));
+                TestPasses.pass(runtime, Ownership.DEFAULT, new StatusStore(), clock, PodDrainer.NONE));
         afterRestart.reconcile("web");
 
         assertThat(containerIds("web")).isEqualTo(before);
@@ -297,7 +299,7 @@ class ReconcilerTest {
                 desired,
                 status,
                 queue,
-                new ServicePass(runtime, Ownership.DEFAULT, status, clock, ReconcileMetrics.NONE, drainer));
+                TestPasses.pass(runtime, Ownership.DEFAULT, status, clock, drainer));
     }
 
     @Test
@@ -308,13 +310,7 @@ class ReconcilerTest {
                 desired,
                 new StatusStore(),
                 queue,
-                new ServicePass(
-                        runtime,
-                        new Ownership("other"),
-                        new StatusStore(),
-                        clock,
-                        ReconcileMetrics.NONE,
-                        PodDrainer.NONE));
+                TestPasses.pass(runtime, new Ownership("other"), new StatusStore(), clock, PodDrainer.NONE));
         define(TestServices.service("web").replicas(1).build());
         other.reconcile("web");
         Set<String> theirs = containerIds("web");

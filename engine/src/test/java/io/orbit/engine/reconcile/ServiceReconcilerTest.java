@@ -2,8 +2,10 @@ package io.orbit.engine.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orbit.engine.health.PodVerdict;
 import io.orbit.engine.testing.TestServices;
 import io.orbit.runtime.ContainerState;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +21,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ServiceReconcilerTest {
 
+    /** min 2, max 3: room for one crash-loop replacement. */
     private static final DesiredService WEB =
-            TestServices.service("web").replicas(2).build();
+            TestServices.service("web").replicas(2, 3).build();
+
+    private static final Instant NOW = Instant.parse("2026-01-01T00:10:00Z");
     private static final String CURRENT = WEB.configHash();
 
     static Stream<Arguments> cases() {
@@ -29,14 +34,59 @@ class ServiceReconcilerTest {
                 Arguments.of("all running and current: nothing to do", 2, List.of("0:cur:R", "1:cur:R"), List.of()),
                 Arguments.of("one missing: start it in the free slot", 2, List.of("1:cur:R"), List.of("start 0")),
                 Arguments.of(
-                        "a dead container: remove its pod, then start a replacement",
+                        "a dead container: restart it in place at once",
                         2,
                         List.of("0:cur:R", "1:cur:X"),
-                        List.of("remove 1", "start 1")),
+                        List.of("restart 1 main")),
                 Arguments.of(
-                        "a created-but-never-started leftover is broken",
+                        "a created-but-never-started container is started",
                         1,
                         List.of("0:cur:C"),
+                        List.of("restart 0 main")),
+                Arguments.of(
+                        "a dead container in back-off: wait, and count it as coming back",
+                        2,
+                        List.of("0:cur:R", "1:cur:X:backoff"),
+                        List.of()),
+                Arguments.of(
+                        "failing liveness: restart the failing container",
+                        2,
+                        List.of("0:cur:R:unhealthy", "1:cur:R"),
+                        List.of("restart 0 main")),
+                Arguments.of(
+                        "failing liveness in back-off: wait",
+                        2,
+                        List.of("0:cur:R:unhealthy:backoff", "1:cur:R"),
+                        List.of()),
+                Arguments.of(
+                        "never ready within startup_timeout: replace the pod in its slot",
+                        2,
+                        List.of("0:cur:R:startup", "1:cur:R"),
+                        List.of("replace 0", "start 0")),
+                Arguments.of(
+                        "a crash-looping pod waits; a replacement serves beside it, within max",
+                        2,
+                        List.of("0:cur:X:loop", "1:cur:R"),
+                        List.of("start 2")),
+                Arguments.of(
+                        "crash loops never push the pod count past max",
+                        2,
+                        List.of("0:cur:X:loop", "1:cur:X:loop", "2:cur:R"),
+                        List.of()),
+                Arguments.of(
+                        "a crash-looping pod beside enough serving pods stays, retried at the cap",
+                        2,
+                        List.of("0:cur:X:loop", "1:cur:R", "2:cur:R"),
+                        List.of()),
+                Arguments.of(
+                        "scaled to zero: crash-looping pods go too",
+                        0,
+                        List.of("0:cur:X:loop", "1:cur:R"),
+                        List.of("remove 1", "remove 0")),
+                Arguments.of(
+                        "an outdated pod in trouble is replaced, not restarted",
+                        2,
+                        List.of("0:old:X", "1:cur:R"),
                         List.of("remove 0", "start 0")),
                 Arguments.of("surplus: remove the highest slot", 1, List.of("0:cur:R", "1:cur:R"), List.of("remove 1")),
                 Arguments.of(
@@ -71,9 +121,15 @@ class ServiceReconcilerTest {
     void plans(String description, int replicas, List<String> observed, List<String> expected) {
         DesiredService desired = new DesiredService(WEB.definition(), CURRENT, replicas);
 
-        Plan plan = ServiceReconciler.plan("web", Optional.of(desired), pods(observed, 1));
+        List<ObservedPod> pods = pods(observed, 1);
+
+        Plan plan = ServiceReconciler.plan("web", Optional.of(desired), pods, verdicts(observed, pods), NOW);
 
         assertThat(describe(plan)).as(description).isEqualTo(expected);
+        boolean waiting = observed.stream().anyMatch(spec -> spec.endsWith(":backoff") || spec.endsWith(":loop"));
+        assertThat(plan.recheckAt())
+                .as("a held-back restart asks for a pass when its back-off ends")
+                .isEqualTo(waiting ? Optional.of(NOW.plusSeconds(30)) : Optional.empty());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -119,7 +175,49 @@ class ServiceReconcilerTest {
         Plan plan = ServiceReconciler.plan("web", Optional.of(WEB), pods(List.of("0:cur:R", "1:cur:X"), 1));
 
         assertThat(plan.steps().get(0).reason()).isEqualTo("pod 1 container 'main' is exited");
-        assertThat(plan.steps().get(1).reason()).isEqualTo("1 of 2 pods running");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aLivenessRestartCarriesHealthsReason() {
+        List<ObservedPod> pods = pods(List.of("0:cur:R", "1:cur:R"), 1);
+        PodVerdict unhealthy = new PodVerdict(
+                false,
+                Optional.of(new PodVerdict.Action.RestartContainers(
+                        List.of("id-main"), "container 'main' liveness failed 3 time(s) in a row: tcp :80: refused")),
+                Instant.EPOCH,
+                false);
+
+        Plan plan = ServiceReconciler.plan("web", Optional.of(WEB), pods, Map.of("p1", unhealthy), NOW);
+
+        assertThat(plan.steps()).singleElement().isInstanceOfSatisfying(PlanStep.RestartContainers.class, restart -> {
+            assertThat(restart.cause()).isEqualTo(PlanStep.Cause.LIVENESS);
+            assertThat(restart.reason())
+                    .isEqualTo("pod 1 container 'main' liveness failed 3 time(s) in a row: tcp :80: refused");
+        });
+    }
+
+    /** A verdict per pod from the spec's suffixes: backoff, loop (crash loop), unhealthy, startup (failed). */
+    private static Map<String, PodVerdict> verdicts(List<String> specs, List<ObservedPod> pods) {
+        Map<String, PodVerdict> verdicts = new java.util.HashMap<>();
+        for (int i = 0; i < specs.size(); i++) {
+            List<String> flags =
+                    List.of(specs.get(i).split(":")).subList(3, specs.get(i).split(":").length);
+            if (flags.isEmpty()) {
+                continue;
+            }
+            Optional<PodVerdict.Action> action = Optional.empty();
+            if (flags.contains("unhealthy")) {
+                action = Optional.of(new PodVerdict.Action.RestartContainers(List.of("id-main"), "failed liveness"));
+            } else if (flags.contains("startup")) {
+                action = Optional.of(new PodVerdict.Action.ReplacePod("not ready within startup_timeout 30s"));
+            }
+            boolean held = flags.contains("backoff") || flags.contains("loop");
+            verdicts.put(
+                    pods.get(i).podId(),
+                    new PodVerdict(
+                            false, action, held ? NOW.plusSeconds(30) : NOW.minusSeconds(1), flags.contains("loop")));
+        }
+        return verdicts;
     }
 
     private static List<ObservedPod> pods(List<String> specs, int size) {
@@ -146,7 +244,14 @@ class ServiceReconcilerTest {
         return plan.steps().stream()
                 .map(step -> switch (step) {
                     case PlanStep.StartPod start -> "start " + start.podNumber();
-                    case PlanStep.RemovePod remove -> "remove " + remove.pod().podNumber();
+                    case PlanStep.RemovePod remove ->
+                        (remove.startupFailure() ? "replace " : "remove ")
+                                + remove.pod().podNumber();
+                    case PlanStep.RestartContainers restart ->
+                        "restart " + restart.pod().podNumber() + " "
+                                + restart.containers().stream()
+                                        .map(ObservedContainer::containerName)
+                                        .collect(java.util.stream.Collectors.joining(","));
                 })
                 .toList();
     }

@@ -59,8 +59,17 @@ public final class TestServices {
 
     public TestServices container(
             String containerName, String image, List<String> command, List<ContainerTemplate.PortSpec> ports) {
+        return container(containerName, image, command, ports, null);
+    }
+
+    public TestServices container(
+            String containerName,
+            String image,
+            List<String> command,
+            List<ContainerTemplate.PortSpec> ports,
+            ContainerTemplate.@org.jspecify.annotations.Nullable HealthCheck healthCheck) {
         ContainerTemplate template = new ContainerTemplate(
-                containerName, image, command, null, null, ports, null, null, null, null, null, null);
+                containerName, image, command, null, null, ports, null, null, null, null, null, healthCheck);
         containers.add(new ContainerDefinition(containerName, image, command, Map.of(), false, ports, 0, 0, template));
         return this;
     }

@@ -9,7 +9,6 @@ import io.orbit.engine.naming.Ownership;
 import io.orbit.engine.reconcile.DesiredService;
 import io.orbit.engine.reconcile.PodDrainer;
 import io.orbit.engine.reconcile.PodStartException;
-import io.orbit.engine.reconcile.ReconcileMetrics;
 import io.orbit.engine.reconcile.ServicePass;
 import io.orbit.engine.spec.ParsedFile;
 import io.orbit.engine.spec.SpecProblem;
@@ -302,8 +301,8 @@ class PodVolumesTest {
         DesiredService web = service(FILES_VOLUME, MOUNT_CONFIG);
         StatusStore status = new StatusStore();
         status.onChange(() -> volumes.sweep(status.services()));
-        try (ServicePass pass = new ServicePass(
-                runtime, Ownership.DEFAULT, status, clock, ReconcileMetrics.NONE, PodDrainer.NONE, volumes)) {
+        try (ServicePass pass = io.orbit.engine.testing.TestPasses.pass(
+                runtime, Ownership.DEFAULT, status, clock, PodDrainer.NONE, volumes)) {
             assertThat(pass.run("web", Optional.of(web), 0)).isTrue();
             ContainerSummary container =
                     runtime.listContainers(Ownership.DEFAULT.service("web")).get(0);

@@ -1,0 +1,23 @@
+package io.orbit.engine.health;
+
+import static java.util.Objects.requireNonNull;
+
+import io.orbit.engine.state.Endpoint;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where the host reaches one container's probed ports: the container IP where the host can route to it, otherwise
+ * the port published on 127.0.0.1 (rootless Podman).
+ */
+public record ProbeTarget(String containerId, Map<Integer, Endpoint> ports) {
+
+    public ProbeTarget {
+        requireNonNull(containerId, "containerId is null");
+        ports = Map.copyOf(ports);
+    }
+
+    public Optional<Endpoint> port(int containerPort) {
+        return Optional.ofNullable(ports.get(containerPort));
+    }
+}
