@@ -173,33 +173,39 @@ abstract class DaemonContract {
     }
 
     @Test
-    void replacesAKilledContainer() throws Exception {
+    void restartsAKilledContainerInPlace() throws Exception {
         String side = service("side");
         ServiceFile.withSidecar(side).withInstances(2, 4).writeTo(file("side.yml"));
         DaemonProcess daemon = startDaemon();
         List<EnginePods.Pod> before = awaitRunningPods(daemon, side, 2);
         EnginePods.Pod broken = before.get(0);
         String victim = broken.container("sidecar").id();
+        java.time.Instant firstStart =
+                engine.runtime().inspectContainer(victim).startedAt().orElseThrow();
 
         long killed = System.nanoTime();
         engine.runtime().killContainer(victim, "SIGKILL");
-        List<EnginePods.Pod> after = awaitPods(
-                daemon,
-                side,
-                "2 running pods again, without the broken pod",
-                pods -> pods.size() == 2
-                        && pods.stream().allMatch(EnginePods.Pod::isRunning)
-                        && pods.stream().noneMatch(pod -> pod.id().equals(broken.id())));
-        report("SIGKILL of a sidecar -> whole pod replaced and running", elapsedSince(killed));
-
-        assertThat(after).extracting(EnginePods.Pod::id).contains(before.get(1).id());
-        assertThat(broken.containerIds()).allMatch(engine::isGone);
-        String brokenNetwork = ContainerNames.podNetwork(side, UUID.fromString(broken.id()));
         Poll.until(
-                "the broken pod's network to be removed",
-                () -> engine.networkNames(side),
-                names -> !names.contains(brokenNetwork),
+                "the killed sidecar to run again, in its pod",
+                () -> engine.runtime().inspectContainer(victim),
+                details -> details.state().isRunning()
+                        && details.startedAt().orElseThrow().isAfter(firstStart),
                 daemon::tail);
+        report("SIGKILL of a sidecar -> container restarted in its pod", elapsedSince(killed));
+
+        List<EnginePods.Pod> after = awaitRunningPods(daemon, side, 2);
+        assertThat(after)
+                .extracting(EnginePods.Pod::id)
+                .containsExactlyInAnyOrder(broken.id(), before.get(1).id());
+        assertThat(after.stream()
+                        .filter(pod -> pod.id().equals(broken.id()))
+                        .findFirst()
+                        .orElseThrow()
+                        .containerIds())
+                .as("the same containers: restarted, not replaced")
+                .isEqualTo(broken.containerIds());
+        JsonNode events = daemon.getJson("/events");
+        assertThat(events.findValuesAsText("kind")).contains("container-exited", "container-restarted");
     }
 
     @Test

@@ -61,10 +61,14 @@ public final class ServicePass implements AutoCloseable {
     private final HealthMonitor health;
     private final EventJournal journal;
     private final BiConsumer<String, Duration> recheck;
-    /** The exits already reported, by container id: the last finish time seen, so each exit is journalled once. */
-    private final Map<String, Instant> reportedExits = new ConcurrentHashMap<>();
-    /** Why each container last exited, to give its restart a reason. */
-    private final Map<String, ExitCause> lastExits = new ConcurrentHashMap<>();
+    /** One container's last reported exit: its finish time (so each exit is journalled once) and its cause. */
+    private record ExitRecord(String service, Instant finishedAt, ExitCause cause) {}
+
+    /**
+     * The last exit of each container, by container id. Passes of different services share this pass object, so each
+     * pass forgets only its own service's containers.
+     */
+    private final Map<String, ExitRecord> exits = new ConcurrentHashMap<>();
     /** Platform threads: engine calls must not run on virtual threads (see EngineHttpClient). */
     private final ExecutorService podStarts = Executors.newFixedThreadPool(
             PARALLEL_STARTS,
@@ -127,11 +131,9 @@ public final class ServicePass implements AutoCloseable {
                     .retain(
                             service,
                             remaining.stream().map(pod -> slot(service, pod)).collect(Collectors.toSet()));
-            lastExits.keySet().retainAll(allContainerIds(remaining));
-            reportedExits
-                    .keySet()
-                    .removeIf(id -> !lastExits.containsKey(id)
-                            && !allContainerIds(remaining).contains(id));
+            Set<String> stillThere = allContainerIds(remaining);
+            exits.entrySet()
+                    .removeIf(exit -> exit.getValue().service().equals(service) && !stillThere.contains(exit.getKey()));
             Set<String> podsWithContainers =
                     remaining.stream().map(ObservedPod::podId).collect(Collectors.toSet());
             launcher.removeLeakedPodNetworks(service, podsWithContainers);
@@ -296,7 +298,8 @@ public final class ServicePass implements AutoCloseable {
                     continue;
                 }
                 Instant finished = details.finishedAt().orElse(Instant.EPOCH);
-                if (finished.equals(reportedExits.put(container.id(), finished))) {
+                ExitRecord known = exits.get(container.id());
+                if (known != null && known.finishedAt().equals(finished)) {
                     continue;
                 }
                 long memoryLimit = target.definition().containers().stream()
@@ -305,7 +308,7 @@ public final class ServicePass implements AutoCloseable {
                         .findFirst()
                         .orElse(0);
                 ExitCause cause = ExitCause.of(details, memoryLimit);
-                lastExits.put(container.id(), cause);
+                exits.put(container.id(), new ExitRecord(service, finished, cause));
                 String message = "container '%s' of pod %d %s"
                         .formatted(container.containerName(), pod.podNumber(), cause.description());
                 if (cause.oomKilled()) {
@@ -390,13 +393,13 @@ public final class ServicePass implements AutoCloseable {
 
     /** Why a container last exited, for {@code /status}. */
     public Optional<ExitCause> lastExit(String containerId) {
-        return Optional.ofNullable(lastExits.get(containerId));
+        return Optional.ofNullable(exits.get(containerId)).map(ExitRecord::cause);
     }
 
     private String exitReason(ObservedPod pod, PlanStep.RestartContainers restart) {
         return restart.containers().stream()
                 .map(container -> "container '" + container.containerName() + "' "
-                        + Optional.ofNullable(lastExits.get(container.id()))
+                        + lastExit(container.id())
                                 .map(ExitCause::description)
                                 .orElse("exited"))
                 .collect(Collectors.joining("; "));
@@ -404,8 +407,8 @@ public final class ServicePass implements AutoCloseable {
 
     private String exitCause(PlanStep.RestartContainers restart) {
         return restart.containers().stream()
-                        .map(container -> lastExits.get(container.id()))
-                        .anyMatch(cause -> cause != null && cause.oomKilled())
+                        .map(container -> lastExit(container.id()))
+                        .anyMatch(cause -> cause.map(ExitCause::oomKilled).orElse(false))
                 ? "oom"
                 : "exited";
     }

@@ -167,6 +167,30 @@ class CrashRecoveryTest {
         assertThat(kinds().stream().filter("container-exited"::equals)).hasSize(2);
     }
 
+    @Test
+    void passesOfOtherServicesDoNotForgetAServicesExits() {
+        var web = TestServices.service("web").replicas(1).build();
+        var api = TestServices.service("api").replicas(1).build();
+        desired.replace(new DesiredState.Snapshot(Map.of("web", web, "api", api), List.of(), clock.instant()));
+        run();
+        pass.run("api", desired.service("api"), 0);
+        runtime.crash(onlyContainer(), 1);
+        run();
+        String victim = onlyContainer();
+        clock.advance(Duration.ofMillis(100));
+        runtime.crash(victim, 7);
+        run(); // journals the exit; the restart waits for its back-off
+
+        pass.run("api", desired.service("api"), 0);
+        clock.advance(Duration.ofSeconds(2));
+        run();
+
+        assertThat(journal.after(0).getLast().message())
+                .as("web's second restart still knows why it exited")
+                .contains("container 'main' exited with code 7");
+        assertThat(kinds().stream().filter("container-exited"::equals)).hasSize(2);
+    }
+
     private void define(int min, int max) {
         var service = TestServices.service("web").replicas(min, max).build();
         desired.replace(new DesiredState.Snapshot(Map.of("web", service), List.of(), clock.instant()));

@@ -1,0 +1,287 @@
+package io.orbit.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.orbit.runtime.ContainerRuntime;
+import io.orbit.runtime.ExecResult;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Health checks that act, on a real daemon and a real engine, four services at once: a liveness failure under load
+ * (the pod leaves the proxy, then restarts; no request fails), a container that exits at once (back-off, then
+ * CrashLoop), a memory hog (OOM reported) and a container that never opens its port (replaced after startup_timeout).
+ */
+abstract class HealthContract {
+
+    @TempDir
+    Path workDirectory;
+
+    private EnginePods engine;
+    private final List<String> services = new ArrayList<>();
+    private DaemonProcess daemon;
+    private String suffix;
+
+    protected abstract String runtimeName();
+
+    protected abstract Path socket();
+
+    protected abstract ContainerRuntime openRuntime(Path socket);
+
+    @BeforeEach
+    void openEngine() {
+        engine = new EnginePods(openRuntime(socket()));
+        suffix = HexFormat.of()
+                .toHexDigits(ThreadLocalRandom.current().nextInt())
+                .substring(0, 6);
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        List<Throwable> failures = new ArrayList<>();
+        if (daemon != null) {
+            daemon.close();
+        }
+        services.forEach(service -> engine.removeEverythingOf(service, failures));
+        engine.runtime().close();
+        assertThat(failures).as("cleanup").isEmpty();
+    }
+
+    @Test
+    void healthChecksProtectTrafficAndHealTheService() throws Exception {
+        String web = service("hc");
+        String crasher = service("crash");
+        String hog = service("oom");
+        String silent = service("mute");
+        int nodePort = freePort();
+        Path config = Files.createDirectories(workDirectory.resolve("services"));
+        Files.writeString(config.resolve("web.yml"), """
+                name: %s
+                instance_count: {min: 2, max: 2}
+                spec:
+                  containers:
+                    - name: main
+                      image: localhost/orbit-demo:latest
+                      ports:
+                        - {port: 8080, node_port: %d}
+                      health_check:
+                        startup_timeout: 20s
+                        liveness_period: 1s
+                        liveness_failure_threshold: 2
+                        http_check: {port: 8080, path: /cgi-bin/health, timeout: 1s}
+                """.formatted(web, nodePort));
+        Files.writeString(config.resolve("crash.yml"), """
+                name: %s
+                instance_count: {min: 1, max: 1}
+                spec:
+                  containers:
+                    - name: main
+                      image: localhost/orbit-demo:latest
+                      command: ["sh", "-c", "exit 3"]
+                """.formatted(crasher));
+        Files.writeString(config.resolve("oom.yml"), """
+                name: %s
+                instance_count: {min: 1, max: 1}
+                spec:
+                  containers:
+                    - name: main
+                      image: localhost/orbit-demo:latest
+                      command: ["dd", "if=/dev/zero", "of=/dev/null", "bs=64M"]
+                      memory_limit: 16M
+                """.formatted(hog));
+        Files.writeString(config.resolve("mute.yml"), """
+                name: %s
+                instance_count: {min: 1, max: 1}
+                spec:
+                  containers:
+                    - name: main
+                      image: localhost/orbit-demo:latest
+                      command: ["sleep", "3600"]
+                      ports:
+                        - {port: 8080}
+                      health_check:
+                        startup_timeout: 3s
+                        tcp_check: {port: 8080, timeout: 500ms}
+                """.formatted(silent));
+        daemon = DaemonProcess.start(
+                runtimeName(),
+                socket(),
+                config,
+                Path.of("target", "daemon-it", getClass().getSimpleName(), suffix + ".log"),
+                List.of("--instance", "it-" + suffix, "--on-exit", "stop"));
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        URI uri = URI.create("http://127.0.0.1:" + nodePort + "/");
+        Poll.until(
+                "both pods of " + web + " ready and served",
+                Duration.ofSeconds(90),
+                () -> podStates(web),
+                states -> states.equals(List.of("Ready", "Ready")),
+                daemon::tail);
+
+        // Load through the proxy while one pod's health check starts failing.
+        Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+        List<String> errors = new CopyOnWriteArrayList<>();
+        AtomicBoolean loading = new AtomicBoolean(true);
+        AtomicInteger sent = new AtomicInteger();
+        List<Thread> clients = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            clients.add(Thread.ofPlatform().start(() -> {
+                while (loading.get()) {
+                    sent.incrementAndGet();
+                    try {
+                        statuses.merge(
+                                client.send(
+                                                HttpRequest.newBuilder(uri)
+                                                        .timeout(Duration.ofSeconds(10))
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.discarding())
+                                        .statusCode(),
+                                1,
+                                Integer::sum);
+                    } catch (IOException | InterruptedException e) {
+                        errors.add(e.toString());
+                    }
+                }
+            }));
+        }
+        EnginePods.Pod sick = engine.pods(web).getFirst();
+        String sickContainer = sick.container("main").id();
+        Instant firstRun =
+                engine.runtime().inspectContainer(sickContainer).startedAt().orElseThrow();
+        Thread.sleep(500);
+        Instant toggled = Instant.now();
+        ExecResult touch =
+                engine.runtime().exec(sickContainer, List.of("touch", "/tmp/unhealthy"), Duration.ofSeconds(5));
+        assertThat(touch.exitCode()).isZero();
+        JsonNode unhealthy = awaitEvent(web, "unhealthy", Duration.ofSeconds(20));
+        JsonNode restarted = awaitEvent(web, "container-restarted", Duration.ofSeconds(30));
+        Poll.until(
+                "the restarted container ready again",
+                Duration.ofSeconds(30),
+                () -> podStates(web),
+                states -> states.equals(List.of("Ready", "Ready")),
+                daemon::tail);
+        Thread.sleep(1000);
+        loading.set(false);
+        for (Thread thread : clients) {
+            thread.join(Duration.ofSeconds(30));
+        }
+        Duration toEjection =
+                Duration.between(toggled, Instant.parse(unhealthy.path("time").asText()));
+        System.out.printf(
+                "%s: health check failing -> out of traffic in %d ms, restarted; %d GETs meanwhile, statuses %s, errors %d%n",
+                getClass().getSimpleName(), toEjection.toMillis(), sent.get(), statuses, errors.size());
+        assertThat(unhealthy.path("pod").asText()).isEqualTo(sick.id());
+        assertThat(unhealthy.path("message").asText()).contains("liveness failed 2 time(s) in a row");
+        assertThat(toEjection).as("two failed 1 s probes, then out").isLessThan(Duration.ofSeconds(5));
+        assertThat(restarted.path("message").asText()).contains("liveness failed");
+        assertThat(engine.runtime().inspectContainer(sickContainer).startedAt().orElseThrow())
+                .as("restarted in place")
+                .isAfter(firstRun);
+        assertThat(errors).as("client errors").isEmpty();
+        assertThat(statuses).as("every GET answered 200").containsOnlyKeys(200);
+
+        // The container that exits at once: restarts spaced by the back-off, then CrashLoop.
+        JsonNode loop = awaitEvent(crasher, "crash-loop", Duration.ofSeconds(60));
+        List<Instant> restarts = events(crasher).stream()
+                .filter(event -> event.path("kind").asText().equals("container-restarted"))
+                .map(event -> Instant.parse(event.path("time").asText()))
+                .toList();
+        System.out.printf(
+                "%s: restarts of a container that exits at once at %s%n",
+                getClass().getSimpleName(), restarts);
+        assertThat(restarts).hasSizeGreaterThanOrEqualTo(5);
+        for (int i = 2; i < 5; i++) {
+            Duration gap = Duration.between(restarts.get(i - 1), restarts.get(i));
+            assertThat(gap)
+                    .as("gap before restart %d grows with the back-off", i + 1)
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(900L << (i - 1)));
+        }
+        assertThat(loop.path("message").asText()).contains("crash-looping");
+        Poll.until(
+                "/status to show the CrashLoop",
+                () -> podStates(crasher),
+                states -> states.equals(List.of("CrashLoop")),
+                daemon::tail);
+        assertThat(events(crasher).stream()
+                        .filter(event -> event.path("kind").asText().equals("container-exited")))
+                .as("each exit journalled once")
+                .hasSizeBetween(restarts.size(), restarts.size() + 1);
+
+        // The memory hog: its OOM kill is reported (inferred where the engine cannot tell).
+        JsonNode oom = awaitEvent(hog, "oom-killed", Duration.ofSeconds(30));
+        assertThat(oom.path("message").asText()).contains("OOM-killed");
+
+        // The container that never listens: replaced after startup_timeout.
+        JsonNode startup = awaitEvent(silent, "startup-failed", Duration.ofSeconds(30));
+        assertThat(startup.path("message").asText()).contains("not ready within startup_timeout 3s");
+        awaitEvent(silent, "pod-replaced", Duration.ofSeconds(30));
+    }
+
+    private List<String> podStates(String service) throws InterruptedException {
+        JsonNode status = daemon.getJson("/status");
+        for (JsonNode entry : status) {
+            if (entry.path("service_name").asText().equals(service)) {
+                return StreamSupport.stream(entry.path("pods").spliterator(), false)
+                        .map(pod -> pod.path("state").asText())
+                        .toList();
+            }
+        }
+        return List.of();
+    }
+
+    private List<JsonNode> events(String service) throws InterruptedException {
+        JsonNode events = daemon.getJson("/events");
+        return StreamSupport.stream(events.spliterator(), false)
+                .filter(event -> event.path("service").asText().equals(service))
+                .toList();
+    }
+
+    private JsonNode awaitEvent(String service, String kind, Duration timeout) throws Exception {
+        return Poll.until(
+                        "a '" + kind + "' event of " + service,
+                        timeout,
+                        () -> events(service).stream()
+                                .filter(event -> event.path("kind").asText().equals(kind))
+                                .findFirst(),
+                        java.util.Optional::isPresent,
+                        daemon::tail)
+                .orElseThrow();
+    }
+
+    private String service(String role) {
+        String name = role + "-" + suffix;
+        services.add(name);
+        return name;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
