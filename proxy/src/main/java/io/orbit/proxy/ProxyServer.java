@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.orbit.engine.routing.Backend;
 import io.orbit.engine.routing.Route;
 import io.orbit.engine.routing.RouteTable;
+import io.orbit.engine.routing.ServiceTraffic;
 import io.orbit.engine.routing.TrafficControl;
 import io.orbit.proxy.internal.BackendState;
 import io.orbit.proxy.internal.Balancer;
@@ -134,6 +135,35 @@ public final class ProxyServer implements TrafficControl, AutoCloseable {
         return Optional.ofNullable(backends.get(backendId));
     }
 
+    /**
+     * A copy of every routed service's counters (in flight and upgraded per backend, CoDel's last interval), for the
+     * autoscaler: read under the publish lock every few seconds, never on the request path.
+     */
+    @Override
+    public synchronized Map<String, ServiceTraffic> traffic() {
+        Map<String, ServiceTraffic> traffic = new TreeMap<>();
+        for (Port port : ports.values()) {
+            RouteState route = port.route;
+            List<ServiceTraffic.BackendTraffic> counts = new ArrayList<>();
+            for (BackendState backend : route.backends()) {
+                counts.add(new ServiceTraffic.BackendTraffic(
+                        backend.id(), backend.backend().podId(), backend.inFlight(), backend.upgraded()));
+            }
+            Optional<ServiceTraffic.Latency> latency = Optional.empty();
+            LatencyShedder shedder = route.shedder();
+            if (shedder != null) {
+                LatencyShedder.Window window = shedder.lastWindow();
+                if (window.recent() && window.requests() > 0) {
+                    latency = Optional.of(
+                            new ServiceTraffic.Latency(Duration.ofNanos(window.minNanos()), window.requests()));
+                }
+            }
+            ServiceTraffic service = new ServiceTraffic(route.route().service(), counts, 0, latency);
+            traffic.merge(service.service(), service, ServiceTraffic::merge);
+        }
+        return traffic;
+    }
+
     @Override
     public void drain(Set<String> backendIds, Duration timeout) {
         List<BackendState> draining = new ArrayList<>();
@@ -256,7 +286,10 @@ public final class ProxyServer implements TrafficControl, AutoCloseable {
                 shedder = previous.shedder();
             } else {
                 shedder = new LatencyShedder(
-                        shedding.target().toNanos(), shedding.interval().toNanos(), System::nanoTime);
+                        shedding.target().toNanos(),
+                        shedding.interval().toNanos(),
+                        System::nanoTime,
+                        shedding.statusCode() != Route.Shedding.MEASURE_ONLY);
             }
         }
         return new RouteState(

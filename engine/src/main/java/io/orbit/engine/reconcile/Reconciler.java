@@ -114,7 +114,7 @@ public final class Reconciler implements AutoCloseable {
 
     /** One pass for one service, now, on the calling thread. Returns false when it must be retried. */
     public boolean reconcile(String service) {
-        return pass.run(service, desired.service(service), queue.failures(service));
+        return pass.run(service, desired.service(service), queue.failures(service), desired.preferredVictims(service));
     }
 
     /** Enqueues services of this instance that have containers or pod networks but no longer a definition. */

@@ -109,6 +109,12 @@ public final class ServicePass implements AutoCloseable {
      * @return false when the pass failed and must be retried
      */
     public boolean run(String service, Optional<DesiredService> target, int previousFailures) {
+        return run(service, target, previousFailures, List.of());
+    }
+
+    /** @param preferredVictims pods a scale-down removes first (the autoscaler's choice), see the plan */
+    public boolean run(
+            String service, Optional<DesiredService> target, int previousFailures, List<String> preferredVictims) {
         long started = System.nanoTime();
         Optional<String> error = Optional.empty();
         try {
@@ -123,7 +129,7 @@ public final class ServicePass implements AutoCloseable {
                 }
             }
             target.ifPresent(desired -> reportExits(service, desired, pods));
-            Plan plan = ServiceReconciler.plan(service, target, pods, verdicts, now);
+            Plan plan = ServiceReconciler.plan(service, target, pods, verdicts, now, preferredVictims);
             applyAll(service, target, plan.steps());
             plan.recheckAt().ifPresent(at -> recheck.accept(service, untilThen(at)));
             List<ObservedPod> remaining = observer.observe(service);
@@ -399,9 +405,7 @@ public final class ServicePass implements AutoCloseable {
     private String exitReason(ObservedPod pod, PlanStep.RestartContainers restart) {
         return restart.containers().stream()
                 .map(container -> "container '" + container.containerName() + "' "
-                        + lastExit(container.id())
-                                .map(ExitCause::description)
-                                .orElse("exited"))
+                        + lastExit(container.id()).map(ExitCause::description).orElse("exited"))
                 .collect(Collectors.joining("; "));
     }
 

@@ -31,8 +31,9 @@ import java.util.TreeSet;
  *       max}: a crash-looping pod stays (retried at the back-off cap) while a replacement serves beside it.
  *   <li>Exactly enough but some run an outdated spec: start one new pod (a surge of one) — the next pass, seeing one
  *       pod too many, removes an outdated one. So a changed spec replaces pods one at a time, new before old.
- *   <li>Too many: remove the surplus, outdated pods first, then the highest slots. Crash-looping pods are removed
- *       only when they no longer fit within {@code max} or the service is scaled to zero.
+ *   <li>Too many: remove the surplus, outdated pods first, then the preferred victims (the autoscaler's choice: the
+ *       pods with the fewest requests in flight), then the highest slots. Crash-looping pods are removed only when
+ *       they no longer fit within {@code max} or the service is scaled to zero.
  * </ol>
  */
 public final class ServiceReconciler {
@@ -50,6 +51,20 @@ public final class ServiceReconciler {
             List<ObservedPod> observed,
             Map<String, PodVerdict> verdicts,
             Instant now) {
+        return plan(service, desired, observed, verdicts, now, List.of());
+    }
+
+    /**
+     * @param preferredVictims pod ids to remove first among the surplus pods of the current spec, in order (outdated
+     *     pods still go before them); ids of pods that are not surplus candidates are ignored
+     */
+    public static Plan plan(
+            String service,
+            Optional<DesiredService> desired,
+            List<ObservedPod> observed,
+            Map<String, PodVerdict> verdicts,
+            Instant now,
+            List<String> preferredVictims) {
         List<PlanStep> steps = new ArrayList<>();
         if (desired.isEmpty()) {
             observed.stream()
@@ -145,9 +160,22 @@ public final class ServiceReconciler {
                             .formatted(outdated.size())));
         } else if (running > wanted) {
             List<ObservedPod> surplus = new ArrayList<>(outdated.reversed());
-            serving.reversed().stream().filter(pod -> !outdated.contains(pod)).forEach(surplus::add);
+            List<ObservedPod> currentPods = serving.reversed().stream()
+                    .filter(pod -> !outdated.contains(pod))
+                    .toList();
+            for (String victim : preferredVictims) {
+                currentPods.stream()
+                        .filter(pod -> pod.podId().equals(victim) && !surplus.contains(pod))
+                        .findFirst()
+                        .ifPresent(surplus::add);
+            }
+            currentPods.stream().filter(pod -> !surplus.contains(pod)).forEach(surplus::add);
             for (ObservedPod pod : surplus.subList(0, Math.min(surplus.size(), running - wanted))) {
-                String why = outdated.contains(pod) ? "runs an outdated spec" : "is surplus";
+                String why = outdated.contains(pod)
+                        ? "runs an outdated spec"
+                        : preferredVictims.contains(pod.podId())
+                                ? "is surplus (the autoscaler's choice: fewest requests in flight)"
+                                : "is surplus";
                 steps.add(new PlanStep.RemovePod(
                         pod, "pod %d %s: %d running, %d wanted".formatted(pod.podNumber(), why, running, wanted)));
             }

@@ -11,7 +11,8 @@ import java.util.Optional;
  *
  * @param backends the pods' backends for this port; the proxy's own health checks decide which are ready
  * @param healthCheck how the proxy probes backends
- * @param shedding CoDel load shedding, when the service's {@code codel} block sets {@code overload_status_code}
+ * @param shedding CoDel latency measurement, when the service has a {@code codel} block; it sheds only when the block
+ *     sets {@code overload_status_code}
  */
 public record Route(
         String service,
@@ -54,8 +55,15 @@ public record Route(
         }
     }
 
-    /** CoDel (ORBIT-REFERENCE §5.7, §10.4): shed with {@code statusCode} while latency stays above target. */
+    /**
+     * CoDel (ORBIT-REFERENCE §5.7, §10.4): shed with {@code statusCode} while latency stays above target, or only
+     * measure latency ({@link #MEASURE_ONLY}).
+     */
     public record Shedding(Duration target, Duration interval, int statusCode) {
+
+        /** The status code of a route that measures latency for the autoscaler but sheds nothing. */
+        public static final int MEASURE_ONLY = 0;
+
         public Shedding {
             requireNonNull(target, "target is null");
             requireNonNull(interval, "interval is null");

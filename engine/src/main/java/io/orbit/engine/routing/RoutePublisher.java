@@ -191,10 +191,13 @@ public final class RoutePublisher {
 
     private static Optional<Route.Shedding> shedding(ServiceSpec spec) {
         ServiceSpec.CodelConfig codel = spec.codel();
-        if (codel == null || codel.overloadStatusCode() == null) {
+        if (codel == null) {
             return Optional.empty();
         }
+        // Without overload_status_code the proxy only measures latency (for the autoscaler's CoDel) and sheds nothing.
         return Optional.of(new Route.Shedding(
-                Units.duration(codel.target()), Units.duration(codel.interval()), codel.overloadStatusCode()));
+                Units.duration(codel.target()),
+                Units.duration(codel.interval()),
+                codel.overloadStatusCode() == null ? Route.Shedding.MEASURE_ONLY : codel.overloadStatusCode()));
     }
 }

@@ -1,6 +1,7 @@
 package io.orbit.engine.routing;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -24,4 +25,12 @@ public interface TrafficControl {
      * {@code timeout}. Called before a pod's containers are stopped, on every removal path.
      */
     void drain(Set<String> backendIds, Duration timeout);
+
+    /**
+     * The traffic numbers of every routed service, by service name: a copy of the proxy's counters, for the
+     * autoscaler (read every 2 s, never on the request path). Empty without a proxy.
+     */
+    default Map<String, ServiceTraffic> traffic() {
+        return Map.of();
+    }
 }

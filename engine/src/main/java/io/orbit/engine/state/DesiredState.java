@@ -12,8 +12,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What should run: the services of the last configuration load, and the problems found in it. Replaced as a whole
- * on every reload; read without locks. Manual replica pins ({@code orbit scale}) live beside it, so a reload keeps
- * them as long as they stay within the new bounds.
+ * on every reload; read without locks. Manual replica pins ({@code orbit scale}) and the autoscaler's replica counts
+ * live beside it, so a reload keeps them (clamped to the new bounds when read). A pin wins over the autoscaler while
+ * it is set. The autoscaler also leaves the pods it would rather remove on a scale-down (fewest requests in flight);
+ * the reconciler's plan removes those first among the surplus pods of the current spec.
  */
 public final class DesiredState {
 
@@ -32,31 +34,40 @@ public final class DesiredState {
     private final AtomicReference<Snapshot> current = new AtomicReference<>(Snapshot.empty());
     private final Map<String, Integer> pinnedReplicas = new ConcurrentHashMap<>();
     private final Map<String, Integer> restarts = new ConcurrentHashMap<>();
+    private final Map<String, Integer> autoscaledReplicas = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> preferredVictims = new ConcurrentHashMap<>();
 
     public Snapshot snapshot() {
         return current.get();
     }
 
+    /** Publishes a load; the autoscaler's counts and victims of services that are gone are forgotten. */
     public void replace(Snapshot snapshot) {
         current.set(snapshot);
+        autoscaledReplicas.keySet().retainAll(snapshot.services().keySet());
+        preferredVictims.keySet().retainAll(snapshot.services().keySet());
     }
 
     public Set<String> serviceNames() {
         return current.get().services().keySet();
     }
 
-    /** The service as it should run now, with a pinned replica count applied (clamped to [min, max]). */
+    /**
+     * The service as it should run now: a pinned replica count, else the autoscaler's, else its minimum; clamped to
+     * [min, max].
+     */
     public Optional<DesiredService> service(String name) {
         DesiredService service = current.get().services().get(name);
         if (service == null) {
             return Optional.empty();
         }
         Integer pinned = pinnedReplicas.get(name);
-        int replicas = pinned == null
+        Integer chosen = pinned != null ? pinned : autoscaledReplicas.get(name);
+        int replicas = chosen == null
                 ? service.replicas()
                 : Math.max(
                         service.definition().minInstances(),
-                        Math.min(service.definition().maxInstances(), pinned));
+                        Math.min(service.definition().maxInstances(), chosen));
         int restart = restarts.getOrDefault(name, 0);
         String hash = restart == 0 ? service.configHash() : service.configHash() + "-r" + restart;
         return Optional.of(new DesiredService(service.definition(), hash, replicas));
@@ -77,5 +88,47 @@ public final class DesiredState {
 
     public void unpinReplicas(String service) {
         pinnedReplicas.remove(service);
+    }
+
+    /** The pinned count as asked for ({@code orbit scale N}, not clamped), while a pin is set. */
+    public Optional<Integer> pinnedReplicas(String service) {
+        return Optional.ofNullable(pinnedReplicas.get(service));
+    }
+
+    /**
+     * The autoscaler's replica count (clamped to [min, max] when read); a pin wins while it is set. Ignored for a
+     * service that is not defined.
+     */
+    public void setAutoscaledReplicas(String service, int replicas) {
+        if (replicas < 0) {
+            throw new IllegalArgumentException("replicas is negative: " + replicas);
+        }
+        if (current.get().services().containsKey(service)) {
+            autoscaledReplicas.put(service, replicas);
+        }
+    }
+
+    /** The autoscaler's count as it set it, if it set one. */
+    public Optional<Integer> autoscaledReplicas(String service) {
+        return Optional.ofNullable(autoscaledReplicas.get(service));
+    }
+
+    /** Forgets the autoscaler's count (its policy was removed): the service falls back to its minimum or its pin. */
+    public void clearAutoscaledReplicas(String service) {
+        autoscaledReplicas.remove(service);
+        preferredVictims.remove(service);
+    }
+
+    /** The pods a scale-down should remove first, in order (the autoscaler's choice); replaced on every call. */
+    public void preferVictims(String service, List<String> podIds) {
+        if (podIds.isEmpty()) {
+            preferredVictims.remove(service);
+        } else {
+            preferredVictims.put(service, List.copyOf(podIds));
+        }
+    }
+
+    public List<String> preferredVictims(String service) {
+        return preferredVictims.getOrDefault(service, List.of());
     }
 }

@@ -132,6 +132,74 @@ class ServiceReconcilerTest {
                 .isEqualTo(waiting ? Optional.of(NOW.plusSeconds(30)) : Optional.empty());
     }
 
+    /** The autoscaler's preferred victims (pod ids {@code p<slot>}) among surplus pods. */
+    static Stream<Arguments> victims() {
+        return Stream.of(
+                Arguments.of(
+                        "no preference: the highest slots",
+                        1,
+                        List.of("0:cur:R", "1:cur:R", "2:cur:R"),
+                        List.of(),
+                        List.of("remove 2", "remove 1")),
+                Arguments.of(
+                        "the preferred victim goes before higher slots",
+                        2,
+                        List.of("0:cur:R", "1:cur:R", "2:cur:R"),
+                        List.of("p0"),
+                        List.of("remove 0")),
+                Arguments.of(
+                        "victims in the autoscaler's order, then the highest slots",
+                        0,
+                        List.of("0:cur:R", "1:cur:R", "2:cur:R"),
+                        List.of("p1", "p0"),
+                        List.of("remove 1", "remove 0", "remove 2")),
+                Arguments.of(
+                        "outdated pods still go first",
+                        2,
+                        List.of("0:cur:R", "1:old:R", "2:cur:R", "3:cur:R"),
+                        List.of("p0"),
+                        List.of("remove 1", "remove 0")),
+                Arguments.of(
+                        "unknown or outdated victims are ignored",
+                        2,
+                        List.of("0:cur:R", "1:old:R", "2:cur:R", "3:cur:R"),
+                        List.of("p9", "p1"),
+                        List.of("remove 1", "remove 3")),
+                Arguments.of(
+                        "victims change nothing without a surplus",
+                        3,
+                        List.of("0:cur:R", "1:cur:R", "2:cur:R"),
+                        List.of("p0"),
+                        List.of()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("victims")
+    void removesThePreferredVictimsFirst(
+            String description, int replicas, List<String> observed, List<String> victims, List<String> expected) {
+        DesiredService desired = new DesiredService(WEB.definition(), CURRENT, replicas);
+        List<ObservedPod> pods = pods(observed, 1);
+
+        Plan plan = ServiceReconciler.plan("web", Optional.of(desired), pods, Map.of(), NOW, victims);
+
+        assertThat(describe(plan)).as(description).isEqualTo(expected);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aPreferredVictimsRemovalSaysWhy() {
+        DesiredService desired = new DesiredService(WEB.definition(), CURRENT, 1);
+
+        Plan plan = ServiceReconciler.plan(
+                "web", Optional.of(desired), pods(List.of("0:cur:R", "1:cur:R"), 1), Map.of(), NOW, List.of("p0"));
+
+        assertThat(plan.steps())
+                .singleElement()
+                .satisfies(
+                        step -> assertThat(step.reason())
+                                .isEqualTo(
+                                        "pod 0 is surplus (the autoscaler's choice: fewest requests in flight): 2 running, 1 wanted"));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("incompletePods")
     void removesPodsThatDoNotMatchTheSpecShape(String description, List<ObservedPod> observed, List<String> expected) {

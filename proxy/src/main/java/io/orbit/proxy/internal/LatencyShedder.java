@@ -10,7 +10,9 @@ import java.util.function.LongSupplier;
  * was above {@code target}, the next window sheds new requests. A window with too few samples, or one that ended long
  * ago, sheds nothing — so shedding stops by itself once the queue has drained.
  *
- * <p>Lock-free: samples update two atomics; the window roll is won by one CAS.
+ * <p>Lock-free: samples update two atomics; the window roll is won by one CAS, and publishes the finished window
+ * for the autoscaler ({@link #lastWindow}) in one small object per interval, never per request. A route with
+ * {@code shed = false} only measures.
  */
 public final class LatencyShedder {
 
@@ -22,9 +24,20 @@ public final class LatencyShedder {
     private final AtomicLong windowStart;
     private final AtomicLong windowMin = new AtomicLong(Long.MAX_VALUE);
     private final AtomicInteger windowCount = new AtomicInteger();
+    private final boolean shed;
     private volatile boolean shedding;
+    private volatile Window last = new Window(Long.MAX_VALUE, 0, false);
+
+    /** A finished interval: its lowest latency (Long.MAX_VALUE without samples) and its request count. */
+    public record Window(long minNanos, int requests, boolean recent) {}
 
     public LatencyShedder(long targetNanos, long intervalNanos, LongSupplier nanoClock) {
+        this(targetNanos, intervalNanos, nanoClock, true);
+    }
+
+    /** @param shed false: measure only, never shed (a {@code codel} block without {@code overload_status_code}) */
+    public LatencyShedder(long targetNanos, long intervalNanos, LongSupplier nanoClock, boolean shed) {
+        this.shed = shed;
         this.targetNanos = targetNanos;
         this.intervalNanos = Math.max(1, intervalNanos);
         this.nanoClock = nanoClock;
@@ -41,8 +54,20 @@ public final class LatencyShedder {
     }
 
     public boolean shouldShed() {
+        if (!shed) {
+            return false;
+        }
         roll(nanoClock.getAsLong());
         return shedding;
+    }
+
+    /**
+     * The last finished interval, rolling the current one first if it is over; {@code recent} is false when the
+     * interval ended long ago (no traffic since), so its numbers say nothing about now.
+     */
+    public Window lastWindow() {
+        roll(nanoClock.getAsLong());
+        return last;
     }
 
     private void roll(long now) {
@@ -54,5 +79,6 @@ public final class LatencyShedder {
         int count = windowCount.getAndSet(0);
         boolean recent = now - start < 2 * intervalNanos;
         shedding = recent && count >= MIN_SAMPLES && min > targetNanos;
+        last = new Window(min, count, recent);
     }
 }

@@ -60,4 +60,31 @@ class LatencyShedderTest {
         clock.addAndGet(5_000 * MS);
         assertThat(shedder.shouldShed()).isFalse();
     }
+
+    @Test
+    void publishesTheLastFinishedIntervalForTheAutoscaler() {
+        samples(12, 150);
+        samples(1, 120);
+        assertThat(shedder.lastWindow().requests())
+                .as("the interval is not over yet")
+                .isZero();
+
+        clock.addAndGet(1_000 * MS);
+
+        assertThat(shedder.lastWindow()).isEqualTo(new LatencyShedder.Window(120 * MS, 13, true));
+        clock.addAndGet(5_000 * MS);
+        assertThat(shedder.lastWindow().recent()).as("no traffic since: stale").isFalse();
+    }
+
+    @Test
+    void aMeasuringShedderNeverSheds() {
+        LatencyShedder measuring = new LatencyShedder(100 * MS, 1_000 * MS, clock::get, false);
+        for (int i = 0; i < 20; i++) {
+            measuring.record(150 * MS);
+        }
+        clock.addAndGet(1_000 * MS);
+
+        assertThat(measuring.shouldShed()).isFalse();
+        assertThat(measuring.lastWindow()).isEqualTo(new LatencyShedder.Window(150 * MS, 20, true));
+    }
 }
