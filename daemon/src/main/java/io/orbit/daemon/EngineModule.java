@@ -10,6 +10,8 @@ import io.orbit.daemon.metrics.VolumeMetrics;
 import io.orbit.daemon.proxy.ProxyRunner;
 import io.orbit.daemon.runtime.RuntimeMonitor;
 import io.orbit.daemon.systemd.SystemdNotifier;
+import io.orbit.engine.autoscale.AutoscaleLoop;
+import io.orbit.engine.autoscale.AutoscaleMetrics;
 import io.orbit.engine.health.HealthMetrics;
 import io.orbit.engine.health.HealthMonitor;
 import io.orbit.engine.health.HostProbeRunner;
@@ -213,6 +215,34 @@ public final class EngineModule extends AbstractModule {
             }
         });
         return routes;
+    }
+
+    /**
+     * The autoscaler: every 2 s it reads the status store, the stats sampler (its own 10 s cadence) and the proxy's
+     * traffic numbers, and sets the desired replicas of autoscaled services; the reconciler does the rest.
+     */
+    @Provides
+    @Singleton
+    AutoscaleLoop autoscaleLoop(
+            DesiredState desired,
+            StatusStore status,
+            TrafficControl traffic,
+            ContainerRuntime runtime,
+            ReconcileQueue queue,
+            EventJournal journal,
+            AutoscaleMetrics metrics,
+            InstantSource clock) {
+        return new AutoscaleLoop(
+                desired,
+                status,
+                traffic,
+                runtime,
+                queue,
+                journal,
+                metrics,
+                clock,
+                Runtime.getRuntime().availableProcessors(),
+                AutoscaleLoop.STATS_CADENCE);
     }
 
     /** Draining waits for in-flight requests, at most {@link #DRAIN_TIMEOUT} (Orbit slept a fixed 10 s). */

@@ -1,6 +1,7 @@
 package io.orbit.daemon;
 
 import io.orbit.daemon.lifecycle.Managed;
+import io.orbit.engine.autoscale.AutoscaleLoop;
 import io.orbit.engine.health.HealthMonitor;
 import io.orbit.engine.reconcile.Reconciler;
 import io.orbit.engine.reload.ConfigDirectoryWatcher;
@@ -19,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the engine: the first load of the config directory, the reconcile workers and the directory watcher. On
+ * Runs the engine: the first load of the config directory, the reconcile workers, the directory watcher and the
+ * autoscaler. On
  * close it stops them; with {@code --on-exit stop} it then removes every pod, otherwise pods keep running for the
  * next start to adopt.
  */
@@ -36,6 +38,7 @@ public final class EngineRunner implements Managed {
     private final StatusStore status;
     private final ContainerRuntime runtime;
     private final HealthMonitor health;
+    private final AutoscaleLoop autoscaler;
     private ConfigDirectoryWatcher watcher;
 
     @Inject
@@ -46,8 +49,10 @@ public final class EngineRunner implements Managed {
             DesiredState desired,
             StatusStore status,
             ContainerRuntime runtime,
-            HealthMonitor health) {
+            HealthMonitor health,
+            AutoscaleLoop autoscaler) {
         this.options = options;
+        this.autoscaler = autoscaler;
         this.health = health;
         this.reloader = reloader;
         this.reconciler = reconciler;
@@ -69,6 +74,7 @@ public final class EngineRunner implements Managed {
         watcher = new ConfigDirectoryWatcher(
                 options.configDirectory(), reloader::reload, Duration.ofMillis(150), Duration.ofSeconds(2));
         watcher.start();
+        autoscaler.start();
         log.atInfo()
                 .addKeyValue("configDir", options.configDirectory().toAbsolutePath())
                 .log("watching the config directory");
@@ -93,6 +99,7 @@ public final class EngineRunner implements Managed {
 
     @Override
     public void close() {
+        autoscaler.close();
         if (watcher != null) {
             watcher.close();
         }

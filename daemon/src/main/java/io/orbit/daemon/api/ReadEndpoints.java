@@ -2,6 +2,7 @@ package io.orbit.daemon.api;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.orbit.daemon.runtime.RuntimeMonitor;
+import io.orbit.engine.autoscale.AutoscaleLoop;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.ServiceStatus;
 import io.orbit.engine.state.StatusStore;
@@ -23,6 +24,7 @@ final class ReadEndpoints {
     private final PrometheusMeterRegistry registry;
     private final ProxyServer proxy;
     private final PodVolumes volumes;
+    private final AutoscaleLoop autoscaler;
 
     @Inject
     ReadEndpoints(
@@ -31,7 +33,9 @@ final class ReadEndpoints {
             RuntimeMonitor engine,
             PrometheusMeterRegistry registry,
             ProxyServer proxy,
-            PodVolumes volumes) {
+            PodVolumes volumes,
+            AutoscaleLoop autoscaler) {
+        this.autoscaler = autoscaler;
         this.status = status;
         this.desired = desired;
         this.engine = engine;
@@ -41,7 +45,21 @@ final class ReadEndpoints {
     }
 
     List<Map<String, Object>> status() {
-        return StatusView.services(status.services(), engine.state().limitations(), proxy.listeners(), volumes::usage);
+        List<Map<String, Object>> views =
+                StatusView.services(status.services(), engine.state().limitations(), proxy.listeners(), volumes::usage);
+        views.forEach(this::addAutoscaler);
+        return views;
+    }
+
+    /** The autoscaler's block ({@code autoscaler}) after Orbit's fields and our other additions. */
+    private Map<String, Object> addAutoscaler(Map<String, Object> view) {
+        Object name = view.get("service_name");
+        if (name instanceof String service) {
+            view.put(
+                    "autoscaler",
+                    autoscaler.status(service).map(StatusView::autoscaler).orElse(null));
+        }
+        return view;
     }
 
     Map<String, Object> service(String name) {
@@ -49,7 +67,8 @@ final class ReadEndpoints {
         if (service == null) {
             throw unknownService(name);
         }
-        return StatusView.service(service, engine.state().limitations(), proxy.listeners(), volumes::usage);
+        return addAutoscaler(
+                StatusView.service(service, engine.state().limitations(), proxy.listeners(), volumes::usage));
     }
 
     String metrics() {

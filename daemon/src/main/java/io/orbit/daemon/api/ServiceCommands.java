@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,8 @@ final class ServiceCommands {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceCommands.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String SCALE_EXAMPLE = "send a JSON object such as {\"replicas\": 3}";
+    private static final String SCALE_EXAMPLE =
+            "send a JSON object such as {\"replicas\": 3}, or {\"replicas\": \"auto\"} to release a pin";
 
     private final DesiredState desired;
     private final StatusStore status;
@@ -53,7 +55,11 @@ final class ServiceCommands {
      */
     Map<String, Object> scale(String service, byte[] body, Caller caller) {
         DesiredService current = defined(service);
-        int requested = replicas(body);
+        OptionalInt asked = replicas(body);
+        if (asked.isEmpty()) {
+            return release(service, caller);
+        }
+        int requested = asked.getAsInt();
         desired.pinReplicas(service, requested);
         DesiredService pinned = desired.service(service).orElse(current);
         ServiceDefinition definition = pinned.definition();
@@ -88,6 +94,34 @@ final class ServiceCommands {
         return answer;
     }
 
+    /** {@code {"replicas": "auto"}}: drops the pin, so the autoscaler (or the minimum) decides the count again. */
+    private Map<String, Object> release(String service, Caller caller) {
+        boolean wasPinned = desired.pinnedReplicas(service).isPresent();
+        desired.unpinReplicas(service);
+        DesiredService now = defined(service);
+        String message = wasPinned
+                ? "%s: pin released, the autoscaler decides the count (now %d replicas)"
+                        .formatted(service, now.replicas())
+                : "%s: no pin was set; the autoscaler decides the count (now %d replicas)"
+                        .formatted(service, now.replicas());
+        journal.record("scaled", Optional.of(service), Optional.empty(), message + ", by " + caller.describe());
+        log.atInfo()
+                .addKeyValue("service", service)
+                .addKeyValue("replicas", now.replicas())
+                .addKeyValue("by", caller.describe())
+                .log("pin released");
+        queue.enqueueNow(service);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("service", service);
+        answer.put("requested", "auto");
+        answer.put("replicas", now.replicas());
+        answer.put("min_instances", now.definition().minInstances());
+        answer.put("max_instances", now.definition().maxInstances());
+        answer.put("clamped", false);
+        answer.put("message", message);
+        return answer;
+    }
+
     /** Asks for every pod to be replaced, one at a time, new before old. */
     Map<String, Object> restart(String service, Caller caller) {
         defined(service);
@@ -116,7 +150,8 @@ final class ServiceCommands {
         return desired.service(service).orElseThrow(() -> reads.unknownService(service));
     }
 
-    private static int replicas(byte[] body) {
+    /** The count asked for; empty for {@code "auto"}. */
+    private static OptionalInt replicas(byte[] body) {
         JsonNode request;
         try {
             request = JSON.readTree(body);
@@ -145,10 +180,13 @@ final class ServiceCommands {
         if (replicas.isMissingNode() || replicas.isNull()) {
             throw ApiException.badRequest("the field 'replicas' is missing", SCALE_EXAMPLE);
         }
+        if (replicas.isTextual() && replicas.textValue().equals("auto")) {
+            return OptionalInt.empty();
+        }
         if (!replicas.isIntegralNumber() || !replicas.canConvertToInt() || replicas.intValue() < 0) {
             throw ApiException.badRequest(
-                    "'replicas' must be a whole number of 0 or more, got " + replicas, SCALE_EXAMPLE);
+                    "'replicas' must be a whole number of 0 or more, or \"auto\", got " + replicas, SCALE_EXAMPLE);
         }
-        return replicas.intValue();
+        return OptionalInt.of(replicas.intValue());
     }
 }

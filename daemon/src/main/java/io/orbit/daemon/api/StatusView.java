@@ -1,5 +1,6 @@
 package io.orbit.daemon.api;
 
+import io.orbit.engine.autoscale.AutoscaleStatus;
 import io.orbit.engine.reconcile.DesiredService;
 import io.orbit.engine.spec.ContainerDefinition;
 import io.orbit.engine.spec.ContainerTemplate;
@@ -117,6 +118,40 @@ final class StatusView {
         view.put(
                 "volumes",
                 volumes.apply(service).stream().map(StatusView::volume).toList());
+        return view;
+    }
+
+    /**
+     * Our addition {@code autoscaler}: whether the service autoscales, the count in force, a pin that overrides the
+     * autoscaler, the last decision (direction, reason, the explanation, when) and whether CPU/memory stats exist.
+     */
+    static Map<String, Object> autoscaler(AutoscaleStatus status) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("enabled", status.enabled());
+        view.put("desired_replicas", status.desiredReplicas());
+        view.put("pinned_replicas", status.pinnedReplicas().orElse(null));
+        view.put(
+                "pinned_note",
+                status.pinnedReplicas()
+                        .map(pin -> "pinned by orbit scale: the autoscaler holds off until `orbit scale --auto`")
+                        .orElse(null));
+        view.put(
+                "last_decision",
+                status.lastDecision()
+                        .map(decision -> {
+                            Map<String, Object> last = new LinkedHashMap<>();
+                            last.put("direction", decision.direction().label());
+                            last.put("reason", decision.reason().label());
+                            last.put("from", decision.currentReplicas());
+                            last.put("to", decision.desiredReplicas());
+                            last.put("explanation", decision.describe());
+                            last.put("at", decision.at().toString());
+                            return last;
+                        })
+                        .orElse(null));
+        view.put("held_back", status.heldBack().orElse(null));
+        view.put("stats_available", status.statsUnavailable().isEmpty());
+        view.put("stats_unavailable_reason", status.statsUnavailable().orElse(null));
         return view;
     }
 

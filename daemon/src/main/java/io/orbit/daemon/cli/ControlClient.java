@@ -304,4 +304,9 @@ final class ControlClient implements AutoCloseable {
     static Map<String, Object> scaleBody(int replicas) {
         return Map.of("replicas", replicas);
     }
+
+    /** Releases a pin: the autoscaler decides the count again. */
+    static Map<String, Object> autoScaleBody() {
+        return Map.of("replicas", "auto");
+    }
 }

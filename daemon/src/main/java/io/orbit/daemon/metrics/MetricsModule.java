@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.orbit.engine.autoscale.AutoscaleMetrics;
 import io.orbit.engine.health.HealthMetrics;
 import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.journal.JournalingMetrics;
@@ -46,6 +47,12 @@ public final class MetricsModule extends AbstractModule {
     EngineMetrics engineMetrics(PrometheusMeterRegistry registry, StatusStore status) {
         new JvmGcMetrics().bindTo(registry);
         return new EngineMetrics(registry, status);
+    }
+
+    @Provides
+    @Singleton
+    AutoscaleMetrics autoscaleMetrics(PrometheusMeterRegistry registry) {
+        return new AutoscaleMeters(registry);
     }
 
     @Provides
