@@ -107,6 +107,20 @@ class ApiServerTest {
             assertThat(events.findValuesAsText("kind")).contains("scaled");
             assertThat(events.findValuesAsText("message"))
                     .anySatisfy(message -> assertThat(message).contains("on the control socket"));
+            JsonNode pinned = json(daemon.tcp("GET", "/services/web", null).body());
+            assertThat(pinned.path("autoscaler").path("pinned_replicas").asInt())
+                    .isEqualTo(3);
+            assertThat(pinned.path("autoscaler").path("enabled").asBoolean()).isFalse();
+
+            EngineResponse auto = daemon.socket("POST", "/services/web/scale", java.util.Map.of("replicas", "auto"));
+
+            assertThat(auto.status()).isEqualTo(200);
+            assertThat(auto.json().path("message").asText()).contains("pin released");
+            assertThat(auto.json().path("replicas").asInt()).as("back to min").isEqualTo(2);
+            await("two running pods after --auto", () -> daemon.running("web"), running -> running.size() == 2);
+            JsonNode released = json(daemon.tcp("GET", "/services/web", null).body());
+            assertThat(released.path("autoscaler").path("pinned_replicas").isNull())
+                    .isTrue();
         }
     }
 
