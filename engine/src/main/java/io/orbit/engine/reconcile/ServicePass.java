@@ -230,6 +230,7 @@ public final class ServicePass implements AutoCloseable {
         List<String> ids =
                 restart.containers().stream().map(ObservedContainer::id).toList();
         health.restarting(ids);
+        statusObserver.forget(service, ids);
         launcher.restartContainers(service, pod, restart.containers(), restart.cause() == PlanStep.Cause.LIVENESS);
         String why = restart.cause() == PlanStep.Cause.LIVENESS ? restart.reason() : exitReason(pod, restart);
         RestartLedger.Outcome outcome = health.ledger().restarted(slot(service, pod), why, clock.instant());

@@ -26,6 +26,18 @@ final class StatusObserver {
         this.observer = observer;
     }
 
+    /**
+     * Forgets the cached details of containers that were restarted in place: same id, but a new start time and, on
+     * some engines, a new IP. (A cache hit would keep probing and routing the old address.)
+     */
+    void forget(String service, java.util.Collection<String> containerIds) {
+        runningDetails.computeIfPresent(service, (key, details) -> {
+            Map<String, ContainerDetails> kept = new ConcurrentHashMap<>(details);
+            kept.keySet().removeAll(containerIds);
+            return kept;
+        });
+    }
+
     List<PodStatus> observe(String service, Optional<DesiredService> desired) {
         String currentHash = desired.map(DesiredService::configHash).orElse("");
         Map<String, ContainerDetails> previous = runningDetails.getOrDefault(service, Map.of());

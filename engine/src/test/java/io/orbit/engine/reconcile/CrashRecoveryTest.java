@@ -168,6 +168,25 @@ class CrashRecoveryTest {
     }
 
     @Test
+    void theStatusOfARestartedContainerShowsItsNewRunNotTheCachedOldOne() {
+        define(1, 1);
+        run();
+        String victim = onlyContainer();
+        runtime.crash(victim, 1);
+        clock.advance(Duration.ofSeconds(1));
+
+        run();
+
+        var container =
+                status.services().get("web").pods().getFirst().containers().getFirst();
+        var engineView = runtime.inspectContainer(victim);
+        assertThat(container.startedAt()).isEqualTo(engineView.startedAt());
+        assertThat(container.networkAddresses())
+                .as("a restart may change the IP; probes and routes must follow")
+                .isEqualTo(engineView.networkAddresses());
+    }
+
+    @Test
     void passesOfOtherServicesDoNotForgetAServicesExits() {
         var web = TestServices.service("web").replicas(1).build();
         var api = TestServices.service("api").replicas(1).build();
