@@ -383,6 +383,11 @@ public final class ProxyServer implements TrafficControl, AutoCloseable {
         }
     }
 
+    /** The shared thread pool runs: a listener's teardown must never stop it (tests check). */
+    boolean threadPoolRunning() {
+        return threadPool.isRunning();
+    }
+
     private void teardown(Port port) {
         PortListener listener = port.listener;
         port.listener = null;

@@ -482,6 +482,35 @@ class ProxyServerIT {
     }
 
     @Test
+    void removingOneServicesListenerLeavesTheOthersServing() throws Exception {
+        TestBackend a = backend("a");
+        TestBackend b = backend("b");
+        startProxy(testOptions(), FAST_TCP, List.of(route(a)));
+        int other = TestBackend.freePort();
+        Route web = new Route("web", port, 80, List.of(route(a)), FAST_TCP, Optional.empty());
+        Route api = new Route("api", other, 80, List.of(route(b)), FAST_TCP, Optional.empty());
+        proxy.publish(new RouteTable(2, Map.of(port, web, other, api)));
+        awaitReady("a:80", "b:80");
+
+        proxy.publish(new RouteTable(3, Map.of(other, api)));
+        assertThat(proxy.threadPoolRunning())
+                .as("the shared pool survives a listener's teardown")
+                .isTrue();
+        proxy.publish(new RouteTable(4, Map.of(other, api, port, web)));
+        awaitReady("a:80");
+
+        for (int i = 0; i < 20; i++) {
+            assertThat(get("/").statusCode()).as("the re-added listener serves").isEqualTo(200);
+        }
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other + "/"))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.body()).as("the listener that stayed serves").isEqualTo("b");
+    }
+
+    @Test
     void shedsWithTheConfiguredStatusWhileLatencyStaysAboveTarget() throws Exception {
         TestBackend slow = backend("slow");
         slow.delay = Duration.ofMillis(30);

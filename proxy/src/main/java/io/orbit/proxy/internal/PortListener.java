@@ -30,6 +30,11 @@ public final class PortListener {
         this.route = requireNonNull(route, "route is null");
         this.connector = new ProxyConnector(
                 server, executor, scheduler, options.selectorsPerListener(), new ProxyConnectionFactory());
+        // The thread pool and scheduler are the server's, shared by every listener: a connector given them explicitly
+        // manages them, and stopping one service's listener would then stop them for all (a 5 s wait on the pool's
+        // own threads, then a proxy without threads).
+        connector.unmanage(executor);
+        connector.unmanage(scheduler);
         connector.setHost(options.bindHost());
         connector.setPort(port);
         connector.setReuseAddress(true);
