@@ -190,8 +190,8 @@ public final class EngineModule extends AbstractModule {
             RuntimeMonitor engine,
             HealthMonitor health,
             ReconcileQueue queue) {
-        RoutePublisher routes =
-                new RoutePublisher(desired, status, traffic, () -> containerIpsReachable(engine), health::isReady);
+        RoutePublisher routes = new RoutePublisher(
+                desired, status, traffic, () -> containerIpsReachable(engine), health::isReady, health::isProbed);
         status.onChange(routes::publish);
         health.bind(new HealthMonitor.Actions() {
             @Override

@@ -206,6 +206,9 @@ public final class ProxyServer implements TrafficControl, AutoCloseable {
 
     private void apply(RouteTable table) {
         Set<String> referenced = new HashSet<>();
+        // Backends replaced by a new address are retired last, once every listener routes to their successors: their
+        // aborted connects retry on the new route.
+        List<BackendState> replaced = new ArrayList<>();
         for (Map.Entry<Integer, Route> entry : table.routes().entrySet()) {
             int nodePort = entry.getKey();
             Route route = entry.getValue();
@@ -217,7 +220,7 @@ public final class ProxyServer implements TrafficControl, AutoCloseable {
             }
             List<BackendState> states = new ArrayList<>();
             for (Backend backend : route.backends()) {
-                BackendState state = backendState(backend, route);
+                BackendState state = backendState(backend, route, replaced);
                 states.add(state);
                 referenced.add(backend.id());
             }
@@ -248,18 +251,21 @@ public final class ProxyServer implements TrafficControl, AutoCloseable {
                 retire(backend);
             }
         }
+        replaced.forEach(this::retire);
     }
 
-    private BackendState backendState(Backend backend, Route route) {
+    private BackendState backendState(Backend backend, Route route, List<BackendState> replaced) {
         BackendState state = backends.get(backend.id());
         if (state != null && !state.backend().equals(backend)) {
-            retire(state);
+            replaced.add(state);
             state = null;
         }
         if (state == null) {
             Route.HealthCheck check = route.healthCheck();
             state = new BackendState(
-                    backend, new HealthTracker(check.fall(), check.rise()), options.maxIdleConnectionsPerBackend());
+                    backend,
+                    new HealthTracker(check.fall(), check.rise(), backend.verified()),
+                    options.maxIdleConnectionsPerBackend());
             backends.put(backend.id(), state);
         }
         healthChecker.watch(state, route.service(), route.healthCheck());

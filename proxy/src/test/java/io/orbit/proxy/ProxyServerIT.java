@@ -482,6 +482,73 @@ class ProxyServerIT {
     }
 
     @Test
+    void aRequestStuckConnectingToABackendThatMovesIsServedAtTheNewAddress() throws Exception {
+        TestBackend a = backend("a");
+        try (ServerSocket hanging = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            // Accepts (for the health check) until told to stop; then a full accept queue makes connects hang, as a
+            // connect to the IP of a container that just died hangs in ARP.
+            hanging.setSoTimeout(20);
+            java.util.concurrent.atomic.AtomicBoolean accepting = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread acceptor = Thread.ofVirtual().start(() -> {
+                while (accepting.get()) {
+                    try {
+                        hanging.accept().close();
+                    } catch (IOException timeoutOrClosed) {
+                        // poll the flag again
+                    }
+                }
+            });
+            port = TestBackend.freePort();
+            proxy = new ProxyServer(
+                    ProxyOptions.defaults()
+                            .withBindHost("127.0.0.1")
+                            .withTimeouts(
+                                    Duration.ofSeconds(30),
+                                    Duration.ofSeconds(5),
+                                    Duration.ofSeconds(30),
+                                    Duration.ofSeconds(5),
+                                    Duration.ofSeconds(30)),
+                    registry);
+            proxy.start();
+            Backend moving = new Backend("x:80", "x", "127.0.0.1", hanging.getLocalPort());
+            proxy.publish(new RouteTable(
+                    1, Map.of(port, new Route("web", port, 80, List.of(moving), FAST_TCP, Optional.empty()))));
+            awaitReady("x:80");
+            accepting.set(false);
+            acceptor.join();
+            List<Socket> backlog = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Socket filler = new Socket();
+                try {
+                    filler.connect(hanging.getLocalSocketAddress(), 200);
+                } catch (IOException queueFull) {
+                    // the queue is full: connects now hang
+                }
+                backlog.add(filler);
+            }
+            java.util.concurrent.CompletableFuture<HttpResponse<String>> stuck = http.sendAsync(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                            .timeout(Duration.ofSeconds(20))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            await(
+                    () -> proxy.backend("x:80").map(b -> b.inFlight() == 1).orElse(false),
+                    "the request connecting to the hanging address");
+
+            Backend moved = new Backend("x:80", "x", "127.0.0.1", a.port(), true);
+            proxy.publish(new RouteTable(
+                    2, Map.of(port, new Route("web", port, 80, List.of(moved), FAST_TCP, Optional.empty()))));
+
+            HttpResponse<String> response = stuck.get(15, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("a");
+            for (Socket filler : backlog) {
+                filler.close();
+            }
+        }
+    }
+
+    @Test
     void removingOneServicesListenerLeavesTheOthersServing() throws Exception {
         TestBackend a = backend("a");
         TestBackend b = backend("b");

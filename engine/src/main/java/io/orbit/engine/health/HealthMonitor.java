@@ -230,6 +230,14 @@ public final class HealthMonitor implements AutoCloseable {
         return true;
     }
 
+    /** True when a container of the pod has probes: its readiness was verified by them, not just by running. */
+    public boolean isProbed(ServiceDefinition desired, PodStatus pod) {
+        return pod.containers().stream()
+                .anyMatch(container -> policy(desired, container.containerName())
+                        .map(policy -> !policy.probes().isEmpty())
+                        .orElse(false));
+    }
+
     /** The health of a container's current run, if it is probed. */
     public Optional<ContainerHealth.Snapshot> health(String containerId) {
         return Optional.ofNullable(watches.get(containerId)).map(watch -> watch.health.snapshot());

@@ -7,8 +7,14 @@ import static java.util.Objects.requireNonNull;
  * rootful engines, the published 127.0.0.1 port where container IPs are unreachable (rootless Podman).
  *
  * @param id stable across route-table versions, so counters and health survive reloads ({@code podId:containerPort})
+ * @param verified the engine's own probes found the pod ready just now: the proxy may send traffic at once instead of
+ *     waiting for its first check (which matters when a restarted container comes back at a new address)
  */
-public record Backend(String id, String podId, String host, int port) {
+public record Backend(String id, String podId, String host, int port, boolean verified) {
+
+    public Backend(String id, String podId, String host, int port) {
+        this(id, podId, host, port, false);
+    }
 
     public Backend {
         requireNonNull(id, "id is null");

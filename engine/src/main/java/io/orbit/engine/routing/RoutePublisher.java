@@ -39,34 +39,43 @@ public final class RoutePublisher {
     private final TrafficControl traffic;
     private final BooleanSupplier containerIpsReachable;
     private final BiPredicate<ServiceDefinition, PodStatus> ready;
+    private final BiPredicate<ServiceDefinition, PodStatus> verified;
     private RouteTable last = RouteTable.EMPTY;
 
     public RoutePublisher(
             DesiredState desired, StatusStore status, TrafficControl traffic, BooleanSupplier containerIpsReachable) {
-        this(desired, status, traffic, containerIpsReachable, (service, pod) -> true);
+        this(desired, status, traffic, containerIpsReachable, (service, pod) -> true, (service, pod) -> false);
     }
 
     /**
      * @param ready whether a pod whose containers all run may get traffic: health's readiness (its probes passed in
      *     this run); a pod that is not ready is left out of the table, so the proxy never sees it
+     * @param verified whether that readiness came from probes (the proxy then trusts it at once, see {@link
+     *     Backend#verified})
      */
     public RoutePublisher(
             DesiredState desired,
             StatusStore status,
             TrafficControl traffic,
             BooleanSupplier containerIpsReachable,
-            BiPredicate<ServiceDefinition, PodStatus> ready) {
+            BiPredicate<ServiceDefinition, PodStatus> ready,
+            BiPredicate<ServiceDefinition, PodStatus> verified) {
         this.desired = desired;
         this.status = status;
         this.traffic = traffic;
         this.containerIpsReachable = containerIpsReachable;
         this.ready = ready;
+        this.verified = verified;
     }
 
     /** Rebuilds the table and publishes it if it changed. */
     public synchronized void publish() {
-        Map<Integer, Route> routes =
-                build(desired.snapshot().services(), status.services(), containerIpsReachable.getAsBoolean(), ready);
+        Map<Integer, Route> routes = build(
+                desired.snapshot().services(),
+                status.services(),
+                containerIpsReachable.getAsBoolean(),
+                ready,
+                verified);
         if (!routes.equals(last.routes())) {
             last = new RouteTable(last.version() + 1, routes);
             traffic.publish(last);
@@ -90,14 +99,15 @@ public final class RoutePublisher {
 
     static Map<Integer, Route> build(
             Map<String, DesiredService> services, Map<String, ServiceStatus> observed, boolean containerIpsReachable) {
-        return build(services, observed, containerIpsReachable, (service, pod) -> true);
+        return build(services, observed, containerIpsReachable, (service, pod) -> true, (service, pod) -> false);
     }
 
     static Map<Integer, Route> build(
             Map<String, DesiredService> services,
             Map<String, ServiceStatus> observed,
             boolean containerIpsReachable,
-            BiPredicate<ServiceDefinition, PodStatus> ready) {
+            BiPredicate<ServiceDefinition, PodStatus> ready,
+            BiPredicate<ServiceDefinition, PodStatus> verified) {
         Map<Integer, Route> routes = new TreeMap<>();
         for (DesiredService service : services.values()) {
             for (ContainerDefinition container : service.definition().containers()) {
@@ -111,7 +121,8 @@ public final class RoutePublisher {
                             container.name(),
                             port.port(),
                             containerIpsReachable,
-                            ready);
+                            ready,
+                            verified);
                     routes.put(
                             port.nodePort(),
                             new Route(
@@ -133,7 +144,8 @@ public final class RoutePublisher {
             String containerName,
             int containerPort,
             boolean containerIpsReachable,
-            BiPredicate<ServiceDefinition, PodStatus> ready) {
+            BiPredicate<ServiceDefinition, PodStatus> ready,
+            BiPredicate<ServiceDefinition, PodStatus> verified) {
         List<Backend> backends = new ArrayList<>();
         if (service == null) {
             return backends;
@@ -147,7 +159,11 @@ public final class RoutePublisher {
                     .findFirst()
                     .flatMap(container -> container.endpoint(containerPort, containerIpsReachable))
                     .ifPresent(address -> backends.add(new Backend(
-                            pod.podId() + ":" + containerPort, pod.podId(), address.host(), address.port())));
+                            pod.podId() + ":" + containerPort,
+                            pod.podId(),
+                            address.host(),
+                            address.port(),
+                            verified.test(definition, pod))));
         }
         return backends;
     }

@@ -3,10 +3,13 @@ package io.orbit.proxy.internal;
 import static java.util.Objects.requireNonNull;
 
 import io.orbit.engine.routing.Backend;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
@@ -24,6 +27,9 @@ public final class BackendState {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger upgraded = new AtomicInteger();
     private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
+    /** Connects in progress: only new connections pay for this (a pooled connection needs none). */
+    private final Set<PendingConnect> connecting = ConcurrentHashMap.newKeySet();
+
     private final int maxIdle;
     private volatile boolean draining;
     private volatile boolean removed;
@@ -98,9 +104,25 @@ public final class BackendState {
         draining = false;
     }
 
+    /**
+     * The backend left the route table (deleted, or replaced by a new address under the same id). Connects still in
+     * progress are failed at once so their requests retry on the current backends: a connect to the IP of a container
+     * that died can otherwise hang for seconds in ARP before the kernel reports "no route to host".
+     */
     public void markRemoved() {
         removed = true;
         closeIdleConnections();
+        for (PendingConnect connect : connecting) {
+            connect.failed(new ConnectException("backend " + id() + " left the route table while connecting"));
+        }
+    }
+
+    void connectStarted(PendingConnect connect) {
+        connecting.add(connect);
+    }
+
+    void connectEnded(PendingConnect connect) {
+        connecting.remove(connect);
     }
 
     public boolean isRemoved() {

@@ -14,7 +14,9 @@ final class Exchange {
         SENT
     }
 
-    final RouteState route;
+    /** The route the request is served from; a retry moves to the listener's current route of the same service. */
+    RouteState route;
+
     final long startNanos;
     final String method;
     final boolean idempotent;

@@ -439,6 +439,12 @@ abstract class ForwardingConnection extends ClientConnection {
                 && route.retryBudget().tryWithdraw()) {
             current.retries++;
             current.failedBackend = backend;
+            // Retry among the backends the listener routes to now: the table may have changed since the request
+            // arrived (a dead container's pod left it, or came back at a new address).
+            RouteState now = listener.route();
+            if (now != route && now.route().service().equals(route.route().service())) {
+                current.route = now;
+            }
             current.requestBytesSent = false;
             current.reusedConnection = false;
             current.responseHeadSeen = false;

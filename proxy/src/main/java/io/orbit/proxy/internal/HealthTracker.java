@@ -23,8 +23,14 @@ public final class HealthTracker {
     private int consecutiveFailures;
 
     public HealthTracker(int fall, int rise) {
+        this(fall, rise, false);
+    }
+
+    /** @param up start {@link Status#UP}: the engine verified the backend already (see {@code Backend.verified}) */
+    public HealthTracker(int fall, int rise, boolean up) {
         this.fall = Math.max(1, fall);
         this.rise = Math.max(1, rise);
+        this.status = up ? Status.UP : Status.STARTING;
     }
 
     public Status status() {

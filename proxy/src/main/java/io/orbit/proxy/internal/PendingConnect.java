@@ -15,6 +15,7 @@ final class PendingConnect {
         this.downstream = downstream;
         this.exchange = exchange;
         this.backend = backend;
+        backend.connectStarted(this);
     }
 
     UpstreamConnection newConnection(EndPoint endPoint) {
@@ -22,6 +23,7 @@ final class PendingConnect {
     }
 
     void connected(UpstreamConnection upstream) {
+        backend.connectEnded(this);
         if (done.compareAndSet(false, true)) {
             downstream.onUpstreamConnected(exchange, upstream);
         } else {
@@ -30,6 +32,7 @@ final class PendingConnect {
     }
 
     void failed(Throwable failure) {
+        backend.connectEnded(this);
         if (done.compareAndSet(false, true)) {
             downstream.onUpstreamConnectFailed(exchange, backend, failure);
         }
