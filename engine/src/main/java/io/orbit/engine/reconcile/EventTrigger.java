@@ -4,22 +4,34 @@ import io.orbit.engine.naming.OrbitLabels;
 import io.orbit.runtime.ContainerEvent;
 import io.orbit.runtime.EventListener;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Turns runtime events into queue entries (never into work). A container that died or was OOM-killed is checked at
- * once and again a moment later: Docker 20.10 still lists a container as running for up to ~100 ms after its die
- * event, so the first pass may see nothing wrong, and waiting for the resync would add seconds to the recovery.
+ * once and again a few times shortly after: Docker 20.10 still lists a container as running for ~100 ms after its die
+ * event, and for up to a second when the host is busy, so the first pass may see nothing wrong, and waiting for the
+ * resync would add seconds to the recovery.
  */
 final class EventTrigger implements EventListener {
 
-    static final Duration RECHECK_AFTER = Duration.ofMillis(300);
+    /** When a service whose container died is checked again, counted from the event. */
+    static final List<Duration> RECHECKS =
+            List.of(Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofMillis(2500));
+
+    /** Enqueues a service after a delay; each call stands alone (the queue's own timed requeue keeps only the earliest). */
+    @FunctionalInterface
+    interface Later {
+        void enqueue(String service, Duration delay);
+    }
 
     private final ReconcileQueue queue;
     private final Runnable onStreamReconnected;
+    private final Later later;
 
-    EventTrigger(ReconcileQueue queue, Runnable onStreamReconnected) {
+    EventTrigger(ReconcileQueue queue, Runnable onStreamReconnected, Later later) {
         this.queue = queue;
         this.onStreamReconnected = onStreamReconnected;
+        this.later = later;
     }
 
     @Override
@@ -34,7 +46,7 @@ final class EventTrigger implements EventListener {
             }
             case DIE, OOM -> {
                 queue.enqueue(service);
-                queue.enqueueAfter(service, RECHECK_AFTER);
+                RECHECKS.forEach(delay -> later.enqueue(service, delay));
             }
             case START, HEALTH_STATUS, REMOVE -> queue.enqueue(service);
         }

@@ -62,7 +62,13 @@ public final class Reconciler implements AutoCloseable {
 
     /** Starts the workers, the event subscription and the resync every {@code resyncInterval}. */
     public void start(int workerCount, Duration resyncInterval) {
-        events = runtime.subscribe(ownership.all(), new EventTrigger(queue, this::enqueueAll));
+        events = runtime.subscribe(
+                ownership.all(),
+                new EventTrigger(
+                        queue,
+                        this::enqueueAll,
+                        (service, delay) -> resync.schedule(
+                                () -> queue.enqueue(service), delay.toMillis(), TimeUnit.MILLISECONDS)));
         for (int i = 0; i < workerCount; i++) {
             workers.add(Thread.ofPlatform().name("orbit-reconcile-" + i).start(this::work));
         }

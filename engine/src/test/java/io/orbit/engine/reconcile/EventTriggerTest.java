@@ -17,19 +17,20 @@ class EventTriggerTest {
     private final ManualClock clock = new ManualClock();
     private final ReconcileQueue queue = new ReconcileQueue(clock, RetryBackoff.DEFAULT);
     private final AtomicInteger resyncs = new AtomicInteger();
-    private final EventTrigger trigger = new EventTrigger(queue, resyncs::incrementAndGet);
+    private final java.util.List<String> later = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final EventTrigger trigger = new EventTrigger(
+            queue, resyncs::incrementAndGet, (service, delay) -> later.add(service + "@" + delay.toMillis()));
 
     @Test
-    void aDeadContainersServiceIsCheckedAtOnceAndAgainASecondLater() {
+    void aDeadContainersServiceIsCheckedAtOnceAndAgainShortlyAfter() {
         trigger.onEvent(event(ContainerEvent.Type.DIE, "web"));
 
         assertThat(queue.poll()).hasValue("web");
         queue.done("web", true);
-        assertThat(queue.poll())
-                .as("Docker may still list it as running: no second pass yet")
-                .isEmpty();
-        clock.advance(EventTrigger.RECHECK_AFTER);
-        assertThat(queue.poll()).hasValue("web");
+        assertThat(queue.poll()).isEmpty();
+        assertThat(later)
+                .as("Docker may still list it as running for a while: checked again at growing delays")
+                .containsExactly("web@300", "web@1000", "web@2500");
     }
 
     @Test
