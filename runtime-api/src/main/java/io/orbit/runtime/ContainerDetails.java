@@ -20,6 +20,9 @@ import org.jspecify.annotations.Nullable;
  * @param startedAt when the last run started; empty when it never started
  * @param finishedAt when the last run ended; empty while running or never run
  * @param limits the limits the engine applied (zero where it dropped them, as rootless cgroup v1 does)
+ * @param pid the host PID of the container's main process ({@code State.Pid}); 0 when it is not running. It names the
+ *     container's namespaces to tools on the host (such as {@code nsenter -t PID -n}); rootless engines report a PID
+ *     in the host's PID namespace too, but only their user may enter it
  */
 public record ContainerDetails(
         String id,
@@ -35,7 +38,42 @@ public record ContainerDetails(
         List<PortBinding> publishedPorts,
         Optional<java.time.Instant> startedAt,
         Optional<java.time.Instant> finishedAt,
-        ResourceLimits limits) {
+        ResourceLimits limits,
+        long pid) {
+
+    /** Details without a PID (not running, or an engine that does not say). */
+    public ContainerDetails(
+            String id,
+            String name,
+            String image,
+            String imageId,
+            ContainerState state,
+            int exitCode,
+            OomStatus oom,
+            String error,
+            Map<String, String> labels,
+            Map<String, String> networkAddresses,
+            List<PortBinding> publishedPorts,
+            Optional<java.time.Instant> startedAt,
+            Optional<java.time.Instant> finishedAt,
+            ResourceLimits limits) {
+        this(
+                id,
+                name,
+                image,
+                imageId,
+                state,
+                exitCode,
+                oom,
+                error,
+                labels,
+                networkAddresses,
+                publishedPorts,
+                startedAt,
+                finishedAt,
+                limits,
+                0);
+    }
 
     public ContainerDetails {
         requireNonNull(id, "id is null");
@@ -51,6 +89,9 @@ public record ContainerDetails(
         requireNonNull(startedAt, "startedAt is null");
         requireNonNull(finishedAt, "finishedAt is null");
         requireNonNull(limits, "limits is null");
+        if (pid < 0) {
+            throw new IllegalArgumentException("pid is negative: " + pid);
+        }
     }
 
     /** The host port bound to a container port, if published. */

@@ -146,10 +146,14 @@ public abstract class ContainerRuntimeContract {
         assertThat(created.labels()).containsEntry("io.orbit.test.role", "web").containsEntry(RUN_LABEL, runId);
         assertThat(created.startedAt()).isEmpty();
         assertThat(created.imageId()).isNotBlank().doesNotStartWith("sha256:");
+        assertThat(created.pid()).as("a created container has no process").isZero();
 
         runtime.startContainer(id);
         ContainerDetails running = runtime.inspectContainer(id);
         assertThat(running.state()).isEqualTo(ContainerState.RUNNING);
+        assertThat(running.pid())
+                .as("the main process's host PID names the container's namespaces (nsenter -t PID)")
+                .isPositive();
         assertThat(running.startedAt())
                 .hasValueSatisfying(
                         started -> assertThat(started).isAfter(Instant.now().minus(Duration.ofMinutes(5))));
@@ -161,6 +165,7 @@ public abstract class ContainerRuntimeContract {
         ContainerDetails stopped = runtime.inspectContainer(id);
         assertThat(stopped.state()).isEqualTo(ContainerState.EXITED);
         assertThat(stopped.finishedAt()).isPresent();
+        assertThat(stopped.pid()).as("a stopped container has no process").isZero();
 
         runtime.removeContainer(id);
         assertThatThrownBy(() -> runtime.inspectContainer(id))

@@ -26,6 +26,9 @@ final class FakeContainer {
     final Map<String, String> ownFiles = new HashMap<>();
 
     ContainerState state = ContainerState.CREATED;
+    /** A made-up host PID, set by the runtime at every start (meaningless outside the fake; 0 until started). */
+    long pid;
+
     int exitCode;
     OomStatus oom = OomStatus.NOT_KILLED;
 
@@ -78,7 +81,8 @@ final class FakeContainer {
                 isRunning() ? publishedPorts : List.of(),
                 Optional.ofNullable(startedAt),
                 isRunning() ? Optional.empty() : Optional.ofNullable(finishedAt),
-                spec.limits());
+                spec.limits(),
+                isRunning() ? pid : 0);
     }
 
     ContainerSummary summary() {

@@ -73,6 +73,8 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
     private final InstantSource clock;
     private final ScheduledExecutorService processes;
     private int nextAddress = 2;
+    /** Made-up host PIDs of started containers: each start gets a new one, as a real engine's would. */
+    private long nextPid = 1000;
 
     private record FakeVolume(VolumeDetails details, Map<String, String> files) {}
 
@@ -165,6 +167,7 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
                 return;
             }
             container.state = ContainerState.RUNNING;
+            container.pid = nextPid++;
             container.startedAt = clock.instant();
             container.finishedAt = null;
             container.exitCode = 0;

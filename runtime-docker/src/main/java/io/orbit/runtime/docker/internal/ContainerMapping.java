@@ -48,7 +48,8 @@ public final class ContainerMapping {
                 publishedPorts(network),
                 instant(inspect.state().startedAt()),
                 finishedAt,
-                new ResourceLimits(hostConfig.memory(), hostConfig.nanoCpus()));
+                new ResourceLimits(hostConfig.memory(), hostConfig.nanoCpus()),
+                state.isRunning() ? Math.max(0, inspect.state().pid()) : 0);
     }
 
     /** Maps {@code GET /containers/json?all=true&filters=…}. */
@@ -138,6 +139,7 @@ public final class ContainerMapping {
     record State(
             @JsonProperty("Status") String status,
             @JsonProperty("ExitCode") int exitCode,
+            @JsonProperty("Pid") long pid,
             @JsonProperty("OOMKilled") boolean oomKilled,
             @JsonProperty("Error") @Nullable String error,
             @JsonProperty("StartedAt") @Nullable String startedAt,

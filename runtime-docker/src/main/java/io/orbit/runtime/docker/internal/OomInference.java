@@ -101,7 +101,8 @@ public final class OomInference {
                 details.publishedPorts(),
                 details.startedAt(),
                 details.finishedAt(),
-                details.limits());
+                details.limits(),
+                details.pid());
     }
 
     private static String seconds(Instant instant) {

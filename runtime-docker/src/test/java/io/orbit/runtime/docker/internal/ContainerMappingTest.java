@@ -39,6 +39,7 @@ class ContainerMappingTest {
         assertThat(running.exitCode()).isZero();
         assertThat(running.oom()).isEqualTo(OomStatus.NOT_KILLED);
         assertThat(running.error()).isEmpty();
+        assertThat(running.pid()).as("State.Pid").isEqualTo(7820);
         assertThat(running.labels()).containsEntry("io.orbit.service", "web").containsEntry("io.orbit.pod", "web-1");
         assertThat(running.networkAddresses()).containsExactly(java.util.Map.entry("orbit-rec-net", "172.18.0.2"));
         assertThat(running.publishedPorts())

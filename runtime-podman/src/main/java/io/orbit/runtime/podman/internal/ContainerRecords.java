@@ -53,7 +53,8 @@ public final class ContainerRecords {
                 publishedPorts(inspect),
                 instant(text(state, "StartedAt")),
                 finishedAt,
-                limits(inspect.path("HostConfig")));
+                limits(inspect.path("HostConfig")),
+                containerState.isRunning() ? Math.max(0, state.path("Pid").asLong()) : 0);
     }
 
     static OomStatus oom(boolean oomKilled, int exitCode, boolean engineDetectsOom) {

@@ -39,7 +39,8 @@ class ContainerRecordsTest {
                         java.util.List.of(new PortBinding(8080, PortBinding.Protocol.TCP, "127.0.0.1", 39853)),
                         Optional.of(Instant.parse("2026-11-26T01:04:29.416374717Z")),
                         Optional.empty(),
-                        new ResourceLimits(64L * 1024 * 1024, 500_000_000L)));
+                        new ResourceLimits(64L * 1024 * 1024, 500_000_000L),
+                        10568));
     }
 
     @Test
@@ -75,6 +76,7 @@ class ContainerRecordsTest {
 
         assertThat(details.limits()).isEqualTo(ResourceLimits.NONE);
         assertThat(details.networkAddresses()).isEmpty();
+        assertThat(details.pid()).as("State.Pid of the running container").isEqualTo(15486);
         assertThat(details.publishedPort(8080))
                 .contains(new PortBinding(8080, PortBinding.Protocol.TCP, "127.0.0.1", 43579));
     }
