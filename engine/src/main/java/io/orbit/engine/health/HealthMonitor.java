@@ -280,7 +280,7 @@ public final class HealthMonitor implements AutoCloseable {
         for (int port : policy.probedPorts()) {
             container.endpoint(port, ips).ifPresent(endpoint -> ports.put(port, endpoint));
         }
-        return new ProbeTarget(container.id(), ports);
+        return new ProbeTarget(container.id(), ports, !ips);
     }
 
     /** The probing of one run of one container. */

@@ -20,6 +20,8 @@ import java.util.Optional;
 public final class HostProbeRunner implements ProbeRunner {
 
     private static final int MAX_STATUS_LINE = 512;
+    /** How long a TCP probe through a port forwarder waits to see whether the forwarder closes the connection. */
+    static final java.time.Duration FORWARDER_GRACE = java.time.Duration.ofMillis(500);
 
     private final ContainerRuntime runtime;
 
@@ -43,9 +45,30 @@ public final class HostProbeRunner implements ProbeRunner {
         }
         try (Socket socket = new Socket()) {
             socket.connect(socketAddress(address.get()), timeoutMillis(probe));
+            if (target.forwarded()) {
+                return behindForwarder(socket, probe);
+            }
             return ProbeResult.PASSED;
         } catch (IOException e) {
             return ProbeResult.failed(describe(e, address.get()));
+        }
+    }
+
+    /**
+     * A port forwarder accepts every connection and closes it (~200 ms here) when nothing listens behind it; a
+     * listening server keeps it open, waiting for the client to speak. So: wait a moment for an end of stream.
+     */
+    private static ProbeResult behindForwarder(Socket socket, Probe.Tcp probe) throws IOException {
+        socket.setSoTimeout((int)
+                Math.min(FORWARDER_GRACE.toMillis(), Math.max(1, probe.timeout().toMillis())));
+        try {
+            if (socket.getInputStream().read() == -1) {
+                return ProbeResult.failed("the port forwarder closed the connection: nothing listens on port "
+                        + probe.port() + " in the container");
+            }
+            return ProbeResult.PASSED;
+        } catch (SocketTimeoutException stillOpen) {
+            return ProbeResult.PASSED;
         }
     }
 
