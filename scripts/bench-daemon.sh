@@ -21,42 +21,7 @@ daemon_pid=""
 cleanup() { [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-now_ms() { date +%s%3N; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
-
-service_file() { # name replicas
-  cat > "$work/cfg/$1.yml" <<YAML
-name: $1
-instance_count: {min: $2, max: $2}
-spec:
-  containers:
-    - name: main
-      image: $IMAGE
-YAML
-}
-
-running() { # instance
-  "${cli[@]}" ps -q --filter "label=orbit.instance=$1" --filter status=running | wc -l
-}
-
-start_daemon() { # instance
-  "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -Xmx256m --enable-native-access=ALL-UNNAMED \
-    $([ "${ORBIT_JAVA_FEATURE:-21}" -ge 23 ] && echo --sun-misc-unsafe-memory-access=allow) -cp "daemon/target/orbit-daemon.jar:daemon/target/lib/*" io.orbit.daemon.Main \
-    -r "$engine" -c "$work/cfg" --instance "$1" --api-address 127.0.0.1:0 --on-exit stop 2>"$work/daemon-$1.log" &
-  daemon_pid=$!
-}
-
-stop_daemon() {
-  kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null || true; daemon_pid=""
-}
-
-wait_for() { # instance count timeout_s -> prints elapsed ms since $2 reached
-  local deadline=$(( $(date +%s) + $3 ))
-  while [ "$(running "$1")" -lt "$2" ]; do
-    [ "$(date +%s)" -lt "$deadline" ] || { echo "timeout waiting for $2 running containers of $1" >&2; return 1; }
-    sleep 0.05
-  done
-}
+. scripts/bench-lib.sh
 
 for engine in "${engines[@]}"; do
   case "$engine" in
@@ -105,12 +70,8 @@ for engine in "${engines[@]}"; do
     for i in $(seq 1 $((M / 10))); do service_file "idle$i" 10; done
     instance="idle-$RANDOM"; start_daemon "$instance"; wait_for "$instance" "$M" 300
     sleep 10 # let start-up work settle
-    ticks=$(getconf CLK_TCK)
-    read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$daemon_pid/stat")
-    sleep "$IDLE_SECONDS"
-    read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$daemon_pid/stat")
+    cpu=$(cpu_percent "$daemon_pid" "$IDLE_SECONDS")
     rss=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$daemon_pid/status")
-    cpu=$(awk -v d=$(( (u1 + s1) - (u0 + s0) )) -v t="$ticks" -v s="$IDLE_SECONDS" 'BEGIN{printf "%.2f", 100 * d / t / s}')
     echo "$engine idle with $M containers over ${IDLE_SECONDS} s: CPU ${cpu} % of one core, RSS ${rss} MB"
     stop_daemon
     # --on-exit stop removes the pods; wait for it so the next engine starts clean
