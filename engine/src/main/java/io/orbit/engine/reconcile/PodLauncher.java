@@ -4,6 +4,7 @@ import io.orbit.engine.health.HealthPolicy;
 import io.orbit.engine.naming.ContainerNames;
 import io.orbit.engine.naming.OrbitLabels;
 import io.orbit.engine.naming.Ownership;
+import io.orbit.engine.netlimit.NetworkLimit;
 import io.orbit.engine.spec.ContainerDefinition;
 import io.orbit.engine.spec.ContainerTemplate;
 import io.orbit.engine.spec.ServiceSpec;
@@ -181,6 +182,9 @@ public final class PodLauncher {
                         OrbitLabels.CONTAINER, container.name(),
                         OrbitLabels.CONFIG_HASH, service.configHash(),
                         OrbitLabels.POD_SIZE, Integer.toString(service.podSize())))
+                .labels(NetworkLimit.of(container.template().networkLimit())
+                        .map(NetworkLimit::labels)
+                        .orElse(Map.of()))
                 .limits(new ResourceLimits(container.memoryBytes(), container.nanoCpus()))
                 .privileged(container.privileged())
                 .stopTimeout(STOP_TIMEOUT);

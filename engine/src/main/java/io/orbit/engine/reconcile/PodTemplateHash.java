@@ -1,5 +1,6 @@
 package io.orbit.engine.reconcile;
 
+import io.orbit.engine.netlimit.NetworkLimit;
 import io.orbit.engine.spec.ContainerDefinition;
 import io.orbit.engine.spec.ContainerTemplate;
 import io.orbit.engine.spec.ServiceDefinition;
@@ -13,8 +14,9 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The hash of everything that shapes a pod's containers (image, command, env, ports, limits, privileges, network,
- * mounts and the content of mounted inline files).
+ * The hash of everything that shapes a pod's containers (image, command, env, ports, limits, network limits,
+ * privileges, network, mounts and the content of mounted inline files). A changed {@code network_limit} therefore rolls
+ * the pods like any other change, and each container carries the limit it was created with.
  * Pods carry it as the {@code orbit.config-hash} label; a pod whose hash differs from its service's is replaced.
  * Instance counts, scaling and health settings are not part of it: changing them must not restart pods.
  */
@@ -43,6 +45,10 @@ public final class PodTemplateHash {
                         .append(port.nodePort())
                         .append('\n');
             }
+            // Appended only for limited containers, so hashes of pods without a limit stay as they were.
+            NetworkLimit.of(container.template().networkLimit())
+                    .ifPresent(limit ->
+                            canonical.append("network_limit=").append(limit).append('\n'));
             for (ContainerTemplate.VolumeMount mount : container.template().volumeMountsOrEmpty()) {
                 appendMount(canonical, mount, service.spec().volumesOrEmpty().get(mount.name()));
             }

@@ -99,6 +99,14 @@ final class ContainerRules {
         }
         problems.networkRate(field("network_limit.ingress_rate"), limit.ingressRate());
         problems.networkRate(field("network_limit.egress_rate"), limit.egressRate());
+        problems.networkBurst(field("network_limit.ingress_burst"), limit.ingressBurst());
+        problems.networkBurst(field("network_limit.egress_burst"), limit.egressBurst());
+        if (limit.ingressRate() == null && limit.ingressBurst() != null) {
+            problems.warning(field("network_limit.ingress_burst"), "has no effect without ingress_rate");
+        }
+        if (limit.egressRate() == null && limit.egressBurst() != null) {
+            problems.warning(field("network_limit.egress_burst"), "has no effect without egress_rate");
+        }
     }
 
     private void checkHealth(@Nullable HealthCheck health) {

@@ -147,6 +147,17 @@ final class ProblemList {
         }
     }
 
+    void networkBurst(String fieldPath, @Nullable String value) {
+        if (value == null) {
+            return;
+        }
+        try {
+            Units.burstBytes(value);
+        } catch (InvalidUnitException e) {
+            error(fieldPath, e.getMessage());
+        }
+    }
+
     void thresholds(String fieldPath, ServiceSpec.@Nullable ResourceThresholds thresholds) {
         if (thresholds == null) {
             return;

@@ -38,6 +38,8 @@ public final class Units {
     private static final Pattern RATE = Pattern.compile("^(\\d+(\\.\\d+)?)(Kbps|Mbps|Gbps)$");
     private static final String RATE_FIX = "use e.g. 500Kbps, 10Mbps or 1.5Gbps";
 
+    private static final String BURST_FIX = "use bytes such as 32K or 1Mi, or bits such as 1Mbps (= 1 000 000 bits)";
+
     private static final String DURATION_FIX = "use e.g. 100ms, 30s, 5m or 1h 30m";
     /** humantime's units and their length in nanoseconds (a month is 30.44 days, a year 365.25 days, as humantime). */
     private static final Map<String, BigDecimal> DURATION_UNITS = durationUnits();
@@ -149,6 +151,33 @@ public final class Units {
             throw new InvalidUnitException("Network rate out of valid range: " + value + " (" + RATE_FIX + ")");
         }
         return bits.longValueExact();
+    }
+
+    /**
+     * A burst of {@code network_limit} in bytes. Two spellings: a size in bytes as in {@code memory_limit} ({@code 32K},
+     * {@code 1Mi}; K/M/G are binary), or an amount of bits in the network rate units, which is how Orbit's examples
+     * write bursts ({@code 1Mbps} = 1 000 000 bits = 125 000 bytes).
+     *
+     * @throws InvalidUnitException for another format, or less than one byte
+     */
+    public static long burstBytes(String value) {
+        if (RATE.matcher(value).matches()) {
+            long bytes = bitsPerSecond(value) / 8;
+            if (bytes <= 0) {
+                throw new InvalidUnitException(
+                        "Network burst must be at least 1 byte: " + value + " (" + BURST_FIX + ")");
+            }
+            return bytes;
+        }
+        Matcher matcher = MEMORY.matcher(value);
+        if (!matcher.matches()) {
+            throw new InvalidUnitException("Invalid network burst format: " + value + " (" + BURST_FIX + ")");
+        }
+        try {
+            return memoryBytes(com.fasterxml.jackson.databind.node.TextNode.valueOf(value));
+        } catch (InvalidUnitException e) {
+            throw new InvalidUnitException("Invalid network burst: " + value + " (" + BURST_FIX + ")");
+        }
     }
 
     private static String describe(JsonNode value) {

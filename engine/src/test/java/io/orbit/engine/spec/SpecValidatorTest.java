@@ -150,6 +150,15 @@ class SpecValidatorTest {
                                 "web.yml: spec.containers[0].network_limit.ingress_rate: Invalid network rate format:"
                                         + " 10mbps (use e.g. 500Kbps, 10Mbps or 1.5Gbps)")),
                 arguments(
+                        "network bursts are bytes or Orbit's rate units, and need their rate",
+                        web("", "network_limit: {egress_rate: 5Mbps, egress_burst: 10mb, ingress_burst: 64K}\n"),
+                        List.of(
+                                "web.yml: spec.containers[0].network_limit.egress_burst: Invalid network burst format:"
+                                        + " 10mb (use bytes such as 32K or 1Mi, or bits such as 1Mbps (= 1 000 000"
+                                        + " bits))",
+                                "warning: web.yml: spec.containers[0].network_limit.ingress_burst: has no effect"
+                                        + " without ingress_rate")),
+                arguments(
                         "a bare memory number is GiB: large ones are probably meant as MiB",
                         web("memory_limit: 512", ""),
                         List.of("warning: web.yml: memory_limit: 512 means 512 GiB (a bare number is GiB, as in"
