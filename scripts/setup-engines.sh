@@ -51,7 +51,8 @@ wait_for_socket() {
 # ---- packages -------------------------------------------------------------------------------------------
 # Podman 4.3 here runs the CNI network backend (no netavark): without the dnsname plugin libpod silently drops
 # dns_enabled and containers cannot resolve each other's names and aliases.
-packages=(podman runc busybox-static uidmap slirp4netns fuse-overlayfs curl iproute2 procps
+# iproute2 (tc, ip) and util-linux (nsenter) enforce network_limit on rootful engines.
+packages=(podman runc busybox-static uidmap slirp4netns fuse-overlayfs curl iproute2 util-linux procps
   golang-github-containernetworking-plugin-dnsname rpm)
 [ "$want_docker" = 1 ] && packages+=(docker.io)
 missing=()

@@ -20,6 +20,9 @@ import io.orbit.engine.health.RestartLedger;
 import io.orbit.engine.health.ThreadedProbeScheduler;
 import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.naming.Ownership;
+import io.orbit.engine.netlimit.HostNetworkLimiter;
+import io.orbit.engine.netlimit.NetworkLimitEnforcer;
+import io.orbit.engine.netlimit.NetworkLimitingRuntime;
 import io.orbit.engine.reconcile.PodDrainer;
 import io.orbit.engine.reconcile.ReconcileMetrics;
 import io.orbit.engine.reconcile.ReconcileQueue;
@@ -100,9 +103,31 @@ public final class EngineModule extends AbstractModule {
             PodVolumes volumes,
             HealthMonitor health,
             EventJournal journal,
-            ReconcileQueue queue) {
+            ReconcileQueue queue,
+            NetworkLimitEnforcer networkLimits) {
+        // Containers start through the limiting decorator: network_limit is applied after every start (or reported).
         return new ServicePass(
-                runtime, ownership, status, clock, metrics, drainer, volumes, health, journal, queue::enqueueAfter);
+                new NetworkLimitingRuntime(runtime, networkLimits),
+                ownership,
+                status,
+                clock,
+                metrics,
+                drainer,
+                volumes,
+                health,
+                journal,
+                queue::enqueueAfter);
+    }
+
+    /**
+     * network_limit with tc: whether the host can (root, iproute2, nsenter) is checked once here; a rootless engine
+     * is recognised from its info at each start.
+     */
+    @Provides
+    @Singleton
+    NetworkLimitEnforcer networkLimits(ContainerRuntime runtime, EventJournal journal, RuntimeMonitor engine) {
+        return new NetworkLimitEnforcer(
+                runtime, HostNetworkLimiter.detect(), () -> engine.state().info(), journal);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.orbit.daemon.api;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.orbit.daemon.runtime.RuntimeMonitor;
 import io.orbit.engine.autoscale.AutoscaleLoop;
+import io.orbit.engine.netlimit.NetworkLimitEnforcer;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.ServiceStatus;
 import io.orbit.engine.state.StatusStore;
@@ -25,6 +26,7 @@ final class ReadEndpoints {
     private final ProxyServer proxy;
     private final PodVolumes volumes;
     private final AutoscaleLoop autoscaler;
+    private final NetworkLimitEnforcer networkLimits;
 
     @Inject
     ReadEndpoints(
@@ -34,8 +36,10 @@ final class ReadEndpoints {
             PrometheusMeterRegistry registry,
             ProxyServer proxy,
             PodVolumes volumes,
-            AutoscaleLoop autoscaler) {
+            AutoscaleLoop autoscaler,
+            NetworkLimitEnforcer networkLimits) {
         this.autoscaler = autoscaler;
+        this.networkLimits = networkLimits;
         this.status = status;
         this.desired = desired;
         this.engine = engine;
@@ -48,6 +52,7 @@ final class ReadEndpoints {
         List<Map<String, Object>> views =
                 StatusView.services(status.services(), engine.state().limitations(), proxy.listeners(), volumes::usage);
         views.forEach(this::addAutoscaler);
+        views.forEach(this::addNetworkLimits);
         return views;
     }
 
@@ -67,8 +72,32 @@ final class ReadEndpoints {
         if (service == null) {
             throw unknownService(name);
         }
-        return addAutoscaler(
-                StatusView.service(service, engine.state().limitations(), proxy.listeners(), volumes::usage));
+        return addNetworkLimits(addAutoscaler(
+                StatusView.service(service, engine.state().limitations(), proxy.listeners(), volumes::usage)));
+    }
+
+    /** Each container's {@code network_limit} block, after its other fields (null for a container without a limit). */
+    private Map<String, Object> addNetworkLimits(Map<String, Object> view) {
+        if (view.get("pods") instanceof List<?> pods) {
+            for (Object pod : pods) {
+                if (pod instanceof Map<?, ?> podView && podView.get("containers") instanceof List<?> containers) {
+                    for (Object container : containers) {
+                        if (container instanceof Map<?, ?> containerView
+                                && containerView.get("id") instanceof String id) {
+                            @SuppressWarnings("unchecked")
+                            Map<String, Object> writable = (Map<String, Object>) containerView;
+                            writable.put(
+                                    "network_limit",
+                                    networkLimits
+                                            .status(id)
+                                            .map(StatusView::networkLimit)
+                                            .orElse(null));
+                        }
+                    }
+                }
+            }
+        }
+        return view;
     }
 
     String metrics() {

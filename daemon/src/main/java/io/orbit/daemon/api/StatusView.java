@@ -1,6 +1,8 @@
 package io.orbit.daemon.api;
 
 import io.orbit.engine.autoscale.AutoscaleStatus;
+import io.orbit.engine.netlimit.NetworkLimit;
+import io.orbit.engine.netlimit.NetworkLimitStatus;
 import io.orbit.engine.reconcile.DesiredService;
 import io.orbit.engine.spec.ContainerDefinition;
 import io.orbit.engine.spec.ContainerTemplate;
@@ -288,5 +290,22 @@ final class StatusView {
                 "host_ip", binding.hostIp(),
                 "host_port", binding.hostPort(),
                 "protocol", binding.protocol().wireName());
+    }
+
+    /**
+     * A container's network limit: the rates (bits/s) and bursts (bytes) it was created with, whether they are
+     * enforced, and if not why and what to do. Rates of a direction without a limit are null.
+     */
+    static Map<String, Object> networkLimit(NetworkLimitStatus status) {
+        NetworkLimit limit = status.limit();
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("ingress_rate_bps", limit.limitsIngress() ? limit.ingressBitsPerSecond() : null);
+        view.put("ingress_burst_bytes", limit.limitsIngress() ? limit.ingressBurstBytes() : null);
+        view.put("egress_rate_bps", limit.limitsEgress() ? limit.egressBitsPerSecond() : null);
+        view.put("egress_burst_bytes", limit.limitsEgress() ? limit.egressBurstBytes() : null);
+        view.put("enforced", status.applied());
+        view.put("problem", status.applied() ? null : status.problem());
+        view.put("fix", status.applied() ? null : status.fix());
+        return view;
     }
 }

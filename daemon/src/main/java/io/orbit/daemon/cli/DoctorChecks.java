@@ -3,6 +3,8 @@ package io.orbit.daemon.cli;
 import static java.util.Objects.requireNonNull;
 
 import io.orbit.daemon.DaemonOptions;
+import io.orbit.engine.netlimit.NetworkLimit;
+import io.orbit.engine.netlimit.NetworkLimitSupport;
 import io.orbit.engine.spec.ContainerDefinition;
 import io.orbit.engine.spec.ContainerTemplate;
 import io.orbit.engine.spec.ServiceDefinition;
@@ -137,6 +139,46 @@ final class DoctorChecks {
                 : "delegate the cpu, memory and pids controllers to the engine's user (Delegate=cpu memory pids in"
                         + " user@.service), or run a rootful engine";
         return Check.warn("limits and stats", where + ": " + String.join("; ", missing), fix);
+    }
+
+    /** The services whose containers declare a network rate (those network_limit would apply to). */
+    static List<String> servicesWithNetworkLimits(List<ServiceDefinition> services) {
+        return services.stream()
+                .filter(service -> service.containers().stream()
+                        .anyMatch(container -> NetworkLimit.of(
+                                        container.template().networkLimit())
+                                .isPresent()))
+                .map(ServiceDefinition::name)
+                .toList();
+    }
+
+    /**
+     * Whether network_limit can be enforced with tc: a rootful engine, a root daemon, tc, ip and nsenter. A warning
+     * only when a service asks for a limit; the pods start anyway, unlimited.
+     */
+    static Check networkLimits(Optional<EngineInfo> info, NetworkLimitSupport host, List<String> limitedServices) {
+        String name = "network limits";
+        Optional<String> problem = Optional.empty();
+        String fix = host.fix();
+        if (info.isPresent() && info.get().rootless()) {
+            problem = Optional.of("rootless " + info.get().engine()
+                    + ": the daemon cannot change traffic control in containers' network namespaces");
+            fix = "run services with network_limit on rootful Podman or Docker (as root), or remove network_limit";
+        } else if (!host.available()) {
+            problem = Optional.of(host.problem());
+        }
+        if (problem.isEmpty()) {
+            return Check.ok(name, "network_limit is enforced with tc (tbf) on each container's interfaces");
+        }
+        if (limitedServices.isEmpty()) {
+            return Check.ok(
+                    name, "network_limit could not be enforced here (" + problem.get() + "); no service uses it");
+        }
+        return Check.warn(
+                name,
+                "network_limit of " + String.join(", ", limitedServices) + " will NOT be enforced (the pods start"
+                        + " without it): " + problem.get(),
+                fix);
     }
 
     /** The config directory exists and validates as the daemon would load it. */

@@ -7,6 +7,7 @@ import io.orbit.daemon.api.ControlSocket;
 import io.orbit.daemon.cli.DoctorChecks.Check;
 import io.orbit.daemon.runtime.ContainerRuntimes;
 import io.orbit.engine.config.ConfigDirectory;
+import io.orbit.engine.netlimit.HostNetworkLimiter;
 import io.orbit.engine.spec.SpecValidator;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ContainerRuntimeException;
@@ -62,6 +63,11 @@ final class DoctorCommand implements Callable<Integer> {
         checks.addAll(engineChecks(options));
         Optional<SpecValidator.Result> services = validate(options);
         checks.add(DoctorChecks.configDirectory(options.configDirectory(), services));
+        checks.add(DoctorChecks.networkLimits(
+                engineInfo(options),
+                HostNetworkLimiter.detect().support(),
+                services.map(result -> DoctorChecks.servicesWithNetworkLimits(result.services()))
+                        .orElse(List.of())));
         Optional<JsonNode> daemonStatus = checkApiAddress(options, checks);
         Set<String> daemonServices = new HashSet<>();
         daemonStatus.ifPresent(status -> status.forEach(
@@ -100,6 +106,16 @@ final class DoctorCommand implements Callable<Integer> {
             checks.add(DoctorChecks.limitsAndStats(engine));
         });
         return checks;
+    }
+
+    /** The engine's info for the network limit check, empty when it does not answer (the socket check says why). */
+    private static Optional<EngineInfo> engineInfo(DaemonOptions options) {
+        try (ContainerRuntime runtime =
+                ContainerRuntimes.open(options.runtime(), ContainerRuntimes.discover(options.runtime(), options))) {
+            return Optional.of(runtime.info());
+        } catch (ContainerRuntimeException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private static Optional<SpecValidator.Result> validate(DaemonOptions options) {

@@ -1,0 +1,225 @@
+package io.orbit.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.orbit.runtime.ContainerRuntime;
+import io.orbit.runtime.ExecResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code network_limit} end to end on a real engine: a real daemon runs a limited service (8 Mbit/s each way) and an
+ * unlimited one (two pods), every container serving a generated 3 MiB file with busybox httpd. Egress is measured by
+ * downloading from the host, ingress by a {@code wget} inside the limited container from an unlimited pod; the
+ * baselines are the same transfers involving unlimited pods only. Traffic stays on the engine's bridge. On rootful
+ * engines the limit must hold; on a rootless engine the pod must run anyway and {@code /status} and the journal must
+ * say the limit is not enforced, and why.
+ */
+@Tag("container-engine")
+abstract class NetworkLimitContract {
+
+    static final long RATE_BITS = 8_000_000;
+    private static final int BLOB_KIB = 3072;
+    private static final long BLOB_BYTES = BLOB_KIB * 1024L;
+
+    @TempDir
+    Path workDirectory;
+
+    private EnginePods engine;
+    private String suffix;
+    private String limited;
+    private String unlimited;
+    private Path configDirectory;
+    private final List<DaemonProcess> daemons = new ArrayList<>();
+
+    protected abstract String runtimeName();
+
+    protected abstract Path socket();
+
+    protected abstract ContainerRuntime openRuntime(Path socket);
+
+    /** True for a rootless engine, where the limit cannot be applied and must be reported instead. */
+    protected boolean rootless() {
+        return false;
+    }
+
+    @BeforeEach
+    void openEngine() throws IOException {
+        engine = new EnginePods(openRuntime(socket()));
+        suffix = HexFormat.of()
+                .toHexDigits(ThreadLocalRandom.current().nextInt())
+                .substring(0, 6);
+        limited = "it-netlim-" + suffix;
+        unlimited = "it-netfree-" + suffix;
+        configDirectory = Files.createDirectory(workDirectory.resolve("services"));
+    }
+
+    @AfterEach
+    void removeEverythingTheTestCreated() throws Exception {
+        List<Throwable> failures = new ArrayList<>();
+        for (DaemonProcess daemon : daemons) {
+            daemon.close();
+        }
+        engine.removeEverythingOf(limited, failures);
+        engine.removeEverythingOf(unlimited, failures);
+        engine.runtime().close();
+        assertThat(failures).as("cleanup").isEmpty();
+    }
+
+    private static String serviceFile(String name, int pods, String networkLimit) {
+        return """
+                name: %s
+                instance_count: {min: %d, max: %d}
+                spec:
+                  containers:
+                    - name: main
+                      image: %s
+                      command: ["sh", "-c", "mkdir -p /tmp/w && dd if=/dev/zero of=/tmp/w/blob bs=1024 count=%d \
+                2>/dev/null && exec httpd -f -p 8080 -h /tmp/w"]
+                      ports: [{port: 8080}]
+                %s
+                """.formatted(name, pods, pods, ServiceFile.FIXTURE_IMAGE, BLOB_KIB, networkLimit);
+    }
+
+    @Test
+    void limitsBothDirectionsOrSaysWhyNot() throws Exception {
+        ServiceFile.writeAtomically(
+                configDirectory.resolve("limited.yml"),
+                serviceFile(limited, 1, "      network_limit: {ingress_rate: 8Mbps, egress_rate: 8Mbps}"));
+        ServiceFile.writeAtomically(configDirectory.resolve("unlimited.yml"), serviceFile(unlimited, 2, ""));
+        DaemonProcess daemon = startDaemon();
+
+        List<EnginePods.Pod> limitedPods = awaitRunningPods(daemon, limited, 1);
+        List<EnginePods.Pod> freePods = awaitRunningPods(daemon, unlimited, 2);
+        String limitedId = limitedPods.get(0).container("main").id();
+        JsonNode block = Poll.until(
+                "/status to show the network limit of " + limited,
+                () -> networkLimitBlock(daemon.getJson("/status"), limited),
+                JsonNode::isObject,
+                daemon::tail);
+        assertThat(block.path("ingress_rate_bps").asLong()).isEqualTo(RATE_BITS);
+        assertThat(block.path("egress_rate_bps").asLong()).isEqualTo(RATE_BITS);
+        assertThat(networkLimitBlock(daemon.getJson("/status"), unlimited).isNull())
+                .as("an unlimited container has no network_limit block")
+                .isTrue();
+
+        if (rootless()) {
+            assertThat(block.path("enforced").asBoolean()).isFalse();
+            assertThat(block.path("problem").asText()).contains("rootless");
+            assertThat(block.path("fix").asText()).contains("rootful");
+            JsonNode events = daemon.getJson("/events?after=0");
+            assertThat(events.toString())
+                    .contains("network-limit", "NOT enforced", "network_limit of container 'main'");
+            assertThat(daemon.tail(400)).contains("WARN").contains("NOT enforced");
+            return;
+        }
+        assertThat(block.path("enforced").asBoolean()).as("enforced: %s", block).isTrue();
+
+        String limitedIp = engine.address(limitedId);
+        String freeServer = engine.address(freePods.get(0).container("main").id());
+        String freeClient = freePods.get(1).container("main").id();
+
+        double egressLimited = downloadBitsPerSecond(limitedIp);
+        double egressFree = downloadBitsPerSecond(freeServer);
+        double ingressLimited = wgetBitsPerSecond(limitedId, freeServer);
+        double ingressFree = wgetBitsPerSecond(freeClient, freeServer);
+        System.out.printf(
+                Locale.ROOT,
+                "[%s] network_limit 8 Mbit/s: egress %.2f Mbit/s (unlimited %.1f, ratio %.3f),"
+                        + " ingress %.2f Mbit/s (unlimited %.1f, ratio %.3f)%n",
+                runtimeName(),
+                egressLimited / 1e6,
+                egressFree / 1e6,
+                egressLimited / egressFree,
+                ingressLimited / 1e6,
+                ingressFree / 1e6,
+                ingressLimited / ingressFree);
+
+        assertThat(egressLimited).as("egress limited vs unlimited").isLessThan(egressFree * 0.5);
+        assertThat(egressLimited).as("egress within 2x of 8 Mbit/s").isBetween(RATE_BITS / 2.0, RATE_BITS * 2.0);
+        assertThat(ingressLimited).as("ingress limited vs unlimited").isLessThan(ingressFree * 0.5);
+        assertThat(ingressLimited).as("ingress within 2x of 8 Mbit/s").isBetween(RATE_BITS / 2.0, RATE_BITS * 2.0);
+        assertThat(daemon.getJson("/events?after=0").toString()).doesNotContain("NOT enforced");
+    }
+
+    /** The first container's network_limit block of the service's first pod; missing until the service shows. */
+    private static JsonNode networkLimitBlock(JsonNode status, String service) {
+        if (!StatusJson.hasService(status, service)) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
+        return StatusJson.service(status, service)
+                .path("pods")
+                .path(0)
+                .path("containers")
+                .path(0)
+                .path("network_limit");
+    }
+
+    /** GET /blob from the host over a plain socket; bits per second of the whole response. */
+    private static double downloadBitsPerSecond(String ip) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(ip, 8080), 5000);
+            socket.setSoTimeout(20_000);
+            long started = System.nanoTime();
+            OutputStream out = socket.getOutputStream();
+            out.write("GET /blob HTTP/1.0\r\nHost: %s\r\n\r\n".formatted(ip).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[64 * 1024];
+            long received = 0;
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                received += n;
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            assertThat(received).as("response size").isGreaterThan(BLOB_BYTES);
+            return BLOB_BYTES * 8 / seconds;
+        }
+    }
+
+    /** {@code wget} of the blob inside {@code container}: bits per second, timed around the exec. */
+    private double wgetBitsPerSecond(String container, String serverIp) {
+        long started = System.nanoTime();
+        ExecResult result = engine.runtime()
+                .exec(
+                        container,
+                        List.of("wget", "-q", "-O", "/dev/null", "http://" + serverIp + ":8080/blob"),
+                        Duration.ofSeconds(20));
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertThat(result.exitCode()).as("wget: %s", result.stderr()).isZero();
+        return BLOB_BYTES * 8 / seconds;
+    }
+
+    private List<EnginePods.Pod> awaitRunningPods(DaemonProcess daemon, String service, int count) throws Exception {
+        return Poll.until(
+                count + " running pods of " + service,
+                () -> engine.pods(service),
+                pods -> pods.size() == count && pods.stream().allMatch(EnginePods.Pod::isRunning),
+                daemon::tail);
+    }
+
+    private DaemonProcess startDaemon() throws IOException, InterruptedException {
+        Path log = Path.of("target", "daemon-it", getClass().getSimpleName(), "netlimit-%s.log".formatted(suffix));
+        DaemonProcess daemon = DaemonProcess.start(
+                runtimeName(), socket(), configDirectory, log, List.of("--instance", "it-" + suffix));
+        daemons.add(daemon);
+        return daemon;
+    }
+}
