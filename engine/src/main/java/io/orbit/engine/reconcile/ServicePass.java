@@ -61,6 +61,7 @@ public final class ServicePass implements AutoCloseable {
     private final HealthMonitor health;
     private final EventJournal journal;
     private final BiConsumer<String, Duration> recheck;
+    private final Rollouts rollouts;
     /** One container's last reported exit: its finish time (so each exit is journalled once) and its cause. */
     private record ExitRecord(String service, Instant finishedAt, ExitCause cause) {}
 
@@ -100,6 +101,12 @@ public final class ServicePass implements AutoCloseable {
         this.health = health;
         this.journal = journal;
         this.recheck = recheck;
+        this.rollouts = new Rollouts(journal);
+    }
+
+    /** Rollouts in progress, failed specs and what each service can roll back to. */
+    public Rollouts rollouts() {
+        return rollouts;
     }
 
     /**
@@ -129,9 +136,16 @@ public final class ServicePass implements AutoCloseable {
                 }
             }
             target.ifPresent(desired -> reportExits(service, desired, pods));
-            Plan plan = ServiceReconciler.plan(service, target, pods, verdicts, now, preferredVictims);
-            applyAll(service, target, plan.steps());
+            Optional<Instant> rolloutRecheck =
+                    target.flatMap(desired -> rollouts.observe(desired, pods, verdicts, now));
+            Optional<DesiredService> converging = target.map(rollouts::target);
+            Plan plan = ServiceReconciler.plan(service, converging, pods, verdicts, now, preferredVictims);
+            applyAll(service, converging, plan.steps());
             plan.recheckAt().ifPresent(at -> recheck.accept(service, untilThen(at)));
+            rolloutRecheck.ifPresent(at -> recheck.accept(service, untilThen(at)));
+            if (target.isEmpty()) {
+                rollouts.forget(service);
+            }
             List<ObservedPod> remaining = observer.observe(service);
             health.ledger()
                     .retain(
@@ -150,7 +164,7 @@ public final class ServicePass implements AutoCloseable {
                     .addKeyValue("failures", previousFailures + 1)
                     .log(e.getMessage());
         }
-        publishStatus(service, target, error, error.isPresent() ? previousFailures + 1 : 0);
+        publishStatus(service, target.map(rollouts::target), error, error.isPresent() ? previousFailures + 1 : 0);
         metrics.passFinished(service, error, Duration.ofNanos(System.nanoTime() - started));
         return error.isEmpty();
     }

@@ -29,8 +29,8 @@ import java.util.TreeSet;
  *       instead of restarted.
  *   <li>Too few running pods: start the missing ones in the lowest free slots, never more pods in all than {@code
  *       max}: a crash-looping pod stays (retried at the back-off cap) while a replacement serves beside it.
- *   <li>Exactly enough but some run an outdated spec: start one new pod (a surge of one) — the next pass, seeing one
- *       pod too many, removes an outdated one. So a changed spec replaces pods one at a time, new before old.
+ *   <li>Some pods run an outdated spec: a rolling update ({@link #rollOut}) — new pods within {@code replicas +
+ *       max_surge}, old pods removed only while enough pods stay ready ({@code max_unavailable}, never below one).
  *   <li>Too many: remove the surplus, outdated pods first, then the preferred victims (the autoscaler's choice: the
  *       pods with the fewest requests in flight), then the highest slots. Crash-looping pods are removed only when
  *       they no longer fit within {@code max} or the service is scaled to zero.
@@ -145,7 +145,20 @@ public final class ServiceReconciler {
         for (List<ObservedPod> kept : List.of(serving, recovering, looping)) {
             kept.forEach(pod -> taken.add(pod.podNumber()));
         }
-        if (running < wanted) {
+        if (!outdated.isEmpty() && wanted > 0) {
+            rollOut(target, serving, outdated, recovering.size(), looping.size(), verdicts, taken, steps);
+            int extra = serving.size() - outdated.size() + recovering.size() - wanted;
+            if (extra > 0) {
+                removeSurplus(
+                        List.of(),
+                        serving.stream().filter(pod -> !outdated.contains(pod)).toList(),
+                        preferredVictims,
+                        extra,
+                        running,
+                        wanted,
+                        steps);
+            }
+        } else if (running < wanted) {
             int room = Math.min(wanted - running, max - running - looping.size());
             String why = looping.isEmpty()
                     ? "%d of %d pods running".formatted(running, wanted)
@@ -153,32 +166,8 @@ public final class ServiceReconciler {
             for (int slot : freeSlots(taken, Math.max(0, room))) {
                 steps.add(new PlanStep.StartPod(slot, why));
             }
-        } else if (running == wanted && !outdated.isEmpty()) {
-            steps.add(new PlanStep.StartPod(
-                    freeSlots(taken, 1).get(0),
-                    "%d pod(s) run an outdated spec: replacing one at a time, new before old"
-                            .formatted(outdated.size())));
         } else if (running > wanted) {
-            List<ObservedPod> surplus = new ArrayList<>(outdated.reversed());
-            List<ObservedPod> currentPods = serving.reversed().stream()
-                    .filter(pod -> !outdated.contains(pod))
-                    .toList();
-            for (String victim : preferredVictims) {
-                currentPods.stream()
-                        .filter(pod -> pod.podId().equals(victim) && !surplus.contains(pod))
-                        .findFirst()
-                        .ifPresent(surplus::add);
-            }
-            currentPods.stream().filter(pod -> !surplus.contains(pod)).forEach(surplus::add);
-            for (ObservedPod pod : surplus.subList(0, Math.min(surplus.size(), running - wanted))) {
-                String why = outdated.contains(pod)
-                        ? "runs an outdated spec"
-                        : preferredVictims.contains(pod.podId())
-                                ? "is surplus (the autoscaler's choice: fewest requests in flight)"
-                                : "is surplus";
-                steps.add(new PlanStep.RemovePod(
-                        pod, "pod %d %s: %d running, %d wanted".formatted(pod.podNumber(), why, running, wanted)));
-            }
+            removeSurplus(outdated, serving, preferredVictims, running - wanted, running, wanted, steps);
         }
         // Crash-looping pods stay (visible, retried at the back-off cap) while they fit: removing one as soon as a
         // replacement runs would start the replacement's own crash loop and churn forever on a bad spec.
@@ -191,6 +180,105 @@ public final class ServiceReconciler {
                             .formatted(pod.podNumber(), running, wanted, max)));
         }
         return new Plan(service, steps, Optional.ofNullable(recheckAt));
+    }
+
+    /**
+     * A rolling update (Orbit's {@code rolling_update_config}, done right): up to {@code max_surge} new pods start
+     * beyond the replica count; an old pod is drained and removed only once a ready new pod stands in for it — so the
+     * ready pods never drop below the replica count, and a new spec that never gets ready never costs an old pod — at
+     * most {@code max_unavailable} per pass. Unready old pods serve nobody and go first. With {@code max_surge: 0}
+     * there is no room to start first, so {@code max_unavailable} old pods go before their successors start. Each pass
+     * moves as far as that allows; readiness changes and the resync bring the next one.
+     */
+    private static void rollOut(
+            DesiredService target,
+            List<ObservedPod> serving,
+            List<ObservedPod> outdated,
+            int recovering,
+            int looping,
+            Map<String, PodVerdict> verdicts,
+            Set<Integer> taken,
+            List<PlanStep> steps) {
+        int wanted = target.replicas();
+        int maxSurge = Rollouts.maxSurge(target);
+        int maxUnavailable = Rollouts.maxUnavailable(target);
+        List<ObservedPod> fresh =
+                serving.stream().filter(pod -> !outdated.contains(pod)).toList();
+        long readyNew = fresh.stream().filter(pod -> ready(pod, verdicts)).count();
+        long readyOld = outdated.stream().filter(pod -> ready(pod, verdicts)).count();
+        long keep = maxSurge > 0 ? wanted : Math.max(1, wanted - maxUnavailable);
+        long removable = Math.min(Math.max(0, readyNew + readyOld - keep), Math.max(1, maxUnavailable));
+        List<ObservedPod> order = new ArrayList<>(outdated.stream()
+                .filter(pod -> !ready(pod, verdicts))
+                .sorted(Comparator.comparingInt(ObservedPod::podNumber).reversed())
+                .toList());
+        outdated.stream()
+                .filter(pod -> ready(pod, verdicts))
+                .sorted(Comparator.comparingInt(ObservedPod::podNumber).reversed())
+                .forEach(order::add);
+        int removed = 0;
+        for (ObservedPod pod : order) {
+            boolean isReady = ready(pod, verdicts);
+            if (isReady && removable == 0) {
+                break;
+            }
+            if (isReady) {
+                removable--;
+            }
+            removed++;
+            taken.remove(pod.podNumber()); // removed before the starts below, so its slot is free for a successor
+            steps.add(new PlanStep.RemovePod(
+                    pod,
+                    "pod %d runs an outdated spec: %d of %d new pods ready (max_surge %d, max_unavailable %d)"
+                            .formatted(pod.podNumber(), readyNew, wanted, maxSurge, maxUnavailable)));
+        }
+        int updated = fresh.size() + recovering;
+        int remainingOld = outdated.size() - removed;
+        int toStart = Math.max(0, Math.min(wanted - updated, wanted + maxSurge - updated - remainingOld - looping));
+        for (int slot : freeSlots(taken, toStart)) {
+            steps.add(new PlanStep.StartPod(
+                    slot,
+                    "rolling out: %d of %d pods on the new spec (max_surge %d, max_unavailable %d)"
+                            .formatted(updated, wanted, maxSurge, maxUnavailable)));
+        }
+    }
+
+    /**
+     * Removes {@code count} pods: outdated ones first, then the autoscaler's victims in its order, then the highest
+     * slots of the others.
+     */
+    private static void removeSurplus(
+            List<ObservedPod> outdated,
+            List<ObservedPod> serving,
+            List<String> preferredVictims,
+            int count,
+            int running,
+            int wanted,
+            List<PlanStep> steps) {
+        List<ObservedPod> surplus = new ArrayList<>(outdated.reversed());
+        List<ObservedPod> currentPods = serving.reversed().stream()
+                .filter(pod -> !outdated.contains(pod))
+                .toList();
+        for (String victim : preferredVictims) {
+            currentPods.stream()
+                    .filter(pod -> pod.podId().equals(victim) && !surplus.contains(pod))
+                    .findFirst()
+                    .ifPresent(surplus::add);
+        }
+        currentPods.stream().filter(pod -> !surplus.contains(pod)).forEach(surplus::add);
+        for (ObservedPod pod : surplus.subList(0, Math.min(surplus.size(), count))) {
+            String why = outdated.contains(pod)
+                    ? "runs an outdated spec"
+                    : preferredVictims.contains(pod.podId())
+                            ? "is surplus (the autoscaler's choice: fewest requests in flight)"
+                            : "is surplus";
+            steps.add(new PlanStep.RemovePod(
+                    pod, "pod %d %s: %d running, %d wanted".formatted(pod.podNumber(), why, running, wanted)));
+        }
+    }
+
+    private static boolean ready(ObservedPod pod, Map<String, PodVerdict> verdicts) {
+        return verdicts.getOrDefault(pod.podId(), PodVerdict.FINE).ready();
     }
 
     private static List<ObservedPod> sortedBySlot(List<ObservedPod> pods) {

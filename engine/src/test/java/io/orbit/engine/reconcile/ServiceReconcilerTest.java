@@ -90,25 +90,45 @@ class ServiceReconcilerTest {
                         List.of("remove 0", "start 0")),
                 Arguments.of("surplus: remove the highest slot", 1, List.of("0:cur:R", "1:cur:R"), List.of("remove 1")),
                 Arguments.of(
-                        "outdated at the desired count: surge one new pod first",
+                        "rollout: surge one new pod; no old pod goes before a new one is ready",
                         2,
                         List.of("0:old:R", "1:old:R"),
                         List.of("start 2")),
                 Arguments.of(
-                        "after the surge: remove one outdated pod",
+                        "rollout: a ready new pod stands in for one old pod, and the next one starts",
                         2,
                         List.of("0:old:R", "1:old:R", "2:cur:R"),
-                        List.of("remove 1")),
+                        List.of("remove 1", "start 1")),
+                Arguments.of(
+                        "rollout: old pods stay while the new one is not ready",
+                        1,
+                        List.of("0:old:R", "1:cur:R:starting"),
+                        List.of()),
+                Arguments.of(
+                        "rollout: one replica is replaced only once its successor is ready",
+                        1,
+                        List.of("0:old:R", "1:cur:R"),
+                        List.of("remove 0")),
+                Arguments.of(
+                        "rollout: an unready old pod goes first, it serves nobody",
+                        2,
+                        List.of("0:old:R", "1:old:R:starting", "2:cur:R:starting"),
+                        List.of("remove 1", "start 1")),
                 Arguments.of(
                         "surplus prefers outdated pods over current ones",
                         2,
                         List.of("0:cur:R", "1:old:R", "2:cur:R"),
                         List.of("remove 1")),
                 Arguments.of(
-                        "too few and outdated: top up first, replace later",
+                        "too few and outdated: top up with the new spec, within max_surge",
                         3,
                         List.of("0:old:R"),
-                        List.of("start 1", "start 2")),
+                        List.of("start 1", "start 2", "start 3")),
+                Arguments.of(
+                        "after the rollout: the last old pod goes once enough new ones are ready",
+                        2,
+                        List.of("0:cur:R", "1:old:R", "2:cur:R"),
+                        List.of("remove 1")),
                 Arguments.of(
                         "zero replicas: remove all",
                         0,
@@ -245,6 +265,33 @@ class ServiceReconcilerTest {
         assertThat(plan.steps().get(0).reason()).isEqualTo("pod 1 container 'main' is exited");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("strictRollouts")
+    void withoutUnavailabilityOldPodsGoOnlyAsNewOnesAreReady(
+            String description, List<String> observed, List<String> expected) {
+        DesiredService strict = TestServices.service("web")
+                .replicas(2, 3)
+                .rollingUpdate(1, 0, "60s")
+                .build();
+        List<ObservedPod> pods = podsOf(observed, strict.configHash());
+
+        Plan plan = ServiceReconciler.plan("web", Optional.of(strict), pods, verdicts(observed, pods), NOW);
+
+        assertThat(describe(plan)).as(description).isEqualTo(expected);
+    }
+
+    static Stream<Arguments> strictRollouts() {
+        return Stream.of(
+                Arguments.of("surge one, remove nothing yet", List.of("0:old:R", "1:old:R"), List.of("start 2")),
+                Arguments.of(
+                        "the new pod is starting: wait", List.of("0:old:R", "1:old:R", "2:cur:R:starting"), List.of()),
+                Arguments.of(
+                        "the new pod is ready: one old pod goes and the next new one starts",
+                        List.of("0:old:R", "1:old:R", "2:cur:R"),
+                        List.of("remove 1", "start 1")),
+                Arguments.of("then the next surge", List.of("0:old:R", "2:cur:R"), List.of("start 1")));
+    }
+
     @org.junit.jupiter.api.Test
     void aLivenessRestartCarriesHealthsReason() {
         List<ObservedPod> pods = pods(List.of("0:cur:R", "1:cur:R"), 1);
@@ -280,12 +327,24 @@ class ServiceReconcilerTest {
                 action = Optional.of(new PodVerdict.Action.ReplacePod("not ready within startup_timeout 30s"));
             }
             boolean held = flags.contains("backoff") || flags.contains("loop");
+            if (flags.equals(List.of("starting"))) {
+                verdicts.put(pods.get(i).podId(), new PodVerdict(false, Optional.empty(), Instant.EPOCH, false));
+                continue;
+            }
             verdicts.put(
                     pods.get(i).podId(),
                     new PodVerdict(
                             false, action, held ? NOW.plusSeconds(30) : NOW.minusSeconds(1), flags.contains("loop")));
         }
         return verdicts;
+    }
+
+    private static List<ObservedPod> podsOf(List<String> specs, String currentHash) {
+        return pods(specs, 1).stream()
+                .map(pod -> pod.configHash().equals(CURRENT)
+                        ? new ObservedPod(pod.podId(), pod.podNumber(), currentHash, 1, pod.containers())
+                        : pod)
+                .toList();
     }
 
     private static List<ObservedPod> pods(List<String> specs, int size) {

@@ -74,6 +74,13 @@ public final class TestServices {
         return this;
     }
 
+    private ServiceSpec.@org.jspecify.annotations.Nullable RollingUpdateConfig rollingUpdate;
+
+    public TestServices rollingUpdate(int maxSurge, int maxUnavailable, String timeout) {
+        this.rollingUpdate = new ServiceSpec.RollingUpdateConfig(maxUnavailable, maxSurge, timeout);
+        return this;
+    }
+
     public ServiceDefinition definition() {
         if (containers.isEmpty()) {
             container("main", IMAGE, List.of());
@@ -91,7 +98,7 @@ public final class TestServices {
                 adoptOrphans,
                 null,
                 null,
-                null,
+                rollingUpdate,
                 null,
                 null,
                 null,

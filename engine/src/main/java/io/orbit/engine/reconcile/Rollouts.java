@@ -1,0 +1,376 @@
+package io.orbit.engine.reconcile;
+
+import io.orbit.engine.health.Durations;
+import io.orbit.engine.health.PodVerdict;
+import io.orbit.engine.journal.EventJournal;
+import io.orbit.engine.spec.ServiceSpec;
+import io.orbit.engine.spec.Units;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What each service is rolling out, and what it can roll back to. A pass reports what it observes ({@link #observe});
+ * the plan then converges on {@link #target}: the desired spec, or — after that spec failed — the last spec that ran
+ * well. A spec fails when one of its new pods exits, fails its health checks, or is not ready within {@code
+ * rolling_update_config.timeout}, during the rollout or the monitor window after it. Its pods are then removed while
+ * the old pods, never stopped before the new ones were ready, keep serving; the failed spec is not tried again until
+ * the service file changes it (or {@code orbit rollout retry}).
+ *
+ * <p>Kept in memory: after a daemon restart the first spec seen fully running and ready is the known-good one.
+ * Thread-safety: one pass per service at a time (the queue); the API reads snapshots.
+ */
+public final class Rollouts {
+
+    private static final Logger log = LoggerFactory.getLogger(Rollouts.class);
+    /** Without a {@code rolling_update_config}, as Orbit. */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
+    /** After the last old pod is gone, new pods are watched this long (at most) before their spec counts as good. */
+    static final Duration MAX_MONITOR_WINDOW = Duration.ofSeconds(30);
+
+    private static final int HISTORY = 5;
+
+    /** Where a service's rollout stands. */
+    public enum Phase {
+        /** Every pod runs the desired spec and is ready. */
+        COMPLETE,
+        /** Pods are being replaced, or the new ones are watched for the monitor window. */
+        PROGRESSING,
+        /** The desired spec failed; the previous one runs (or is being brought back). */
+        ROLLED_BACK
+    }
+
+    /** {@code orbit rollout status}. */
+    public record Status(
+            String service,
+            Phase phase,
+            String desiredHash,
+            Optional<String> runningHash,
+            int updated,
+            int ready,
+            int wanted,
+            Optional<Instant> startedAt,
+            String message) {}
+
+    private static final class Record {
+        final Deque<DesiredService> good = new ArrayDeque<>();
+        final Set<String> failed = new HashSet<>();
+        final Map<String, Instant> firstSeen = new HashMap<>();
+
+        @Nullable
+        String rollingTo;
+
+        @Nullable
+        Instant startedAt;
+
+        @Nullable
+        Instant monitorUntil;
+
+        @Nullable
+        Status status;
+
+        @Nullable
+        DesiredService lastGood() {
+            return good.peekFirst();
+        }
+    }
+
+    private final EventJournal journal;
+    private final Map<String, Record> records = new ConcurrentHashMap<>();
+
+    public Rollouts(EventJournal journal) {
+        this.journal = journal;
+    }
+
+    /** The spec a pass converges on: the desired one, unless it failed and a good one is known. */
+    public DesiredService target(DesiredService desired) {
+        Record record = records.get(desired.name());
+        if (record == null || !record.failed.contains(desired.configHash())) {
+            return desired;
+        }
+        DesiredService good = record.lastGood();
+        if (good == null) {
+            return desired;
+        }
+        return new DesiredService(good.definition(), good.configHash(), desired.replicas());
+    }
+
+    /**
+     * Updates the service's rollout from what a pass observed, before it plans. May fail the desired spec (then
+     * {@link #target} turns to the last good one) or record it as good.
+     *
+     * @return when the pass should look again (the end of a monitor window or of a readiness timeout), if ever
+     */
+    public Optional<Instant> observe(
+            DesiredService desired, List<ObservedPod> pods, Map<String, PodVerdict> verdicts, Instant now) {
+        String service = desired.name();
+        Record record = records.computeIfAbsent(service, key -> new Record());
+        DesiredService target = target(desired);
+        boolean rollingBack = !target.configHash().equals(desired.configHash());
+        List<ObservedPod> ours = pods.stream()
+                .filter(pod -> pod.origin() != ObservedPod.Origin.ORPHAN)
+                .toList();
+        List<ObservedPod> updated = ours.stream()
+                .filter(pod -> pod.configHash().equals(target.configHash()))
+                .toList();
+        long others = ours.size() - updated.size();
+        long ready = updated.stream()
+                .filter(pod -> pod.isHealthy()
+                        && verdicts.getOrDefault(pod.podId(), PodVerdict.FINE).ready())
+                .count();
+        boolean converged = others == 0 && ready >= target.replicas();
+        DesiredService good = record.lastGood();
+        if (good == null && converged) {
+            remember(record, target);
+            record.status = status(service, Phase.COMPLETE, desired, target, updated.size(), ready, null, "running");
+            return Optional.empty();
+        }
+        if (!rollingBack && good != null && !good.configHash().equals(desired.configHash())) {
+            Optional<String> failure = failure(desired, updated, verdicts, record, now);
+            if (failure.isPresent()) {
+                fail(record, desired, good, failure.get());
+                return Optional.empty();
+            }
+        }
+        Optional<Instant> recheck = Optional.empty();
+        if (!converged) {
+            if (!target.configHash().equals(record.rollingTo)) {
+                record.rollingTo = target.configHash();
+                record.startedAt = now;
+                record.monitorUntil = null;
+                if (others > 0) {
+                    String message = (rollingBack
+                                            ? "rolling back to spec %s on %d pod(s), replacing %d"
+                                            : "rolling out spec %s to %d pod(s), replacing %d")
+                                    .formatted(target.configHash(), target.replicas(), others)
+                            + " (max_surge %d, max_unavailable %d, timeout %s)"
+                                    .formatted(
+                                            maxSurge(target), maxUnavailable(target), Durations.human(timeout(target)))
+                            + (good == null && !rollingBack
+                                    ? "; no known-good spec yet, so no automatic rollback"
+                                    : "");
+                    journal.record("rollout-started", Optional.of(service), Optional.empty(), message);
+                    log.atInfo().addKeyValue("service", service).log(message);
+                }
+            }
+            record.status = status(
+                    service,
+                    rollingBack ? Phase.ROLLED_BACK : Phase.PROGRESSING,
+                    desired,
+                    target,
+                    updated.size(),
+                    ready,
+                    record.startedAt,
+                    rollingBack
+                            ? "spec %s failed; rolling back to %s".formatted(desired.configHash(), target.configHash())
+                            : "%d of %d pods on spec %s, %d ready"
+                                    .formatted(updated.size(), target.replicas(), target.configHash(), ready));
+            Instant earliestTimeout = updated.stream()
+                    .map(pod -> record.firstSeen.get(pod.podId()))
+                    .filter(java.util.Objects::nonNull)
+                    .map(seen -> seen.plus(timeout(target)))
+                    .filter(deadline -> deadline.isAfter(now))
+                    .min(Instant::compareTo)
+                    .orElse(null);
+            return Optional.ofNullable(earliestTimeout);
+        }
+        // Converged on the target: watch the new pods for the monitor window before calling their spec good.
+        if (record.rollingTo != null
+                && !rollingBack
+                && good != null
+                && !good.configHash().equals(target.configHash())) {
+            if (record.monitorUntil == null) {
+                Duration window =
+                        timeout(target).compareTo(MAX_MONITOR_WINDOW) < 0 ? timeout(target) : MAX_MONITOR_WINDOW;
+                record.monitorUntil = now.plus(window);
+            }
+            if (now.isBefore(record.monitorUntil)) {
+                record.status = status(
+                        service,
+                        Phase.PROGRESSING,
+                        desired,
+                        target,
+                        updated.size(),
+                        ready,
+                        record.startedAt,
+                        "all pods on spec %s and ready; watching them until %s"
+                                .formatted(target.configHash(), record.monitorUntil));
+                recheck = Optional.of(record.monitorUntil);
+                return recheck;
+            }
+        }
+        if (record.rollingTo != null) {
+            Duration took = record.startedAt == null ? Duration.ZERO : Duration.between(record.startedAt, now);
+            String message = (rollingBack
+                            ? "rolled back to spec %s in %s: %d pod(s) ready; spec %s stays failed until the file changes or 'orbit rollout retry %s'"
+                            : "rolled out spec %s in %s: %d pod(s) ready")
+                    .formatted(target.configHash(), Durations.human(took), ready, desired.configHash(), service);
+            journal.record(
+                    rollingBack ? "rollback-complete" : "rollout-complete",
+                    Optional.of(service),
+                    Optional.empty(),
+                    message);
+            log.atInfo().addKeyValue("service", service).log(message);
+        }
+        record.rollingTo = null;
+        record.monitorUntil = null;
+        record.firstSeen.clear();
+        if (!rollingBack) {
+            remember(record, target);
+        }
+        record.status = status(
+                service,
+                rollingBack ? Phase.ROLLED_BACK : Phase.COMPLETE,
+                desired,
+                target,
+                updated.size(),
+                ready,
+                null,
+                rollingBack
+                        ? "spec %s failed; spec %s runs".formatted(desired.configHash(), target.configHash())
+                        : "all %d pod(s) on spec %s and ready".formatted(updated.size(), target.configHash()));
+        return recheck;
+    }
+
+    private Optional<String> failure(
+            DesiredService desired,
+            List<ObservedPod> updated,
+            Map<String, PodVerdict> verdicts,
+            Record record,
+            Instant now) {
+        for (ObservedPod pod : updated) {
+            Instant seen = record.firstSeen.computeIfAbsent(pod.podId(), id -> now);
+            PodVerdict verdict = verdicts.getOrDefault(pod.podId(), PodVerdict.FINE);
+            String name = "new pod " + pod.podNumber();
+            if (pod.problem().isPresent()) {
+                return Optional.of(name + " " + pod.problem().get());
+            }
+            if (verdict.action().isPresent()) {
+                return Optional.of(name + ": " + verdict.action().get().reason());
+            }
+            if (!verdict.ready() && !now.isBefore(seen.plus(timeout(desired)))) {
+                return Optional.of(name + " not ready within the rollout timeout " + Durations.human(timeout(desired)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void fail(Record record, DesiredService desired, DesiredService good, String failure) {
+        record.failed.add(desired.configHash());
+        record.firstSeen.clear();
+        record.rollingTo = null;
+        record.monitorUntil = null;
+        String message =
+                "rollout of spec %s failed: %s; rolling back to spec %s: the new pods are removed, the old ones keep running; spec %s is not tried again until the file changes it (or 'orbit rollout retry %s')"
+                        .formatted(
+                                desired.configHash(), failure, good.configHash(), desired.configHash(), desired.name());
+        journal.record("rollout-failed", Optional.of(desired.name()), Optional.empty(), message);
+        log.atWarn().addKeyValue("service", desired.name()).log(message);
+    }
+
+    private static void remember(Record record, DesiredService good) {
+        DesiredService last = record.lastGood();
+        if (last != null && last.configHash().equals(good.configHash())) {
+            record.good.removeFirst();
+        }
+        record.good.addFirst(good);
+        while (record.good.size() > HISTORY) {
+            record.good.removeLast();
+        }
+        record.failed.remove(good.configHash());
+    }
+
+    /** Forgets a service that is no longer defined. */
+    public void forget(String service) {
+        records.remove(service);
+    }
+
+    public Optional<Status> status(String service) {
+        return Optional.ofNullable(records.get(service)).map(record -> record.status);
+    }
+
+    /**
+     * {@code orbit rollout undo}: marks the desired spec failed so the service returns to the previous good one.
+     *
+     * @return what happens, for the caller
+     * @throws IllegalStateException when there is no other good spec to return to
+     */
+    public String undo(DesiredService desired) {
+        Record record = records.computeIfAbsent(desired.name(), key -> new Record());
+        synchronized (record) {
+            DesiredService previous = record.good.stream()
+                    .filter(good -> !good.configHash().equals(desired.configHash()))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no earlier spec of '" + desired.name()
+                            + "' ran well since the daemon started; there is nothing to roll back to"));
+            record.good.removeIf(good -> good.configHash().equals(desired.configHash()));
+            record.failed.add(desired.configHash());
+            record.rollingTo = null;
+            String message =
+                    "rolling back from spec %s to spec %s (orbit rollout undo); spec %s is not tried again until the file changes it or 'orbit rollout retry %s'"
+                            .formatted(
+                                    desired.configHash(), previous.configHash(), desired.configHash(), desired.name());
+            journal.record("rollout-undo", Optional.of(desired.name()), Optional.empty(), message);
+            return message;
+        }
+    }
+
+    /** {@code orbit rollout retry}: tries the desired spec again although it failed. */
+    public String retry(DesiredService desired) {
+        Record record = records.get(desired.name());
+        if (record == null || !record.failed.remove(desired.configHash())) {
+            return "spec %s of '%s' has not failed; nothing to retry".formatted(desired.configHash(), desired.name());
+        }
+        record.rollingTo = null;
+        String message = "retrying spec %s of '%s'".formatted(desired.configHash(), desired.name());
+        journal.record("rollout-retry", Optional.of(desired.name()), Optional.empty(), message);
+        return message;
+    }
+
+    private static Status status(
+            String service,
+            Phase phase,
+            DesiredService desired,
+            DesiredService target,
+            int updated,
+            long ready,
+            @Nullable Instant startedAt,
+            String message) {
+        return new Status(
+                service,
+                phase,
+                desired.configHash(),
+                Optional.of(target.configHash()),
+                updated,
+                (int) ready,
+                target.replicas(),
+                Optional.ofNullable(startedAt),
+                message);
+    }
+
+    static int maxSurge(DesiredService service) {
+        ServiceSpec.RollingUpdateConfig config = service.definition().spec().rollingUpdateConfig();
+        return config == null || config.maxSurge() == null ? 1 : config.maxSurge();
+    }
+
+    static int maxUnavailable(DesiredService service) {
+        ServiceSpec.RollingUpdateConfig config = service.definition().spec().rollingUpdateConfig();
+        return config == null || config.maxUnavailable() == null ? 1 : config.maxUnavailable();
+    }
+
+    static Duration timeout(DesiredService service) {
+        ServiceSpec.RollingUpdateConfig config = service.definition().spec().rollingUpdateConfig();
+        return config == null ? DEFAULT_TIMEOUT : Units.duration(config.timeout());
+    }
+}
