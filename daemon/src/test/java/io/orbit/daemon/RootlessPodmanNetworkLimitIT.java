@@ -6,7 +6,7 @@ import io.orbit.runtime.podman.PodmanContainerRuntime;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 
-/** network_limit on rootless Podman: the pod runs, and the daemon says the limit is not enforced and why. */
+/** network_limit on rootless Podman: the daemon refuses to start the pod unlimited and says why; others run. */
 @Tag("container-engine")
 class RootlessPodmanNetworkLimitIT extends NetworkLimitContract {
 

@@ -1,5 +1,7 @@
 package io.orbit.engine.netlimit;
 
+import io.orbit.engine.naming.OrbitLabels;
+import io.orbit.engine.reconcile.PodStartException;
 import io.orbit.runtime.ContainerDetails;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ContainerSpec;
@@ -43,10 +45,28 @@ public final class NetworkLimitingRuntime implements ContainerRuntime {
         this.enforcer = enforcer;
     }
 
+    /**
+     * Refuses a container whose limit this host cannot apply (a rootless engine, missing tools) before it exists: it
+     * would otherwise run unlimited. The pass fails with the reason and the fix, and retries with back-off.
+     */
     @Override
     public String createContainer(ContainerSpec spec) {
+        Optional<NetworkLimit> limit = NetworkLimit.fromLabels(spec.labels());
+        if (limit.isPresent()) {
+            NetworkLimitSupport support = enforcer.support();
+            if (!support.available()) {
+                throw new PodStartException(
+                        "network_limit of container '%s' (%s) cannot be enforced here: %s; the daemon does not start it unlimited. Fix: %s"
+                                .formatted(
+                                        spec.labels().getOrDefault(OrbitLabels.CONTAINER, spec.name()),
+                                        limit.get().describe(),
+                                        support.problem(),
+                                        support.fix()),
+                        null);
+            }
+        }
         String id = delegate.createContainer(spec);
-        if (NetworkLimit.fromLabels(spec.labels()).isEmpty()) {
+        if (limit.isEmpty()) {
             createdUnlimited.add(id);
         }
         return id;

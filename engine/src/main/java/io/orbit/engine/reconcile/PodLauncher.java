@@ -98,6 +98,17 @@ public final class PodLauncher {
                 runtime.startContainer(id);
             }
             return pod.toString();
+        } catch (PodStartException refused) {
+            // refused before the engine saw it (a network limit this host cannot enforce): nothing half-started stays
+            removeQuietly(created, podNetwork);
+            throw new PodStartException(
+                    "cannot start pod %d of service '%s' (%s): %s"
+                            .formatted(
+                                    podNumber,
+                                    service.name(),
+                                    service.definition().file(),
+                                    refused.getMessage()),
+                    refused);
         } catch (ContainerRuntimeException e) {
             removeQuietly(created, podNetwork);
             throw new PodStartException(

@@ -1,6 +1,7 @@
 package io.orbit.engine.netlimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.journal.JournalEntry;
@@ -95,21 +96,21 @@ class NetworkLimitEnforcerTest {
     }
 
     @Test
-    void aRootlessEngineStartsThePodAndReportsTheUnenforcedLimitEverywhere() {
+    void aRootlessEngineRefusesTheContainerRatherThanRunItUnlimited() {
         engineInfo = Optional.of(new EngineInfo("podman", "4.3.1", "4.3.1", true, 1, Set.of(), "unix:///run/user"));
-        String id = runtime.createContainer(limited("rootless"));
+        int before = engine.listContainers(io.orbit.runtime.LabelSelector.of("orbit.managed", "true"))
+                .size();
 
-        runtime.startContainer(id);
-
-        assertThat(engine.inspectContainer(id).state().isRunning()).isTrue();
+        assertThatThrownBy(() -> runtime.createContainer(limited("rootless")))
+                .isInstanceOf(io.orbit.engine.reconcile.PodStartException.class)
+                .hasMessageContaining("network_limit of container 'main'")
+                .hasMessageContaining("rootless")
+                .hasMessageContaining("does not start it unlimited")
+                .hasMessageContaining("Fix: run this service on rootful Podman or Docker");
+        assertThat(engine.listContainersByNamePrefix("rootless"))
+                .as("nothing was created")
+                .isEmpty();
         assertThat(limiter.appliedTo).isEmpty();
-        assertThat(enforcer.support().available()).isFalse();
-        assertThat(enforcer.status(id)).hasValueSatisfying(status -> {
-            assertThat(status.applied()).isFalse();
-            assertThat(status.problem()).contains("rootless");
-            assertThat(status.fix()).contains("rootful");
-        });
-        assertThat(journal.after(0)).singleElement().satisfies(entry -> assertEntry(entry, "rootless"));
     }
 
     @Test
@@ -126,15 +127,12 @@ class NetworkLimitEnforcerTest {
     }
 
     @Test
-    void missingToolsAreReportedWithTheirFix() {
+    void missingToolsRefuseTheContainerWithTheirFix() {
         limiter.support = NetworkLimitSupport.unsupported("tc not found on the PATH", HostNetworkLimiter.INSTALL_FIX);
-        String id = runtime.createContainer(limited("notools"));
 
-        runtime.startContainer(id);
-
-        assertThat(journal.after(0))
-                .singleElement()
-                .satisfies(entry -> assertThat(entry.message()).contains("tc not found", "apt-get install"));
+        assertThatThrownBy(() -> runtime.createContainer(limited("notools")))
+                .hasMessageContaining("tc not found")
+                .hasMessageContaining("apt-get install");
     }
 
     @Test
