@@ -12,9 +12,10 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-5}; PODS=${PODS:-1 3}
 engines=("$@"); [ ${#engines[@]} -gt 0 ] || engines=(podman docker)
 [ "$(id -u)" -eq 0 ] && scripts/setup-engines.sh >/dev/null 2>&1 || true
-./mvnw -B -q install -DskipTests -pl daemon -am >/dev/null
-./mvnw -B -q test-compile -pl daemon >/dev/null
-./mvnw -B -q -pl daemon dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.cp >/dev/null
+build() { ./mvnw -B -q "$@" > /tmp/orbit-bench-build.log 2>&1 || { tail -30 /tmp/orbit-bench-build.log >&2; exit 1; }; }
+build install -DskipTests -pl daemon -am
+build test-compile -pl daemon
+build -pl daemon dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.cp
 cp="daemon/target/test-classes:daemon/target/classes:$(cat daemon/target/bench.cp)"
 for engine in "${engines[@]}"; do
   case "$engine" in

@@ -36,8 +36,9 @@ make_rootfs() {
   printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
 }
 
-import_everywhere() {
+import_everywhere() { # name tarball cmd [alias...]: aliases are more tags of the same image
   local name=$1 tarball=$2 cmd=$3
+  local aliases=("${@:4}")
   local hash; hash=$(sha256sum "$tarball" | cut -c1-16)
   local changes=(--change "CMD $cmd" --change "LABEL io.orbit.image.hash=$hash" --change "ENV PATH=/bin")
   local engines=("podman")
@@ -54,11 +55,13 @@ import_everywhere() {
     esac
     local current
     current=$(cd /tmp && "${run[@]}" image inspect --format '{{ index .Config.Labels "io.orbit.image.hash" }}' "$name" 2>/dev/null || true)
-    if [ "$current" = "$hash" ]; then
-      continue
+    if [ "$current" != "$hash" ]; then
+      log "importing $name into $engine"
+      (cd /tmp && "${run[@]}" import "${quiet[@]}" "${changes[@]}" "$tarball" "$name" >/dev/null)
     fi
-    log "importing $name into $engine"
-    (cd /tmp && "${run[@]}" import "${quiet[@]}" "${changes[@]}" "$tarball" "$name" >/dev/null)
+    for alias in "${aliases[@]}"; do
+      (cd /tmp && "${run[@]}" tag "$name" "$alias")
+    done
   done
 }
 
@@ -90,7 +93,8 @@ build_demo() {
   done
   tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$root" -cf "$out/demo.tar" .
   chmod 644 "$out/demo.tar"
-  import_everywhere localhost/orbit-demo:latest "$out/demo.tar" '["/bin/serve"]'
+  # v2 is the same image under another tag: a rollout test changes the tag, as users do with releases.
+  import_everywhere localhost/orbit-demo:latest "$out/demo.tar" '["/bin/serve"]' localhost/orbit-demo:v2
 }
 
 build_fixture
