@@ -11,6 +11,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,7 +24,56 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PodTemplateHash {
 
+    /**
+     * A hash with a rollout token ({@code H-rT}: every pod of it was started after that {@code orbit restart} or image
+     * update) or with a rollback exclusion ({@code H-xT}: spec H, but not the pods of the failed token T).
+     */
+    private static final Pattern TOKENED = Pattern.compile("(.+)-([rx])([0-9a-z]+)");
+
     private PodTemplateHash() {}
+
+    /** The hash pods carry after a rollout trigger with {@code token} (lowercase base36). */
+    public static String withToken(String hash, String token) {
+        return base(hash) + "-r" + token;
+    }
+
+    /**
+     * Whether a pod labelled {@code podHash} runs the spec {@code desiredHash} asks for. Without a token ({@code H}:
+     * the daemon knows of no restart, e.g. after its own restart) pods of H with any token count, so a daemon restart
+     * never rolls restarted pods again; with a token ({@code H-rT}) only {@code H-rT} pods count; with an exclusion
+     * ({@code H-xT}, a rollback from token T to a spec known only as H) every pod of H but the {@code H-rT} ones.
+     */
+    public static boolean matches(String podHash, String desiredHash) {
+        if (podHash.equals(desiredHash)) {
+            return true;
+        }
+        Matcher desired = TOKENED.matcher(desiredHash);
+        if (!desired.matches()) {
+            return base(podHash).equals(desiredHash);
+        }
+        if (desired.group(2).equals("r")) {
+            return false;
+        }
+        return base(podHash).equals(desired.group(1)) && !podHash.equals(desired.group(1) + "-r" + desired.group(3));
+    }
+
+    /**
+     * The spec to roll back to when {@code failedHash} failed and {@code goodHash} is the last good one: if that is
+     * the same spec known without a token, the failed token's pods are excluded (else they would count as good).
+     */
+    public static String rollbackTarget(String goodHash, String failedHash) {
+        Matcher failed = TOKENED.matcher(failedHash);
+        if (failed.matches() && failed.group(2).equals("r") && failed.group(1).equals(goodHash)) {
+            return goodHash + "-x" + failed.group(3);
+        }
+        return goodHash;
+    }
+
+    /** The hash without its token. */
+    public static String base(String hash) {
+        Matcher matcher = TOKENED.matcher(hash);
+        return matcher.matches() ? matcher.group(1) : hash;
+    }
 
     public static String of(ServiceDefinition service) {
         StringBuilder canonical = new StringBuilder();

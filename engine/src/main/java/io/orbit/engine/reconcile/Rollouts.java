@@ -103,7 +103,10 @@ public final class Rollouts {
         if (good == null) {
             return desired;
         }
-        return new DesiredService(good.definition(), good.configHash(), desired.replicas());
+        return new DesiredService(
+                good.definition(),
+                PodTemplateHash.rollbackTarget(good.configHash(), desired.configHash()),
+                desired.replicas());
     }
 
     /**
@@ -122,7 +125,7 @@ public final class Rollouts {
                 .filter(pod -> pod.origin() != ObservedPod.Origin.ORPHAN)
                 .toList();
         List<ObservedPod> updated = ours.stream()
-                .filter(pod -> pod.configHash().equals(target.configHash()))
+                .filter(pod -> PodTemplateHash.matches(pod.configHash(), target.configHash()))
                 .toList();
         long others = ours.size() - updated.size();
         long ready = updated.stream()

@@ -107,7 +107,7 @@ public final class ServiceReconciler {
                     + (exited.isEmpty()
                             ? verdict.action().orElseThrow().reason()
                             : pod.problem().orElseThrow());
-            if (!pod.configHash().equals(target.configHash())) {
+            if (!PodTemplateHash.matches(pod.configHash(), target.configHash())) {
                 steps.add(new PlanStep.RemovePod(pod, trouble + "; it runs an outdated spec, so it is replaced"));
                 continue;
             }
@@ -136,7 +136,7 @@ public final class ServiceReconciler {
             }
         }
         List<ObservedPod> outdated = serving.stream()
-                .filter(pod -> !pod.configHash().equals(target.configHash()))
+                .filter(pod -> !PodTemplateHash.matches(pod.configHash(), target.configHash()))
                 .toList();
         int running = serving.size() + recovering.size();
         int wanted = target.replicas();

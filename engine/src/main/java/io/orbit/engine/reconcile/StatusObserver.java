@@ -48,7 +48,7 @@ final class StatusObserver {
                         pod.podId(),
                         pod.podNumber(),
                         pod.configHash(),
-                        pod.configHash().equals(currentHash),
+                        PodTemplateHash.matches(pod.configHash(), currentHash),
                         pod.containers().stream()
                                 .map(container -> status(container, previous, current))
                                 .toList(),

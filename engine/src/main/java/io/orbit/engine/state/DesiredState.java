@@ -1,6 +1,7 @@
 package io.orbit.engine.state;
 
 import io.orbit.engine.reconcile.DesiredService;
+import io.orbit.engine.reconcile.PodTemplateHash;
 import io.orbit.engine.spec.SpecProblem;
 import java.time.Instant;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -33,7 +35,10 @@ public final class DesiredState {
 
     private final AtomicReference<Snapshot> current = new AtomicReference<>(Snapshot.empty());
     private final Map<String, Integer> pinnedReplicas = new ConcurrentHashMap<>();
-    private final Map<String, Integer> restarts = new ConcurrentHashMap<>();
+    /** Per service, the token of its last rollout trigger ({@code orbit restart}, an image update). */
+    private final Map<String, String> restartTokens = new ConcurrentHashMap<>();
+
+    private final AtomicLong lastToken = new AtomicLong();
     private final Map<String, Integer> autoscaledReplicas = new ConcurrentHashMap<>();
     private final Map<String, List<String>> preferredVictims = new ConcurrentHashMap<>();
 
@@ -68,17 +73,32 @@ public final class DesiredState {
                 : Math.max(
                         service.definition().minInstances(),
                         Math.min(service.definition().maxInstances(), chosen));
-        int restart = restarts.getOrDefault(name, 0);
-        String hash = restart == 0 ? service.configHash() : service.configHash() + "-r" + restart;
+        String token = restartTokens.get(name);
+        String hash = token == null ? service.configHash() : PodTemplateHash.withToken(service.configHash(), token);
         return Optional.of(new DesiredService(service.definition(), hash, replicas));
     }
 
     /**
-     * Asks for every pod of the service to be replaced ({@code orbit restart}): its pods get a new hash, so the
-     * reconciler rolls them one at a time, new before old, exactly as for a changed spec.
+     * Asks for every pod of the service to be replaced ({@code orbit restart}, an image update): the service gets a
+     * new rollout token, so its hash becomes {@code H-rTOKEN} and the reconciler rolls the pods one at a time, new
+     * before old, exactly as for a changed spec. Tokens are unique (base36 of the trigger's epoch milliseconds, bumped
+     * when two triggers share a millisecond), so pods of an earlier daemon run never look current by accident. A
+     * fresh daemon has no token: then pods of H with any token count as current ({@link PodTemplateHash#matches}), so
+     * restarting the daemon rolls nothing.
+     *
+     * @return the new token
      */
-    public void restart(String service) {
-        restarts.merge(service, 1, Integer::sum);
+    public String restart(String service) {
+        long now = System.currentTimeMillis();
+        long token = lastToken.updateAndGet(last -> Math.max(last + 1, now));
+        String encoded = Long.toString(token, 36);
+        restartTokens.put(service, encoded);
+        return encoded;
+    }
+
+    /** The service's rollout token, if a rollout was triggered since the daemon started. */
+    public Optional<String> restartToken(String service) {
+        return Optional.ofNullable(restartTokens.get(service));
     }
 
     /** Pins the replica count of a service (it is clamped to the service's bounds when read). */
