@@ -81,6 +81,19 @@ public final class TestServices {
         return this;
     }
 
+    private ServiceSpec.@org.jspecify.annotations.Nullable PullPolicy pullPolicy;
+    private Duration imageCheckInterval = Duration.ofMinutes(5);
+
+    public TestServices pullPolicy(ServiceSpec.PullPolicy policy) {
+        this.pullPolicy = policy;
+        return this;
+    }
+
+    public TestServices imageCheckInterval(Duration interval) {
+        this.imageCheckInterval = interval;
+        return this;
+    }
+
     public ServiceDefinition definition() {
         if (containers.isEmpty()) {
             container("main", IMAGE, List.of());
@@ -93,18 +106,17 @@ public final class TestServices {
                 new ServiceSpec.InstanceCount(min, max),
                 null,
                 null,
-                null,
+                pullPolicy,
                 null,
                 adoptOrphans,
                 null,
-                null,
+                imageCheckInterval.equals(Duration.ofMinutes(5)) ? null : imageCheckInterval.toSeconds() + "s",
                 rollingUpdate,
                 null,
                 null,
                 null,
                 null);
-        return new ServiceDefinition(
-                Path.of(name + ".yml"), spec, containers, min, max, network, Duration.ofMinutes(5));
+        return new ServiceDefinition(Path.of(name + ".yml"), spec, containers, min, max, network, imageCheckInterval);
     }
 
     public DesiredService build() {

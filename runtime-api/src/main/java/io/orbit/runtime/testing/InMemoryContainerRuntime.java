@@ -66,6 +66,11 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
 
     private final Object lock = new Object();
     private final Map<String, FakeImage> images = new HashMap<>();
+    /** What a pull of a reference brings (a registry's newer image under a tag); pulls of others keep the local one. */
+    private final Map<String, FakeImage> registry = new HashMap<>();
+    /** References whose pulls fail, with the reason. */
+    private final Map<String, String> failingPulls = new HashMap<>();
+
     private final Map<String, FakeContainer> containers = new LinkedHashMap<>();
     private final Map<String, NetworkDetails> networks = new LinkedHashMap<>();
     private final Map<String, FakeVolume> volumes = new LinkedHashMap<>();
@@ -97,6 +102,26 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
     }
 
     // ---- test hooks ---------------------------------------------------------------------------------------
+
+    /** A registry now has {@code image} under its reference: the next pull of it replaces the local image. */
+    public void publish(FakeImage image) {
+        synchronized (lock) {
+            registry.put(normalise(image.reference()), image);
+        }
+    }
+
+    /** Pulls of {@code reference} fail with {@code reason} (an unreachable registry) until {@link #healPulls}. */
+    public void failPulls(String reference, String reason) {
+        synchronized (lock) {
+            failingPulls.put(normalise(reference), reason);
+        }
+    }
+
+    public void healPulls(String reference) {
+        synchronized (lock) {
+            failingPulls.remove(normalise(reference));
+        }
+    }
 
     /** The container's main process exits with this code now, as if it crashed. */
     public void crash(String containerId, int exitCode) {
@@ -475,6 +500,17 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
 
     @Override
     public ImageDetails pullImage(String reference, PullProgressListener progress) {
+        synchronized (lock) {
+            String key = normalise(reference);
+            String failure = failingPulls.get(key);
+            if (failure != null) {
+                throw new ImagePullException(reference, failure);
+            }
+            FakeImage published = registry.get(key);
+            if (published != null) {
+                images.put(key, published);
+            }
+        }
         return inspectImage(reference)
                 .orElseThrow(() -> new ImagePullException(reference, "the in-memory runtime has no registry"));
     }
