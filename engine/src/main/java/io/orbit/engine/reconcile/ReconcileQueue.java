@@ -21,7 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       processed is handed out again after {@link #done}.
  *   <li>After a failure the key waits {@link RetryBackoff} before its next pass; ordinary triggers (events, resync)
  *       do not cut that wait short, {@link #enqueueNow} (a config change) does and resets the count.
- *   <li>{@link #enqueueAfter} is an explicit timed requeue (controller-runtime's {@code RequeueAfter}).
+ *   <li>{@link #enqueueAfter} is an explicit timed requeue (controller-runtime's {@code RequeueAfter}); unlike a
+ *       failure's back-off it holds nothing back: ordinary triggers still run the key at once.
  * </ul>
  *
  * Thread-safe. Time comes from the injected clock, so back-off is tested without sleeping ({@link #poll}).
@@ -33,7 +34,11 @@ public final class ReconcileQueue {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final LinkedHashSet<String> ready = new LinkedHashSet<>();
+    /** Failure back-off: the key is not handed out before then, whatever asks for it. */
     private final Map<String, Instant> notBefore = new HashMap<>();
+    /** Timed requeues: the key is queued then, and may run earlier for any other reason. */
+    private final Map<String, Instant> requeueAt = new HashMap<>();
+
     private final Map<String, Integer> failures = new HashMap<>();
     private final Set<String> processing = new HashSet<>();
     private final Set<String> dirty = new HashSet<>();
@@ -76,7 +81,7 @@ public final class ReconcileQueue {
         lock.lock();
         try {
             Instant due = clock.instant().plus(delay);
-            notBefore.merge(key, due, (current, proposed) -> current.isBefore(proposed) ? current : proposed);
+            requeueAt.merge(key, due, (current, proposed) -> current.isBefore(proposed) ? current : proposed);
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -160,6 +165,17 @@ public final class ReconcileQueue {
             }
             return false;
         });
+        requeueAt.entrySet().removeIf(entry -> {
+            if (!entry.getValue().isAfter(now)) {
+                if (processing.contains(entry.getKey())) {
+                    dirty.add(entry.getKey());
+                } else if (!notBefore.containsKey(entry.getKey())) {
+                    ready.add(entry.getKey());
+                }
+                return true;
+            }
+            return false;
+        });
         for (String key : ready) {
             if (!processing.contains(key)) {
                 ready.remove(key);
@@ -172,7 +188,7 @@ public final class ReconcileQueue {
 
     private long millisUntilNextDue() {
         Instant now = clock.instant();
-        return notBefore.values().stream()
+        return java.util.stream.Stream.concat(notBefore.values().stream(), requeueAt.values().stream())
                 .map(due -> Math.max(1, Duration.between(now, due).toMillis()))
                 .min(Long::compare)
                 .orElse(1000L);

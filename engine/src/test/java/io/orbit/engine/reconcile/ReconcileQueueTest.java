@@ -113,4 +113,20 @@ class ReconcileQueueTest {
         assertThat(queue.poll()).hasValue(key);
         queue.done(key, false);
     }
+
+    @org.junit.jupiter.api.Test
+    void aTimedRequeueHoldsNothingBack() {
+        queue.enqueueAfter("web", java.time.Duration.ofMinutes(5));
+
+        queue.enqueue("web");
+
+        org.assertj.core.api.Assertions.assertThat(queue.poll())
+                .as("an event still runs the key at once")
+                .hasValue("web");
+        queue.done("web", true);
+        clock.advance(java.time.Duration.ofMinutes(5));
+        org.assertj.core.api.Assertions.assertThat(queue.poll())
+                .as("and the timed requeue comes too")
+                .hasValue("web");
+    }
 }

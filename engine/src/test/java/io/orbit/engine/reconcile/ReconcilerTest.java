@@ -109,6 +109,22 @@ class ReconcilerTest {
     }
 
     @Test
+    void aRestartRollsEveryPodAndEndsWithNoneOfTheOld() {
+        define(TestServices.service("web").replicas(2).build());
+        reconciler.reconcile("web");
+        reconciler.reconcile("web");
+        Set<String> old = containerIds("web");
+
+        desired.restart("web");
+        int passes = 0;
+        while (containerIds("web").stream().anyMatch(old::contains) && passes++ < 10) {
+            reconciler.reconcile("web");
+        }
+
+        assertThat(containerIds("web")).hasSize(2).doesNotContainAnyElementsOf(old);
+    }
+
+    @Test
     void aSidecarPodSharesANetworkWhereContainersAnswerToTheirNames() {
         define(TestServices.service("helloworld2")
                 .container("main", TestServices.IMAGE, List.of())
