@@ -14,6 +14,9 @@ import java.util.List;
  *   GET  /metrics /healthz /problems
  *   POST /services/{name}/scale       {"replicas": N}
  *   POST /services/{name}/restart     a rolling restart
+ *   GET  /services/{name}/rollout     where its rollout stands
+ *   POST /services/{name}/rollout/undo   back to the previous good spec
+ *   POST /services/{name}/rollout/retry  try a failed spec again
  * </pre>
  */
 sealed interface ApiEndpoint {
@@ -42,8 +45,15 @@ sealed interface ApiEndpoint {
 
     record Restart(String service) implements ApiEndpoint {}
 
-    String ENDPOINTS = "GET /status, /services/{name}, /services/{name}/logs, /events, /metrics, /healthz, /problems;"
-            + " POST /services/{name}/scale, /services/{name}/restart";
+    record Rollout(String service) implements ApiEndpoint {}
+
+    record RolloutUndo(String service) implements ApiEndpoint {}
+
+    record RolloutRetry(String service) implements ApiEndpoint {}
+
+    String ENDPOINTS = "GET /status, /services/{name}, /services/{name}/logs, /services/{name}/rollout, /events,"
+            + " /metrics, /healthz, /problems; POST /services/{name}/scale, /services/{name}/restart,"
+            + " /services/{name}/rollout/undo, /services/{name}/rollout/retry";
 
     default Access access() {
         return switch (this) {
@@ -56,6 +66,9 @@ sealed interface ApiEndpoint {
             case Logs l -> Access.READ;
             case Scale s -> Access.CHANGE;
             case Restart r -> Access.CHANGE;
+            case Rollout r -> Access.READ;
+            case RolloutUndo u -> Access.CHANGE;
+            case RolloutRetry r -> Access.CHANGE;
         };
     }
 
@@ -85,6 +98,15 @@ sealed interface ApiEndpoint {
                             case "logs" -> new Logs(segments.get(1));
                             case "scale" -> new Scale(segments.get(1));
                             case "restart" -> new Restart(segments.get(1));
+                            case "rollout" -> new Rollout(segments.get(1));
+                            default -> null;
+                        };
+            case 4 ->
+                !segments.get(0).equals("services") || !segments.get(2).equals("rollout")
+                        ? null
+                        : switch (segments.get(3)) {
+                            case "undo" -> new RolloutUndo(segments.get(1));
+                            case "retry" -> new RolloutRetry(segments.get(1));
                             default -> null;
                         };
             default -> null;

@@ -126,6 +126,12 @@ final class ApiRoutes extends Handler.Abstract {
                 respondJson(response, callback, 200, commands.scale(scale.service(), body(request), caller));
             case ApiEndpoint.Restart restart ->
                 respondJson(response, callback, 202, commands.restart(restart.service(), caller));
+            case ApiEndpoint.Rollout rollout ->
+                respondJson(response, callback, 200, commands.rollout(rollout.service()));
+            case ApiEndpoint.RolloutUndo undo ->
+                respondJson(response, callback, 202, commands.undo(undo.service(), caller));
+            case ApiEndpoint.RolloutRetry retry ->
+                respondJson(response, callback, 202, commands.retry(retry.service(), caller));
         }
     }
 

@@ -4,6 +4,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.orbit.daemon.runtime.RuntimeMonitor;
 import io.orbit.engine.autoscale.AutoscaleLoop;
 import io.orbit.engine.netlimit.NetworkLimitEnforcer;
+import io.orbit.engine.reconcile.Rollouts;
+import io.orbit.engine.reconcile.ServicePass;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.ServiceStatus;
 import io.orbit.engine.state.StatusStore;
@@ -27,6 +29,7 @@ final class ReadEndpoints {
     private final PodVolumes volumes;
     private final AutoscaleLoop autoscaler;
     private final NetworkLimitEnforcer networkLimits;
+    private final Rollouts rollouts;
 
     @Inject
     ReadEndpoints(
@@ -37,7 +40,9 @@ final class ReadEndpoints {
             ProxyServer proxy,
             PodVolumes volumes,
             AutoscaleLoop autoscaler,
-            NetworkLimitEnforcer networkLimits) {
+            NetworkLimitEnforcer networkLimits,
+            ServicePass pass) {
+        this.rollouts = pass.rollouts();
         this.autoscaler = autoscaler;
         this.networkLimits = networkLimits;
         this.status = status;
@@ -53,7 +58,16 @@ final class ReadEndpoints {
                 StatusView.services(status.services(), engine.state().limitations(), proxy.listeners(), volumes::usage);
         views.forEach(this::addAutoscaler);
         views.forEach(this::addNetworkLimits);
+        views.forEach(this::addRollout);
         return views;
+    }
+
+    /** Where the service's rollout stands ({@code rollout}: phase, hashes, progress, message). */
+    private Map<String, Object> addRollout(Map<String, Object> view) {
+        if (view.get("service_name") instanceof String service) {
+            view.put("rollout", StatusView.rollout(rollouts.status(service)));
+        }
+        return view;
     }
 
     /** The autoscaler's block ({@code autoscaler}) after Orbit's fields and our other additions. */
@@ -72,8 +86,8 @@ final class ReadEndpoints {
         if (service == null) {
             throw unknownService(name);
         }
-        return addNetworkLimits(addAutoscaler(
-                StatusView.service(service, engine.state().limitations(), proxy.listeners(), volumes::usage)));
+        return addRollout(addNetworkLimits(addAutoscaler(
+                StatusView.service(service, engine.state().limitations(), proxy.listeners(), volumes::usage))));
     }
 
     /** Each container's {@code network_limit} block, after its other fields (null for a container without a limit). */

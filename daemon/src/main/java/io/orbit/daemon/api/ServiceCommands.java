@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.reconcile.DesiredService;
 import io.orbit.engine.reconcile.ReconcileQueue;
+import io.orbit.engine.reconcile.Rollouts;
+import io.orbit.engine.reconcile.ServicePass;
 import io.orbit.engine.spec.ServiceDefinition;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.ServiceStatus;
@@ -36,15 +38,71 @@ final class ServiceCommands {
     private final ReconcileQueue queue;
     private final EventJournal journal;
     private final ReadEndpoints reads;
+    private final Rollouts rollouts;
 
     @Inject
     ServiceCommands(
-            DesiredState desired, StatusStore status, ReconcileQueue queue, EventJournal journal, ReadEndpoints reads) {
+            DesiredState desired,
+            StatusStore status,
+            ReconcileQueue queue,
+            EventJournal journal,
+            ReadEndpoints reads,
+            ServicePass pass) {
         this.desired = desired;
         this.status = status;
         this.queue = queue;
         this.journal = journal;
         this.reads = reads;
+        this.rollouts = pass.rollouts();
+    }
+
+    /** {@code orbit rollout status}: where the service's rollout stands. */
+    Map<String, Object> rollout(String service) {
+        DesiredService current = defined(service);
+        return rolloutView(service, current);
+    }
+
+    /** {@code orbit rollout undo}: back to the previous spec that ran well. */
+    Map<String, Object> undo(String service, Caller caller) {
+        DesiredService current = defined(service);
+        String message;
+        try {
+            message = rollouts.undo(current);
+        } catch (IllegalStateException nothingEarlier) {
+            throw new ApiException(
+                    409,
+                    nothingEarlier.getMessage(),
+                    "undo returns to a spec that ran on every pod since the daemon started; edit the service file instead");
+        }
+        log.atInfo()
+                .addKeyValue("service", service)
+                .addKeyValue("by", caller.describe())
+                .log(message);
+        queue.enqueueNow(service);
+        Map<String, Object> answer = rolloutView(service, current);
+        answer.put("message", message);
+        return answer;
+    }
+
+    /** {@code orbit rollout retry}: try a spec that failed once more. */
+    Map<String, Object> retry(String service, Caller caller) {
+        DesiredService current = defined(service);
+        String message = rollouts.retry(current);
+        log.atInfo()
+                .addKeyValue("service", service)
+                .addKeyValue("by", caller.describe())
+                .log(message);
+        queue.enqueueNow(service);
+        Map<String, Object> answer = rolloutView(service, current);
+        answer.put("message", message);
+        return answer;
+    }
+
+    private Map<String, Object> rolloutView(String service, DesiredService current) {
+        Map<String, Object> view = new LinkedHashMap<>(StatusView.rollout(rollouts.status(service)));
+        view.put("service", service);
+        view.put("desired_hash", current.configHash());
+        return view;
     }
 
     /**

@@ -4,6 +4,7 @@ import io.orbit.engine.autoscale.AutoscaleStatus;
 import io.orbit.engine.netlimit.NetworkLimit;
 import io.orbit.engine.netlimit.NetworkLimitStatus;
 import io.orbit.engine.reconcile.DesiredService;
+import io.orbit.engine.reconcile.Rollouts;
 import io.orbit.engine.spec.ContainerDefinition;
 import io.orbit.engine.spec.ContainerTemplate;
 import io.orbit.engine.state.ContainerStatus;
@@ -232,6 +233,25 @@ final class StatusView {
         view.put(
                 "published_ports",
                 container.publishedPorts().stream().map(StatusView::published).toList());
+        return view;
+    }
+
+    /** A service's rollout: phase, hashes, progress, message; {@code phase: unknown} before its first pass. */
+    static Map<String, Object> rollout(Optional<Rollouts.Status> rollout) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        if (rollout.isEmpty()) {
+            view.put("phase", "unknown");
+            return view;
+        }
+        Rollouts.Status status = rollout.get();
+        view.put("phase", status.phase().name().toLowerCase(java.util.Locale.ROOT));
+        view.put("desired_hash", status.desiredHash());
+        view.put("running_hash", status.runningHash().orElse(null));
+        view.put("updated", status.updated());
+        view.put("ready", status.ready());
+        view.put("wanted", status.wanted());
+        view.put("started_at", status.startedAt().map(Object::toString).orElse(null));
+        view.put("message", status.message());
         return view;
     }
 

@@ -39,7 +39,8 @@ import picocli.CommandLine.Option;
             "keeps them at their replica count, replaces failed containers and follows every edit of the files.",
             "",
             "Without a command, runs the daemon. Status: GET http://127.0.0.1:4112/status, metrics: /metrics.",
-            "The commands status, scale, restart, events and logs talk to the running daemon over its control socket."
+            "The commands status, scale, restart, rollout, events and logs talk to the running daemon over its control"
+                    + " socket."
         },
         subcommands = {
             ValidateCommand.class,
@@ -48,6 +49,7 @@ import picocli.CommandLine.Option;
             StatusCommand.class,
             ScaleCommand.class,
             RestartCommand.class,
+            RolloutCommand.class,
             EventsCommand.class,
             LogsCommand.class,
             DoctorCommand.class
