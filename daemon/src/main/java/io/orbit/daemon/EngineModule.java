@@ -18,6 +18,7 @@ import io.orbit.engine.health.HostProbeRunner;
 import io.orbit.engine.health.RestartBackoff;
 import io.orbit.engine.health.RestartLedger;
 import io.orbit.engine.health.ThreadedProbeScheduler;
+import io.orbit.engine.image.ImageWatcher;
 import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.naming.Ownership;
 import io.orbit.engine.netlimit.HostNetworkLimiter;
@@ -268,6 +269,23 @@ public final class EngineModule extends AbstractModule {
                 clock,
                 Runtime.getRuntime().availableProcessors(),
                 AutoscaleLoop.STATS_CADENCE);
+    }
+
+    /**
+     * Image updates: every {@code image_check_interval} of each desired service it resolves the service's images
+     * (pulling with {@code pull_policy: Always}) and, when running containers run an older image, sets a rollout token
+     * and enqueues the service; the reconciler rolls the pods.
+     */
+    @Provides
+    @Singleton
+    ImageWatcher imageWatcher(
+            DesiredState desired,
+            StatusStore status,
+            ContainerRuntime runtime,
+            ReconcileQueue queue,
+            EventJournal journal,
+            InstantSource clock) {
+        return new ImageWatcher(desired, status, runtime, queue, journal, clock);
     }
 
     /** Draining waits for in-flight requests, at most {@link #DRAIN_TIMEOUT} (Orbit slept a fixed 10 s). */

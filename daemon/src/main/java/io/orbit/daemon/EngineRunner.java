@@ -3,6 +3,7 @@ package io.orbit.daemon;
 import io.orbit.daemon.lifecycle.Managed;
 import io.orbit.engine.autoscale.AutoscaleLoop;
 import io.orbit.engine.health.HealthMonitor;
+import io.orbit.engine.image.ImageWatcher;
 import io.orbit.engine.reconcile.Reconciler;
 import io.orbit.engine.reload.ConfigDirectoryWatcher;
 import io.orbit.engine.reload.ConfigReloader;
@@ -20,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the engine: the first load of the config directory, the reconcile workers, the directory watcher and the
- * autoscaler. On
+ * Runs the engine: the first load of the config directory, the reconcile workers, the directory watcher, the
+ * autoscaler and the image watcher. On
  * close it stops them; with {@code --on-exit stop} it then removes every pod, otherwise pods keep running for the
  * next start to adopt.
  */
@@ -39,6 +40,7 @@ public final class EngineRunner implements Managed {
     private final ContainerRuntime runtime;
     private final HealthMonitor health;
     private final AutoscaleLoop autoscaler;
+    private final ImageWatcher images;
     private ConfigDirectoryWatcher watcher;
 
     @Inject
@@ -50,8 +52,10 @@ public final class EngineRunner implements Managed {
             StatusStore status,
             ContainerRuntime runtime,
             HealthMonitor health,
-            AutoscaleLoop autoscaler) {
+            AutoscaleLoop autoscaler,
+            ImageWatcher images) {
         this.options = options;
+        this.images = images;
         this.autoscaler = autoscaler;
         this.health = health;
         this.reloader = reloader;
@@ -75,6 +79,7 @@ public final class EngineRunner implements Managed {
                 options.configDirectory(), reloader::reload, Duration.ofMillis(150), Duration.ofSeconds(2));
         watcher.start();
         autoscaler.start();
+        images.start();
         log.atInfo()
                 .addKeyValue("configDir", options.configDirectory().toAbsolutePath())
                 .log("watching the config directory");
@@ -100,6 +105,7 @@ public final class EngineRunner implements Managed {
     @Override
     public void close() {
         autoscaler.close();
+        images.close();
         if (watcher != null) {
             watcher.close();
         }
