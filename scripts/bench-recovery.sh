@@ -12,17 +12,10 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-5}; PODS=${PODS:-1 3}
 engines=("$@"); [ ${#engines[@]} -gt 0 ] || engines=(podman docker)
 [ "$(id -u)" -eq 0 ] && scripts/setup-engines.sh >/dev/null 2>&1 || true
-build() { ./mvnw -B -q "$@" > /tmp/orbit-bench-build.log 2>&1 || { tail -30 /tmp/orbit-bench-build.log >&2; exit 1; }; }
-build install -DskipTests -pl daemon -am
-build test-compile -pl daemon
-build -pl daemon dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.cp
-cp="daemon/target/test-classes:daemon/target/classes:$(cat daemon/target/bench.cp)"
+. scripts/bench-java.sh
+cp=$(bench_classpath)
 for engine in "${engines[@]}"; do
-  case "$engine" in
-    podman) socket=/run/podman/podman.sock ;;
-    docker) socket=/var/run/docker.sock ;;
-    *) echo "unknown engine $engine (podman|docker)" >&2; exit 2 ;;
-  esac
+  socket=$(engine_socket "$engine")
   for pods in $PODS; do
     "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" io.orbit.daemon.RecoveryBenchmark \
       "$engine" "$socket" "$pods" "$ROUNDS" | grep -E '^(SUMMARY|podman|docker) '

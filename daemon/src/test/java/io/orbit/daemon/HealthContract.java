@@ -8,9 +8,6 @@ import io.orbit.runtime.ExecResult;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,12 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -137,8 +129,6 @@ abstract class HealthContract {
                 config,
                 Path.of("target", "daemon-it", getClass().getSimpleName(), suffix + ".log"),
                 List.of("--instance", "it-" + suffix, "--on-exit", "stop"));
-        HttpClient client =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         URI uri = URI.create("http://127.0.0.1:" + nodePort + "/");
         Poll.until(
                 "both pods of " + web + " ready and served",
@@ -148,31 +138,7 @@ abstract class HealthContract {
                 daemon::tail);
 
         // Load through the proxy while one pod's health check starts failing.
-        Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
-        List<String> errors = new CopyOnWriteArrayList<>();
-        AtomicBoolean loading = new AtomicBoolean(true);
-        AtomicInteger sent = new AtomicInteger();
-        List<Thread> clients = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            clients.add(Thread.ofPlatform().start(() -> {
-                while (loading.get()) {
-                    sent.incrementAndGet();
-                    try {
-                        statuses.merge(
-                                client.send(
-                                                HttpRequest.newBuilder(uri)
-                                                        .timeout(Duration.ofSeconds(10))
-                                                        .build(),
-                                                HttpResponse.BodyHandlers.discarding())
-                                        .statusCode(),
-                                1,
-                                Integer::sum);
-                    } catch (IOException | InterruptedException e) {
-                        errors.add(e.toString());
-                    }
-                }
-            }));
-        }
+        TrafficLoad load = TrafficLoad.start(uri, 4, Duration.ZERO);
         EnginePods.Pod sick = engine.pods(web).getFirst();
         String sickContainer = sick.container("main").id();
         Instant firstRun =
@@ -191,15 +157,16 @@ abstract class HealthContract {
                 states -> states.equals(List.of("Ready", "Ready")),
                 daemon::tail);
         Thread.sleep(1000);
-        loading.set(false);
-        for (Thread thread : clients) {
-            thread.join(Duration.ofSeconds(30));
-        }
+        TrafficLoad.Result traffic = load.stop();
         Duration toEjection =
                 Duration.between(toggled, Instant.parse(unhealthy.path("time").asText()));
         System.out.printf(
                 "%s: health check failing -> out of traffic in %d ms, restarted; %d GETs meanwhile, statuses %s, errors %d%n",
-                getClass().getSimpleName(), toEjection.toMillis(), sent.get(), statuses, errors.size());
+                getClass().getSimpleName(),
+                toEjection.toMillis(),
+                traffic.sent(),
+                traffic.statuses(),
+                traffic.errors().size());
         assertThat(unhealthy.path("pod").asText()).isEqualTo(sick.id());
         assertThat(unhealthy.path("message").asText()).contains("liveness failed 2 time(s) in a row");
         assertThat(toEjection).as("two failed 1 s probes, then out").isLessThan(Duration.ofSeconds(5));
@@ -207,8 +174,8 @@ abstract class HealthContract {
         assertThat(engine.runtime().inspectContainer(sickContainer).startedAt().orElseThrow())
                 .as("restarted in place")
                 .isAfter(firstRun);
-        assertThat(errors).as("client errors").isEmpty();
-        assertThat(statuses).as("every GET answered 200").containsOnlyKeys(200);
+        assertThat(traffic.errors()).as("client errors").isEmpty();
+        assertThat(traffic.statuses()).as("every GET answered 200").containsOnlyKeys(200);
 
         // The container that exits at once: restarts spaced by the back-off, then CrashLoop.
         JsonNode loop = awaitEvent(crasher, "crash-loop", Duration.ofSeconds(60));

@@ -15,8 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.StreamSupport;
 
 /**
@@ -86,14 +84,14 @@ public final class RolloutBenchmark {
             try {
                 awaitReady(daemon, service, "localhost/orbit-demo:latest");
                 URI uri = URI.create("http://127.0.0.1:" + nodePort + "/");
-                Load load = Load.start(uri);
+                TrafficLoad load = TrafficLoad.start(uri, CLIENTS, Duration.ofMillis(10));
                 Thread.sleep(1000);
                 load.reset();
                 long started = System.nanoTime();
                 ServiceFile.writeAtomically(file, serviceFile(service, nodePort, "localhost/orbit-demo:v2"));
                 awaitReady(daemon, service, "localhost/orbit-demo:v2");
                 long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-                Load.Result result = load.stop();
+                TrafficLoad.Result result = load.stop();
                 return new Round(millis, result.sent(), result.failed());
             } finally {
                 daemon.terminate();
@@ -110,7 +108,7 @@ public final class RolloutBenchmark {
         try {
             URI uri = URI.create("http://127.0.0.1:" + port + "/");
             awaitServing(uri);
-            Load load = Load.start(uri);
+            TrafficLoad load = TrafficLoad.start(uri, CLIENTS, Duration.ofMillis(10));
             Thread.sleep(1000);
             load.reset();
             long started = System.nanoTime();
@@ -119,7 +117,7 @@ public final class RolloutBenchmark {
             run(cli, "run", "-d", "--name", name, "-p", publish, "localhost/orbit-demo:v2");
             awaitServing(uri);
             long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-            Load.Result result = load.stop();
+            TrafficLoad.Result result = load.stop();
             return new Round(millis, result.sent(), result.failed());
         } finally {
             new ProcessBuilder(concat(cli, "rm", "-f", name))
@@ -220,69 +218,6 @@ public final class RolloutBenchmark {
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    /** Clients GETting without pause; what failed since the last reset. */
-    private static final class Load {
-        record Result(int sent, int failed) {}
-
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final AtomicInteger sent = new AtomicInteger();
-        private final AtomicInteger failed = new AtomicInteger();
-        private final List<Thread> threads = new ArrayList<>();
-
-        static Load start(URI uri) {
-            Load load = new Load();
-            HttpClient client = HttpClient.newBuilder()
-                    .connectTimeout(Duration.ofSeconds(2))
-                    .build();
-            for (int i = 0; i < CLIENTS; i++) {
-                load.threads.add(Thread.ofPlatform().start(() -> {
-                    while (load.running.get()) {
-                        load.sent.incrementAndGet();
-                        try {
-                            int status = client.send(
-                                            HttpRequest.newBuilder(uri)
-                                                    .timeout(Duration.ofSeconds(10))
-                                                    .build(),
-                                            HttpResponse.BodyHandlers.discarding())
-                                    .statusCode();
-                            if (status != 200) {
-                                load.failed.incrementAndGet();
-                            }
-                        } catch (IOException e) {
-                            load.failed.incrementAndGet();
-                            pause();
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                }));
-            }
-            return load;
-        }
-
-        /** A client whose connection is refused retries after 10 ms, as a polite client would. */
-        private static void pause() {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        void reset() {
-            sent.set(0);
-            failed.set(0);
-        }
-
-        Result stop() throws InterruptedException {
-            running.set(false);
-            for (Thread thread : threads) {
-                thread.join(Duration.ofSeconds(30));
-            }
-            return new Result(sent.get(), failed.get());
         }
     }
 

@@ -7,9 +7,6 @@ import io.orbit.runtime.ContainerRuntime;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,11 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -83,12 +76,10 @@ abstract class RolloutContract {
                 Path.of("target", "daemon-it", getClass().getSimpleName(), service + ".log"),
                 List.of("--instance", "it-" + service, "--on-exit", "stop"));
         awaitPods("three ready pods on the first spec", 3, "localhost/orbit-demo:latest");
-        HttpClient client =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         URI uri = URI.create("http://127.0.0.1:" + nodePort + "/");
 
         // 1. A new image tag: every pod replaced, none of the load fails.
-        Load load = Load.start(client, uri);
+        TrafficLoad load = TrafficLoad.start(uri, 4, Duration.ZERO);
         Set<String> first = podIds();
         long started = System.nanoTime();
         ServiceFile.writeAtomically(file, serviceFile(nodePort, "localhost/orbit-demo:v2", ""));
@@ -102,7 +93,7 @@ abstract class RolloutContract {
                         .asText(),
                 "complete"::equals,
                 daemon::tail);
-        Load.Result during = load.stop();
+        TrafficLoad.Result during = load.stop();
         System.out.printf(
                 "%s: rollout of 3 pods to a new tag in %d ms; %d GETs meanwhile, statuses %s, errors %d%n",
                 getClass().getSimpleName(),
@@ -120,7 +111,7 @@ abstract class RolloutContract {
         // 2. A spec whose containers exit at once: rolled back, the old pods never stopped.
         Set<String> good = podIds();
         Map<String, String> goodStarts = startTimes(good);
-        load = Load.start(client, uri);
+        load = TrafficLoad.start(uri, 4, Duration.ZERO);
         ServiceFile.writeAtomically(
                 file,
                 serviceFile(nodePort, "localhost/orbit-demo:v2", "      command: [\"sh\", \"-c\", \"exit 3\"]\n"));
@@ -132,7 +123,7 @@ abstract class RolloutContract {
                 rollout2 -> rollout2.path("phase").asText().equals("rolled_back") && podIds().equals(good),
                 daemon::tail);
         Thread.sleep(1000);
-        Load.Result afterBroken = load.stop();
+        TrafficLoad.Result afterBroken = load.stop();
         System.out.printf(
                 "%s: broken spec rolled back; %d GETs meanwhile, statuses %s, errors %d%n",
                 getClass().getSimpleName(),
@@ -233,48 +224,6 @@ abstract class RolloutContract {
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    /** Four clients GETting through the proxy until stopped. */
-    private static final class Load {
-        record Result(int sent, Map<Integer, Integer> statuses, List<String> errors) {}
-
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final AtomicInteger sent = new AtomicInteger();
-        private final Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
-        private final List<String> errors = new CopyOnWriteArrayList<>();
-        private final List<Thread> threads = new ArrayList<>();
-
-        static Load start(HttpClient client, URI uri) {
-            Load load = new Load();
-            for (int i = 0; i < 4; i++) {
-                load.threads.add(Thread.ofPlatform().start(() -> {
-                    while (load.running.get()) {
-                        load.sent.incrementAndGet();
-                        try {
-                            int status = client.send(
-                                            HttpRequest.newBuilder(uri)
-                                                    .timeout(Duration.ofSeconds(10))
-                                                    .build(),
-                                            HttpResponse.BodyHandlers.discarding())
-                                    .statusCode();
-                            load.statuses.merge(status, 1, Integer::sum);
-                        } catch (IOException | InterruptedException e) {
-                            load.errors.add(e.toString());
-                        }
-                    }
-                }));
-            }
-            return load;
-        }
-
-        Result stop() throws InterruptedException {
-            running.set(false);
-            for (Thread thread : threads) {
-                thread.join(Duration.ofSeconds(30));
-            }
-            return new Result(sent.get(), Map.copyOf(statuses), List.copyOf(errors));
         }
     }
 }

@@ -1,0 +1,97 @@
+package io.orbit.daemon;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Clients GETting one URL without pause until stopped (traffic only to 127.0.0.1), counting every status and every
+ * client-side error: the load that integration tests and benchmarks run through the proxy while something happens.
+ */
+final class TrafficLoad {
+
+    /** What the clients saw since the start or the last {@link #reset}. */
+    record Result(int sent, Map<Integer, Integer> statuses, List<String> errors) {
+        int failed() {
+            return errors.size()
+                    + statuses.entrySet().stream()
+                            .filter(entry -> entry.getKey() != 200)
+                            .mapToInt(Map.Entry::getValue)
+                            .sum();
+        }
+    }
+
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicInteger sent = new AtomicInteger();
+    private final Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
+    private final List<String> errors = new CopyOnWriteArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    private TrafficLoad() {}
+
+    /**
+     * @param clients how many GET at once
+     * @param pauseAfterError how long a client waits after a client-side error (a refused connection), as a polite
+     *     client does; zero retries at once
+     */
+    static TrafficLoad start(URI uri, int clients, Duration pauseAfterError) {
+        TrafficLoad load = new TrafficLoad();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        for (int i = 0; i < clients; i++) {
+            load.threads.add(Thread.ofPlatform().start(() -> load.run(client, uri, pauseAfterError)));
+        }
+        return load;
+    }
+
+    private void run(HttpClient client, URI uri, Duration pauseAfterError) {
+        while (running.get()) {
+            sent.incrementAndGet();
+            try {
+                int status = client.send(
+                                HttpRequest.newBuilder(uri)
+                                        .timeout(Duration.ofSeconds(10))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
+                statuses.merge(status, 1, Integer::sum);
+            } catch (IOException e) {
+                errors.add(e.toString());
+                if (!pauseAfterError.isZero()) {
+                    try {
+                        Thread.sleep(pauseAfterError);
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Forgets what was seen so far: what follows is measured on its own. */
+    void reset() {
+        sent.set(0);
+        statuses.clear();
+        errors.clear();
+    }
+
+    Result stop() throws InterruptedException {
+        running.set(false);
+        for (Thread thread : threads) {
+            thread.join(Duration.ofSeconds(30));
+        }
+        return new Result(sent.get(), Map.copyOf(statuses), List.copyOf(errors));
+    }
+}
