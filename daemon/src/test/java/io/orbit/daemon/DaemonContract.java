@@ -204,8 +204,12 @@ abstract class DaemonContract {
                         .containerIds())
                 .as("the same containers: restarted, not replaced")
                 .isEqualTo(broken.containerIds());
-        JsonNode events = daemon.getJson("/events");
-        assertThat(events.findValuesAsText("kind")).contains("container-exited", "container-restarted");
+        // The journal entry follows the restart call's return, so it may come a moment after the container runs.
+        Poll.until(
+                "the exit and the restart journalled",
+                () -> daemon.getJson("/events").findValuesAsText("kind"),
+                kinds -> kinds.contains("container-exited") && kinds.contains("container-restarted"),
+                daemon::tail);
     }
 
     @Test
