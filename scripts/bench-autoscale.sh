@@ -21,14 +21,12 @@ case "$engine" in
   *) echo "unknown engine $engine (podman|docker)" >&2; exit 2 ;;
 esac
 [ "$(id -u)" -eq 0 ] && scripts/setup-engines.sh >/dev/null 2>&1 || true
-build() { ./mvnw -B -q "$@" > /tmp/orbit-bench-build.log 2>&1 || { tail -30 /tmp/orbit-bench-build.log >&2; exit 1; }; }
-if [ -z "${SKIP_BUILD:-}" ]; then
-  build install -DskipTests -pl daemon -am
-  build test-compile -pl daemon
+. scripts/bench-java.sh
+if [ -z "${SKIP_BUILD:-}" ] || [ ! -f daemon/target/bench.cp ]; then
+  cp=$(bench_classpath)
+else
+  cp="daemon/target/test-classes:daemon/target/classes:$(cat daemon/target/bench.cp)"
 fi
-[ -f daemon/target/bench.cp ] && [ -n "${SKIP_BUILD:-}" ] ||
-  build -pl daemon dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.cp
-cp="daemon/target/test-classes:daemon/target/classes:$(cat daemon/target/bench.cp)"
 work=$(mktemp -d /tmp/orbit-bench.XXXX)
 daemon_pid=""
 cleanup() { [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null; rm -rf "$work"; }
