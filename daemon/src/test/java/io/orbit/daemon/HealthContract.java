@@ -138,6 +138,8 @@ abstract class HealthContract {
                 daemon::tail);
 
         // Load through the proxy while one pod's health check starts failing.
+        // /status may say Ready a moment before the proxy's table has the pods: load starts once the proxy serves.
+        TrafficLoad.awaitServing(uri, Duration.ofSeconds(30));
         TrafficLoad load = TrafficLoad.start(uri, 4, Duration.ZERO);
         EnginePods.Pod sick = engine.pods(web).getFirst();
         String sickContainer = sick.container("main").id();

@@ -79,6 +79,8 @@ abstract class RolloutContract {
         URI uri = URI.create("http://127.0.0.1:" + nodePort + "/");
 
         // 1. A new image tag: every pod replaced, none of the load fails.
+        // /status may say Ready a moment before the proxy's table has the pods: load starts once the proxy serves.
+        TrafficLoad.awaitServing(uri, Duration.ofSeconds(30));
         TrafficLoad load = TrafficLoad.start(uri, 4, Duration.ZERO);
         Set<String> first = podIds();
         long started = System.nanoTime();

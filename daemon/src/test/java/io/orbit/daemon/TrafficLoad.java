@@ -80,6 +80,33 @@ final class TrafficLoad {
         }
     }
 
+    /** Waits until 20 GETs in a row answer 200. */
+    static void awaitServing(URI uri, Duration timeout) throws InterruptedException {
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int inARow = 0;
+        while (inARow < 20) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the proxy did not serve " + uri + " within " + timeout);
+            }
+            try {
+                int status = client.send(
+                                HttpRequest.newBuilder(uri)
+                                        .timeout(Duration.ofSeconds(2))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
+                inARow = status == 200 ? inARow + 1 : 0;
+            } catch (IOException notYet) {
+                inARow = 0;
+            }
+            if (inARow == 0) {
+                Thread.sleep(20);
+            }
+        }
+    }
+
     /** Forgets what was seen so far: what follows is measured on its own. */
     void reset() {
         sent.set(0);

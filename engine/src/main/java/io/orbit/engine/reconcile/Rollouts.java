@@ -148,24 +148,21 @@ public final class Rollouts {
         }
         Optional<Instant> recheck = Optional.empty();
         if (!converged) {
-            if (!target.configHash().equals(record.rollingTo)) {
+            if (others > 0 && !target.configHash().equals(record.rollingTo)) {
+                // A rollout replaces pods of another spec; a pod of this spec that is merely not ready (restarting,
+                // starting) is the health ladder's business, not a rollout.
                 record.rollingTo = target.configHash();
                 record.startedAt = now;
                 record.monitorUntil = null;
-                if (others > 0) {
-                    String message = (rollingBack
-                                            ? "rolling back to spec %s on %d pod(s), replacing %d"
-                                            : "rolling out spec %s to %d pod(s), replacing %d")
-                                    .formatted(target.configHash(), target.replicas(), others)
-                            + " (max_surge %d, max_unavailable %d, timeout %s)"
-                                    .formatted(
-                                            maxSurge(target), maxUnavailable(target), Durations.human(timeout(target)))
-                            + (good == null && !rollingBack
-                                    ? "; no known-good spec yet, so no automatic rollback"
-                                    : "");
-                    journal.record("rollout-started", Optional.of(service), Optional.empty(), message);
-                    log.atInfo().addKeyValue("service", service).log(message);
-                }
+                String message = (rollingBack
+                                        ? "rolling back to spec %s on %d pod(s), replacing %d"
+                                        : "rolling out spec %s to %d pod(s), replacing %d")
+                                .formatted(target.configHash(), target.replicas(), others)
+                        + " (max_surge %d, max_unavailable %d, timeout %s)"
+                                .formatted(maxSurge(target), maxUnavailable(target), Durations.human(timeout(target)))
+                        + (good == null && !rollingBack ? "; no known-good spec yet, so no automatic rollback" : "");
+                journal.record("rollout-started", Optional.of(service), Optional.empty(), message);
+                log.atInfo().addKeyValue("service", service).log(message);
             }
             record.status = status(
                     service,

@@ -168,6 +168,23 @@ class RolloutsTest {
         assertThat(message("rollout-failed")).contains("new pod 1 not ready within the rollout timeout 20s");
     }
 
+    @Test
+    void aPodOfTheCurrentSpecThatIsNotReadyForAWhileIsNoRollout() {
+        Rollouts rollouts = new Rollouts(journal);
+        DesiredService web = TestServices.service("web").replicas(1).build();
+        ObservedPod pod = pod("p0", 0, web.configHash());
+        rollouts.observe(web, List.of(pod), Map.of(), clock.instant());
+        Map<String, PodVerdict> restarting =
+                Map.of("p0", new PodVerdict(false, Optional.empty(), Instant.EPOCH, false));
+
+        rollouts.observe(web, List.of(pod), restarting, clock.instant());
+        clock.advance(Duration.ofMinutes(1));
+        rollouts.observe(web, List.of(pod), Map.of(), clock.instant());
+
+        assertThat(kinds()).as("the health ladder's business, not a rollout").isEmpty();
+        assertThat(rollouts.status("web").orElseThrow().phase()).isEqualTo(Rollouts.Phase.COMPLETE);
+    }
+
     private static ObservedPod pod(String id, int number, String hash) {
         return new ObservedPod(
                 id,
