@@ -5,7 +5,6 @@ import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.docker.DockerContainerRuntime;
 import io.orbit.runtime.podman.PodmanContainerRuntime;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -82,7 +81,7 @@ public final class AutoscaleBenchmark {
                     for (boolean autoscaled : new boolean[] {false, true}) {
                         String service = prefix + "-" + (autoscaled ? "on" : "off") + round;
                         services.add(service);
-                        int nodePort = freePort();
+                        int nodePort = DaemonProcess.freePort();
                         Path file = config.resolve(service + ".yml");
                         ServiceFile.writeAtomically(file, serviceFile(service, nodePort, autoscaled));
                         Step result = step(engine, daemon, service, nodePort, autoscaled, step);
@@ -317,12 +316,6 @@ public final class AutoscaleBenchmark {
     private static double medianOf(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         return sorted.isEmpty() ? -1 : sorted.get(sorted.size() / 2);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private AutoscaleBenchmark() {}

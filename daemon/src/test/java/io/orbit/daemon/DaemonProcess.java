@@ -114,7 +114,8 @@ final class DaemonProcess implements AutoCloseable {
                 .orElseGet(() -> System.getProperty("java.class.path"));
     }
 
-    private static int freePort() throws IOException {
+    /** A TCP port free on this host now (the tests' node ports, API ports and published ports). */
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ExecResult;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +71,7 @@ abstract class HealthContract {
         String crasher = service("crash");
         String hog = service("oom");
         String silent = service("mute");
-        int nodePort = freePort();
+        int nodePort = DaemonProcess.freePort();
         Path config = Files.createDirectories(workDirectory.resolve("services"));
         Files.writeString(config.resolve("web.yml"), """
                 name: %s
@@ -257,11 +255,5 @@ abstract class HealthContract {
         String name = role + "-" + suffix;
         services.add(name);
         return name;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orbit.runtime.EngineSockets;
 import io.orbit.runtime.podman.PodmanContainerRuntime;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,7 +43,7 @@ class PodmanAutoscaleIT {
     void concurrentSlowRequestsScaleUpToMaxAndTheServiceReturnsToMinAfterTheLoad() throws Exception {
         long started = System.nanoTime();
         String service = "as-" + UUID.randomUUID().toString().substring(0, 6);
-        int nodePort = freePort();
+        int nodePort = DaemonProcess.freePort();
         Path config = Files.createDirectories(directory.resolve("services"));
         Files.writeString(config.resolve(service + ".yml"), serviceFile(service, nodePort));
         try (PodmanContainerRuntime runtime = PodmanContainerRuntime.open(EngineSockets.podman())) {
@@ -199,11 +198,5 @@ class PodmanAutoscaleIT {
                         - port: 8080
                           node_port: %d
                 """.formatted(service, nodePort);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

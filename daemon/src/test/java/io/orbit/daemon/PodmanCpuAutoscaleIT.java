@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orbit.runtime.EngineSockets;
 import io.orbit.runtime.podman.PodmanContainerRuntime;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,7 +59,7 @@ class PodmanCpuAutoscaleIT {
     void cpuBurnThroughTheProxyScalesUpWithoutFlappingAndBackToMinAfterTheLoad() throws Exception {
         long started = System.nanoTime();
         String service = "cpu-" + UUID.randomUUID().toString().substring(0, 6);
-        int nodePort = freePort();
+        int nodePort = DaemonProcess.freePort();
         Path config = Files.createDirectories(directory.resolve("services"));
         Files.writeString(config.resolve(service + ".yml"), serviceFile(service, nodePort));
         try (PodmanContainerRuntime runtime = PodmanContainerRuntime.open(EngineSockets.podman())) {
@@ -270,11 +269,5 @@ class PodmanCpuAutoscaleIT {
                         - port: 8080
                           node_port: %d
                 """.formatted(service, MAX, nodePort);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

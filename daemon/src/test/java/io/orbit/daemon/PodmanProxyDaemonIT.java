@@ -6,7 +6,6 @@ import io.orbit.runtime.ContainerSummary;
 import io.orbit.runtime.EngineSockets;
 import io.orbit.runtime.podman.PodmanContainerRuntime;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,7 +39,7 @@ class PodmanProxyDaemonIT {
     @Test
     void getsUnderLoadSeeNoFailureWhileAPodIsKilledAndWhileTheServiceScalesDown() throws Exception {
         String service = "px-" + UUID.randomUUID().toString().substring(0, 6);
-        int nodePort = freePort();
+        int nodePort = DaemonProcess.freePort();
         Path config = Files.createDirectories(directory.resolve("services"));
         Path file = config.resolve(service + ".yml");
         Files.writeString(file, serviceFile(service, 3, nodePort));
@@ -127,11 +126,5 @@ class PodmanProxyDaemonIT {
                         - port: 8080
                           node_port: %d
                 """.formatted(service, replicas, Math.max(replicas, 3), nodePort);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -4,7 +4,6 @@ import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.docker.DockerContainerRuntime;
 import io.orbit.runtime.podman.PodmanContainerRuntime;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,7 +62,7 @@ public final class RecoveryBenchmark {
                 for (int round = 1; round <= rounds; round++) {
                     String service = prefix + "-r" + round;
                     services.add(service);
-                    int nodePort = freePort();
+                    int nodePort = DaemonProcess.freePort();
                     Path file = config.resolve(service + ".yml");
                     ServiceFile.writeAtomically(file, serviceFile(service, pods, nodePort));
                     Round result = round(runtime, engine, daemon, service, pods, nodePort);
@@ -239,12 +238,6 @@ public final class RecoveryBenchmark {
             }
         }
         return hosts.size();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private RecoveryBenchmark() {}

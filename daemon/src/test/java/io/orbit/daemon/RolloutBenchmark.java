@@ -5,7 +5,6 @@ import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.docker.DockerContainerRuntime;
 import io.orbit.runtime.podman.PodmanContainerRuntime;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,7 +67,7 @@ public final class RolloutBenchmark {
         Path work = Files.createTempDirectory("orbit-rollout");
         Path config = Files.createDirectories(work.resolve("services"));
         String service = "rb" + round + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
-        int nodePort = freePort();
+        int nodePort = DaemonProcess.freePort();
         Path file = config.resolve(service + ".yml");
         ServiceFile.writeAtomically(file, serviceFile(service, nodePort, "localhost/orbit-demo:latest"));
         try (ContainerRuntime runtime = engineName.equals("docker")
@@ -102,7 +101,7 @@ public final class RolloutBenchmark {
 
     private static Round stopThenStart(List<String> cli, int round) throws Exception {
         String name = "orbit-bench-recreate-" + round + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
-        int port = freePort();
+        int port = DaemonProcess.freePort();
         String publish = "127.0.0.1:" + port + ":8080";
         run(cli, "run", "-d", "--name", name, "-p", publish, "localhost/orbit-demo:latest");
         try {
@@ -213,12 +212,6 @@ public final class RolloutBenchmark {
     private static long median(List<Round> rounds) {
         List<Long> sorted = rounds.stream().map(Round::millis).sorted().toList();
         return sorted.get(sorted.size() / 2);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private RolloutBenchmark() {}

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orbit.runtime.ContainerRuntime;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +63,7 @@ abstract class RolloutContract {
 
     @Test
     void aNewImageRollsWithoutAFailedRequestAndABrokenSpecRollsBackWithoutStoppingTheOldPods() throws Exception {
-        int nodePort = freePort();
+        int nodePort = DaemonProcess.freePort();
         Path config = Files.createDirectories(workDirectory.resolve("services"));
         Path file = config.resolve(service + ".yml");
         ServiceFile.writeAtomically(file, serviceFile(nodePort, "localhost/orbit-demo:latest", ""));
@@ -221,11 +219,5 @@ abstract class RolloutContract {
                         java.util.Optional::isPresent,
                         daemon::tail)
                 .orElseThrow();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

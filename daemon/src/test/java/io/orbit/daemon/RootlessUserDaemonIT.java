@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,8 +41,8 @@ class RootlessUserDaemonIT {
         Path socket = EngineSockets.rootlessPodman();
         String instance = "it-rl-" + UUID.randomUUID().toString().substring(0, 6);
         String service = "rl-" + UUID.randomUUID().toString().substring(0, 6);
-        int nodePort = freePort();
-        int apiPort = freePort();
+        int nodePort = DaemonProcess.freePort();
+        int apiPort = DaemonProcess.freePort();
         // The daemon's jars and config must be readable by the user: copy them out of a root-only checkout.
         Path home = Files.createTempDirectory("orbit-rootless-");
         Path lib = Files.createDirectories(home.resolve("lib"));
@@ -169,12 +168,6 @@ class RootlessUserDaemonIT {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException notYet) {
             return "";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }
