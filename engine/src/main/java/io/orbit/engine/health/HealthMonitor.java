@@ -75,6 +75,9 @@ public final class HealthMonitor implements AutoCloseable {
     private final InstantSource clock;
     private final BooleanSupplier containerIpsReachable;
     private final Map<String, Watch> watches = new ConcurrentHashMap<>();
+    /** Parsed once per distinct health check: it is read on every sync and every readiness question. */
+    private final HealthPolicyCache policies = new HealthPolicyCache();
+
     private volatile Actions actions = Actions.NONE;
     private volatile boolean closed;
 
@@ -266,10 +269,10 @@ public final class HealthMonitor implements AutoCloseable {
         scheduler.close();
     }
 
-    private static Optional<HealthPolicy> policy(ServiceDefinition desired, String containerName) {
+    private Optional<HealthPolicy> policy(ServiceDefinition desired, String containerName) {
         for (ContainerDefinition container : desired.containers()) {
             if (container.name().equals(containerName)) {
-                return HealthPolicy.of(container.template().healthCheck());
+                return policies.policy(container.template().healthCheck());
             }
         }
         return Optional.empty();

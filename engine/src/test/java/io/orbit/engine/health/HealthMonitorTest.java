@@ -204,6 +204,41 @@ class HealthMonitorTest {
     }
 
     @Test
+    void aChangedHealthCheckIsReadFromTheNewSpec() {
+        // Policies are cached per health check: a new spec's check must still be the one that counts.
+        passing.put("10.0.0.1:80", true);
+        ContainerStatus running = container("c0", "10.0.0.1", clock.instant());
+        publish(pod("p0", 0, running));
+        scheduler.runDue();
+        assertThat(monitor.watched()).isEqualTo(1);
+        DesiredService unprobed = TestServices.service("web")
+                .replicas(2)
+                .container(
+                        "main",
+                        TestServices.IMAGE,
+                        List.of(),
+                        List.of(new ContainerTemplate.PortSpec(80, null, 8080, null)),
+                        new ContainerTemplate.HealthCheck("10s", 3, "5s", 3, null, null, null))
+                .build();
+
+        status.put(new ServiceStatus(
+                "web",
+                Optional.of(unprobed),
+                List.of(new PodStatus("p0", 0, unprobed.configHash(), true, List.of(running), Optional.empty())),
+                Optional.empty(),
+                0,
+                clock.instant()));
+        monitor.sync();
+
+        assertThat(monitor.watched()).as("the new check declares no probe").isZero();
+        assertThat(monitor.isProbed(unprobed.definition(), podStatus("p0"))).isFalse();
+        assertThat(monitor.isProbed(web.definition(), podStatus("p0"))).isTrue();
+        assertThat(monitor.isReady(web.definition(), podStatus("p0")))
+                .as("back on the probed spec, the run has no watch yet")
+                .isFalse();
+    }
+
+    @Test
     void aSlowProbeOfOneContainerDoesNotDelayAnother() {
         // Probes run as separate tasks: a probe that never returns for one container still lets others be scheduled.
         passing.put("10.0.0.2:80", true);
