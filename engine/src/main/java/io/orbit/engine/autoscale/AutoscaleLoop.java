@@ -13,6 +13,7 @@ import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.PodStatus;
 import io.orbit.engine.state.ServiceStatus;
 import io.orbit.engine.state.StatusStore;
+import io.orbit.engine.support.PeriodicTask;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ContainerStats;
 import java.time.Duration;
@@ -26,9 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +60,9 @@ public final class AutoscaleLoop implements AutoCloseable {
     private final TrafficControl traffic;
     private final Autoscaler autoscaler;
     private final StatsSampler sampler;
+    /** Calls {@link #tick()} on the {@code orbit-autoscaler} thread. */
+    private final PeriodicTask ticker;
+
     private final ReconcileQueue queue;
     private final EventJournal journal;
     private final AutoscaleMetrics metrics;
@@ -71,7 +72,6 @@ public final class AutoscaleLoop implements AutoCloseable {
     private final Map<String, ServiceState> states = new ConcurrentHashMap<>();
     private volatile Set<String> enabled = Set.of();
     private DesiredState.@Nullable Snapshot loaded;
-    private @Nullable ScheduledExecutorService executor;
 
     /** What the loop remembers of one service between ticks; replaced whole, read by {@code /status}. */
     private record ServiceState(
@@ -110,27 +110,16 @@ public final class AutoscaleLoop implements AutoCloseable {
         this.hostCpus = hostCpus;
         this.autoscaler = new Autoscaler(clock);
         this.sampler = new StatsSampler(runtime, this::containerIds, statsCadence);
+        this.ticker = new PeriodicTask("orbit-autoscaler", TICK, this::tick);
     }
 
     /** Starts the stats sampler ({@code orbit-stats}) and the tick ({@code orbit-autoscaler}, every 2 s). */
     public synchronized void start() {
-        if (executor != null) {
+        if (ticker.started()) {
             throw new IllegalStateException("autoscale loop already started");
         }
         sampler.start();
-        ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("orbit-autoscaler").factory());
-        started.scheduleWithFixedDelay(this::tickSafely, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
-        executor = started;
-    }
-
-    private void tickSafely() {
-        try {
-            tick();
-        } catch (RuntimeException e) {
-            // A scheduled task that throws is never run again; the next tick may well succeed.
-            log.atError().setCause(e).log("autoscaler tick failed");
-        }
+        ticker.start();
     }
 
     /** One tick for every autoscaled service. */
@@ -367,10 +356,7 @@ public final class AutoscaleLoop implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (executor != null) {
-            executor.shutdownNow();
-            executor = null;
-        }
+        ticker.close();
         sampler.close();
     }
 }

@@ -13,6 +13,7 @@ import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.PodStatus;
 import io.orbit.engine.state.ServiceStatus;
 import io.orbit.engine.state.StatusStore;
+import io.orbit.engine.support.PeriodicTask;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ContainerRuntimeException;
 import io.orbit.runtime.ImageDetails;
@@ -29,10 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +78,8 @@ public final class ImageWatcher implements AutoCloseable {
     /** The image a container was created from never changes, so each container is inspected once. */
     private final Map<String, String> containerImages = new HashMap<>();
 
-    private @Nullable ScheduledExecutorService executor;
+    /** Calls {@link #tick()} on the {@code orbit-image-watch} thread. */
+    private final PeriodicTask ticker;
 
     private record Key(String service, String reference) {}
 
@@ -100,26 +98,15 @@ public final class ImageWatcher implements AutoCloseable {
         this.queue = requireNonNull(queue, "queue is null");
         this.journal = requireNonNull(journal, "journal is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.ticker = new PeriodicTask("orbit-image-watch", TICK, this::tick);
     }
 
     /** Starts the {@code orbit-image-watch} thread, ticking every {@link #TICK}. */
     public synchronized void start() {
-        if (executor != null) {
+        if (ticker.started()) {
             throw new IllegalStateException("image watcher already started");
         }
-        ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("orbit-image-watch").factory());
-        started.scheduleWithFixedDelay(this::tickSafely, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
-        executor = started;
-    }
-
-    private void tickSafely() {
-        try {
-            tick();
-        } catch (RuntimeException e) {
-            // A scheduled task that throws is never run again; the next tick may well succeed.
-            log.atError().setCause(e).log("image watcher tick failed");
-        }
+        ticker.start();
     }
 
     /** Checks every service whose interval has passed; forgets services that are no longer defined. */
@@ -312,9 +299,6 @@ public final class ImageWatcher implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (executor != null) {
-            executor.shutdownNow();
-            executor = null;
-        }
+        ticker.close();
     }
 }

@@ -1,0 +1,90 @@
+package io.orbit.engine.support;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a task on its own daemon thread, first one interval after {@link #start()}, then again one interval after each
+ * run ends (a fixed delay: a slow run is never overlapped nor followed by a burst of catch-up runs). A run that throws
+ * is logged and the next one comes as usual, because a {@link ScheduledExecutorService} task that throws is silently
+ * never run again. {@link #close()} interrupts a run in progress and ends the thread; the task may be started again.
+ *
+ * <p>Being a daemon thread, it never keeps the JVM alive; the owner closes it on shutdown. Thread-safe.
+ */
+public final class PeriodicTask implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PeriodicTask.class);
+
+    private final String threadName;
+    private final Duration interval;
+    private final Runnable task;
+    private final Function<ThreadFactory, ScheduledExecutorService> executors;
+    private @Nullable ScheduledExecutorService executor;
+
+    /**
+     * @param threadName the thread's name, as thread dumps and logs show it
+     * @param interval the delay before the first run and between the end of a run and the start of the next
+     */
+    public PeriodicTask(String threadName, Duration interval, Runnable task) {
+        this(threadName, interval, task, Executors::newSingleThreadScheduledExecutor);
+    }
+
+    /** @param executors makes the executor from the daemon thread factory (a recording one in tests) */
+    PeriodicTask(
+            String threadName,
+            Duration interval,
+            Runnable task,
+            Function<ThreadFactory, ScheduledExecutorService> executors) {
+        this.threadName = requireNonNull(threadName, "threadName is null");
+        this.interval = requireNonNull(interval, "interval is null");
+        this.task = requireNonNull(task, "task is null");
+        this.executors = requireNonNull(executors, "executors is null");
+        if (interval.toMillis() <= 0) {
+            throw new IllegalArgumentException("interval must be at least 1 ms, got " + interval);
+        }
+    }
+
+    /** Starts the thread; the first run comes one interval later. */
+    public synchronized void start() {
+        if (executor != null) {
+            throw new IllegalStateException(threadName + " already started");
+        }
+        ScheduledExecutorService started =
+                executors.apply(Thread.ofPlatform().daemon().name(threadName).factory());
+        started.scheduleWithFixedDelay(
+                this::runSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        executor = started;
+    }
+
+    /** True between {@link #start()} and {@link #close()}. */
+    public synchronized boolean started() {
+        return executor != null;
+    }
+
+    private void runSafely() {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            // A scheduled task that throws is never run again; the next tick may well succeed.
+            log.atError().setCause(e).addKeyValue("thread", threadName).log(threadName + " tick failed");
+        }
+    }
+
+    /** Stops the thread, interrupting a run in progress; does nothing when not started. */
+    @Override
+    public synchronized void close() {
+        if (executor != null) {
+            executor.shutdownNow();
+            executor = null;
+        }
+    }
+}
