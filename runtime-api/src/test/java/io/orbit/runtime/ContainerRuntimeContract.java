@@ -1,6 +1,7 @@
 package io.orbit.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -129,6 +130,11 @@ public abstract class ContainerRuntimeContract {
                     .as("rootless on cgroup v1 drops limits and has no stats; the adapter must say so")
                     .doesNotContain(EngineInfo.Capability.RESOURCE_LIMITS, EngineInfo.Capability.STATS);
         }
+    }
+
+    @Test
+    void pingAnswersWhileTheEngineRuns() {
+        assertThatCode(runtime::ping).doesNotThrowAnyException();
     }
 
     // ---- container lifecycle ------------------------------------------------------------------------------

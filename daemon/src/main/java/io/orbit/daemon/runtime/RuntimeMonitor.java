@@ -6,9 +6,11 @@ import io.orbit.runtime.ContainerRuntimeException;
 import io.orbit.runtime.EngineInfo;
 import io.orbit.runtime.http.EngineSocketDiscovery;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,10 +21,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Knows whether the engine answers and what it can do. A dead socket is not fatal: the daemon keeps running, says
  * why and how to fix it every time the state changes, and checks again every 10 s.
+ *
+ * <p>The first look runs in the background, beside the configuration load and the first reconcile: libpod's info
+ * takes 200–400 ms, a fifth of the daemon's start-up if it were waited for. Readers of {@link #state()} wait for that
+ * first look instead. Once connected, the periodic check is a ping; the full info is asked again only after the
+ * engine was unreachable (it may have been restarted with other settings).
  */
 public final class RuntimeMonitor implements Managed {
 
     private static final Logger log = LoggerFactory.getLogger(RuntimeMonitor.class);
+    private static final Duration FIRST_CHECK_WAIT = Duration.ofSeconds(10);
 
     /** The engine as last seen: its info, or why it could not be reached. */
     public record EngineState(Optional<EngineInfo> info, Optional<String> error, List<String> limitations) {}
@@ -31,6 +39,8 @@ public final class RuntimeMonitor implements Managed {
     private final EngineSocketDiscovery.Discovered socket;
     private final AtomicReference<EngineState> state =
             new AtomicReference<>(new EngineState(Optional.empty(), Optional.of("not checked yet"), List.of()));
+    private final CountDownLatch firstCheck = new CountDownLatch(1);
+    private volatile boolean started;
     private final ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("orbit-runtime-check").factory());
 
@@ -47,16 +57,39 @@ public final class RuntimeMonitor implements Managed {
 
     @Override
     public void start() {
-        check();
+        started = true;
+        checks.execute(() -> {
+            try {
+                check();
+            } finally {
+                firstCheck.countDown();
+            }
+        });
         checks.scheduleWithFixedDelay(this::check, 10, 10, TimeUnit.SECONDS);
     }
 
+    /** The engine as last seen; right after start, once the first look is done (waits at most 10 s for it). */
     public EngineState state() {
+        if (started && firstCheck.getCount() > 0) {
+            try {
+                firstCheck.await(FIRST_CHECK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         return state.get();
     }
 
     void check() {
         EngineState previous = state.get();
+        if (previous.info().isPresent()) {
+            try {
+                runtime.ping();
+                return;
+            } catch (ContainerRuntimeException e) {
+                // gone: the full check below records why and logs it once
+            }
+        }
         try {
             EngineInfo info = runtime.info();
             EngineState next = new EngineState(Optional.of(info), Optional.empty(), limitations(info));

@@ -93,6 +93,11 @@ public final class NetworkLimitingRuntime implements ContainerRuntime {
     }
 
     @Override
+    public void ping() {
+        delegate.ping();
+    }
+
+    @Override
     public void stopContainer(String containerId, Duration timeout) {
         delegate.stopContainer(containerId, timeout);
     }

@@ -66,6 +66,8 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     private static final String EVENTS_THREAD = "orbit-docker-events";
     /** Added to a stop's own timeout: the answer comes only after the container is down. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+    private static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
     /** A force remove is a SIGKILL plus cleanup: well under a second, unless the host is struggling. */
     private static final Duration REMOVE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -84,6 +86,11 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     /** Talks to the dockerd listening on {@code socket}; nothing is sent before the first call. */
     public static DockerContainerRuntime open(Path socket) {
         return new DockerContainerRuntime(DockerApi.open(socket));
+    }
+
+    @Override
+    public void ping() {
+        api.send(new Target("ping the engine", ResourceKind.CONTAINER, "dockerd"), "GET", "/_ping", null, PING_TIMEOUT);
     }
 
     @Override

@@ -66,6 +66,9 @@ class DockerContainerRuntimeTest {
                             unavailable -> assertThat(unavailable.endpoint()).endsWith("missing.sock"))
                     .hasMessageContaining("no such socket file")
                     .hasMessageContaining("start dockerd");
+            assertThatThrownBy(nowhere::ping)
+                    .isInstanceOf(RuntimeUnavailableException.class)
+                    .hasMessageContaining("start dockerd");
         }
     }
 

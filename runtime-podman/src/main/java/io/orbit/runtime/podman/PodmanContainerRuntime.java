@@ -63,6 +63,8 @@ public final class PodmanContainerRuntime implements ContainerRuntime {
     /** How long a stop may take beyond the container's grace period before the call itself gives up. */
     private static final Duration STOP_SLACK = Duration.ofSeconds(30);
 
+    private static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
+
     private final LibpodClient libpod;
     private final StatsSampler stats;
     private final ContainerExec exec;
@@ -88,6 +90,11 @@ public final class PodmanContainerRuntime implements ContainerRuntime {
         EngineInfo fresh = PodmanInfo.toEngineInfo(info, libpod.endpoint());
         knownInfo = fresh;
         return fresh;
+    }
+
+    @Override
+    public void ping() {
+        libpod.exchange(PodmanOperation.PING, Subject.of("podman"), "GET", "/_ping", null, PING_TIMEOUT);
     }
 
     private boolean supports(EngineInfo.Capability capability) {

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
  */
 public enum PodmanOperation {
     INFO("read engine info", null),
+    PING("ping the engine", null),
     CREATE_CONTAINER("create container", ResourceKind.CONTAINER),
     START_CONTAINER("start container", ResourceKind.CONTAINER),
     STOP_CONTAINER("stop container", ResourceKind.CONTAINER),
