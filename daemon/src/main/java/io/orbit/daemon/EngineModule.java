@@ -190,8 +190,9 @@ public final class EngineModule extends AbstractModule {
             DesiredState desired,
             StatusStore status,
             ReconcileQueue queue,
-            ServicePass pass) {
-        return new Reconciler(runtime, ownership, desired, status, queue, pass);
+            ServicePass pass,
+            EventJournal journal) {
+        return new Reconciler(runtime, ownership, desired, status, queue, pass, journal);
     }
 
     /** The proxy listens on every node port at --proxy-address (all interfaces by default, as Orbit). */

@@ -16,7 +16,8 @@ import java.time.Duration;
  * @param firstByteTimeout from the request sent upstream to the first byte of the response
  * @param upstreamIdleTimeout silence while a response streams, and how long an idle pooled connection is kept
  * @param clientIdleTimeout silence from a client between requests or while it sends or reads
- * @param requestHeadTimeout a request head must arrive within this (slowloris), checked on every read
+ * @param requestHeadTimeout a request head must arrive within this (slowloris), checked on every read; also the idle
+ *     timeout of a connection that has not sent a byte yet (at most {@code clientIdleTimeout})
  * @param upgradedIdleTimeout the only timeout of an upgraded (WebSocket) connection
  * @param maxRequestHeadBytes request line plus headers, else 431
  * @param maxResponseHeadBytes status line plus headers from a backend, else 502

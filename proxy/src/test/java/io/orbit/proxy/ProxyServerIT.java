@@ -2,6 +2,7 @@ package io.orbit.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.orbit.engine.routing.Backend;
 import io.orbit.engine.routing.Route;
@@ -9,12 +10,19 @@ import io.orbit.engine.routing.RouteTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -437,6 +445,137 @@ class ProxyServerIT {
                 socket.close();
             }
         }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void thousandsOfSilentConnectionsStarveNoClientAndCloseAfterTheHeadTimeout() throws Exception {
+        Duration clientIdle = Duration.ofSeconds(30);
+        Duration headTimeout = Duration.ofSeconds(5);
+        TestBackend a = backend("a");
+        startProxy(
+                ProxyOptions.defaults()
+                        .withTimeouts(
+                                Duration.ofSeconds(1),
+                                Duration.ofSeconds(5),
+                                clientIdle,
+                                headTimeout,
+                                Duration.ofSeconds(5)),
+                FAST_TCP,
+                List.of(route(a)));
+        awaitReady("a:80");
+        int silentCount = silentConnectionBudget(3_000);
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        List<SocketChannel> silent = new ArrayList<>(silentCount);
+        try (Socket talker = new Socket(address.getAddress(), port);
+                Selector selector = Selector.open()) {
+            // A keep-alive client that has sent a request keeps the client idle timeout, not the head timeout.
+            talker.setSoTimeout(10_000);
+            assertThat(rawGet(talker)).startsWith("HTTP/1.1 200 ");
+            for (int i = 0; i < silentCount; i++) {
+                SocketChannel channel = SocketChannel.open(address);
+                silent.add(channel);
+                channel.configureBlocking(false);
+                channel.register(selector, SelectionKey.OP_READ, System.nanoTime());
+            }
+            await(
+                    () -> proxy.connectionsPerPort().get(port) == silentCount + 1,
+                    silentCount + " silent connections held");
+
+            // Others are served while every silent connection is held: each GET bounded by its 10 s timeout.
+            for (int i = 0; i < 20; i++) {
+                assertThat(get("/").statusCode()).isEqualTo(200);
+            }
+            try (Socket fresh = new Socket(address.getAddress(), port)) {
+                fresh.setSoTimeout(10_000);
+                assertThat(rawGet(fresh)).startsWith("HTTP/1.1 200 ");
+            }
+
+            // Each silent connection is closed by the proxy (EOF, no bytes) once the head timeout has passed since
+            // it was opened — not before, and not only after the 30 s client idle timeout.
+            ByteBuffer buffer = ByteBuffer.allocate(256);
+            long deadline = System.nanoTime() + headTimeout.plusSeconds(20).toNanos();
+            long earliest = Long.MAX_VALUE;
+            long latest = 0;
+            int closed = 0;
+            int bytesReceived = 0;
+            while (closed < silentCount && System.nanoTime() < deadline) {
+                selector.select(500);
+                for (SelectionKey key : selector.selectedKeys()) {
+                    SocketChannel channel = (SocketChannel) key.channel();
+                    int read;
+                    try {
+                        read = channel.read(buffer.clear());
+                    } catch (IOException reset) {
+                        read = -1;
+                    }
+                    if (read > 0) {
+                        bytesReceived += read;
+                    } else if (read < 0) {
+                        long lived = System.nanoTime() - (Long) key.attachment();
+                        earliest = Math.min(earliest, lived);
+                        latest = Math.max(latest, lived);
+                        closed++;
+                        key.cancel();
+                        channel.close();
+                    }
+                }
+                selector.selectedKeys().clear();
+            }
+            assertThat(closed).as("silent connections closed by the proxy").isEqualTo(silentCount);
+            assertThat(bytesReceived).as("bytes sent to silent connections").isZero();
+            // Not before the head timeout (less 100 ms: the proxy's idle clock starts at accept, ours after connect).
+            assertThat(Duration.ofNanos(earliest)).isGreaterThan(headTimeout.minusMillis(100));
+            assertThat(Duration.ofNanos(latest)).isLessThan(clientIdle);
+            System.out.printf(
+                    "%d silent connections closed %d..%d ms after opening%n",
+                    silentCount, earliest / 1_000_000, latest / 1_000_000);
+
+            assertThat(rawGet(talker))
+                    .as("the talker, idle for longer than the head timeout")
+                    .startsWith("HTTP/1.1 200 ");
+            await(() -> proxy.connectionsPerPort().get(port) < 10, "silent connections released");
+        } finally {
+            for (SocketChannel channel : silent) {
+                channel.close();
+            }
+        }
+    }
+
+    /** Up to {@code wanted}, as many connections as this JVM's descriptor limit allows: each costs two descriptors. */
+    private static int silentConnectionBudget(int wanted) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+            long spare = unix.getMaxFileDescriptorCount() - unix.getOpenFileDescriptorCount() - 512;
+            int budget = (int) Math.max(100, Math.min(wanted, spare / 2));
+            if (budget < wanted) {
+                System.out.printf(
+                        "descriptor limit %d: %d silent connections instead of %d%n",
+                        unix.getMaxFileDescriptorCount(), budget, wanted);
+            }
+            return budget;
+        }
+        return wanted;
+    }
+
+    /** One keep-alive GET on a raw socket; returns the head and the one-byte body of TestBackend. */
+    private static String rawGet(Socket socket) throws IOException {
+        socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed after: " + head);
+            }
+            head.append((char) b);
+        }
+        String lengthLine = head.toString()
+                .lines()
+                .filter(line -> line.regionMatches(true, 0, "Content-Length:", 0, 15))
+                .findFirst()
+                .orElseThrow(() -> new IOException("no Content-Length in " + head));
+        int length = Integer.parseInt(lengthLine.substring(15).trim());
+        return head + new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
     }
 
     @Test

@@ -41,6 +41,10 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 public final class ServiceFileParser {
 
     private static final Pattern QUALIFIED_CLASS = Pattern.compile("`?(?:[a-z_][a-z0-9_]*\\.)+([A-Z][\\w$]*)`?");
+    /** A top-level {@code name:} line: {@code name: web}, {@code name: "web"}, {@code name: 'web' # comment}. */
+    private static final Pattern NAME_LINE =
+            Pattern.compile("name:\\s*(?:\"([^\"]*)\"|'([^']*)'|([^\\s#'\"]+))\\s*(?:#.*)?");
+
     private static final String NEEDED_FIELDS =
             "a service file needs at least name, instance_count and spec.containers";
 
@@ -66,12 +70,15 @@ public final class ServiceFileParser {
                         SpecProblem.error(
                                 file,
                                 "",
-                                "contains more than one YAML document (---); put each service in a file of its own"));
+                                "contains more than one YAML document (---); put each service in a file of its own"),
+                        nameIn(root));
             }
         } catch (JacksonException e) {
-            return ParsedFile.failed(file, SpecProblem.error(file, pathOf(e), describe(e, MissingNode.getInstance())));
+            return ParsedFile.failed(
+                    file, SpecProblem.error(file, pathOf(e), describe(e, MissingNode.getInstance())), nameInText(yaml));
         } catch (IOException e) {
-            return ParsedFile.failed(file, SpecProblem.error(file, "", "cannot parse: " + e.getMessage()));
+            return ParsedFile.failed(
+                    file, SpecProblem.error(file, "", "cannot parse: " + e.getMessage()), nameInText(yaml));
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             return ParsedFile.failed(file, SpecProblem.error(file, "", "file is empty; " + NEEDED_FIELDS));
@@ -86,15 +93,45 @@ public final class ServiceFileParser {
         }
         List<SpecProblem> problems = ServiceFileSchema.check(file, root);
         if (problems.stream().anyMatch(SpecProblem::isError)) {
-            return new ParsedFile(file, Optional.empty(), problems);
+            return new ParsedFile(file, Optional.empty(), problems, nameIn(root));
         }
         try {
             ServiceSpec spec = mapper.readValue(yaml, ServiceSpec.class);
             return new ParsedFile(file, Optional.of(spec), problems);
         } catch (JacksonException e) {
             SpecProblem error = SpecProblem.error(file, pathOf(e), describe(e, root));
-            return new ParsedFile(file, Optional.empty(), concat(problems, error));
+            return new ParsedFile(file, Optional.empty(), concat(problems, error), nameIn(root));
         }
+    }
+
+    /** The top-level {@code name} of a parsed tree, if it is a non-empty string. */
+    private static Optional<String> nameIn(@Nullable JsonNode root) {
+        if (root == null || !root.isObject()) {
+            return Optional.empty();
+        }
+        JsonNode name = root.path("name");
+        return name.isTextual() && !name.asText().isBlank() ? Optional.of(name.asText()) : Optional.empty();
+    }
+
+    /**
+     * The service name of a file that is not even valid YAML, as far as a plain top-level {@code name: web} line
+     * (optionally quoted, optionally with a comment) tells it; empty when there is no such line or more than one.
+     */
+    static Optional<String> nameInText(String yaml) {
+        Optional<String> found = Optional.empty();
+        for (String line : yaml.split("\\R")) {
+            var matcher = NAME_LINE.matcher(line);
+            if (matcher.matches()) {
+                if (found.isPresent()) {
+                    return Optional.empty();
+                }
+                String value = matcher.group(1) != null
+                        ? matcher.group(1)
+                        : matcher.group(2) != null ? matcher.group(2) : matcher.group(3);
+                found = value.isBlank() ? Optional.empty() : Optional.of(value);
+            }
+        }
+        return found;
     }
 
     private static boolean hasAnotherDocument(JsonParser parser) throws IOException {

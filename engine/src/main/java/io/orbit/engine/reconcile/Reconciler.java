@@ -1,5 +1,6 @@
 package io.orbit.engine.reconcile;
 
+import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.naming.OrbitLabels;
 import io.orbit.engine.naming.Ownership;
 import io.orbit.engine.state.DesiredState;
@@ -11,11 +12,15 @@ import io.orbit.runtime.EventSubscription;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +49,9 @@ public final class Reconciler implements AutoCloseable {
             Thread.ofPlatform().daemon().name("orbit-resync").factory());
     private EventSubscription events;
     private volatile long lastPassFinishedNanos = System.nanoTime();
+    private final @Nullable EventJournal journal;
+    /** Services left alone because their file is broken, with the reason last logged. */
+    private final Map<String, String> kept = new ConcurrentHashMap<>();
 
     public Reconciler(
             ContainerRuntime runtime,
@@ -52,6 +60,19 @@ public final class Reconciler implements AutoCloseable {
             StatusStore status,
             ReconcileQueue queue,
             ServicePass pass) {
+        this(runtime, ownership, desired, status, queue, pass, null);
+    }
+
+    /** @param journal where services kept because of a broken file are recorded (null: only logged) */
+    public Reconciler(
+            ContainerRuntime runtime,
+            Ownership ownership,
+            DesiredState desired,
+            StatusStore status,
+            ReconcileQueue queue,
+            ServicePass pass,
+            @Nullable EventJournal journal) {
+        this.journal = journal;
         this.runtime = runtime;
         this.ownership = ownership;
         this.desired = desired;
@@ -118,24 +139,63 @@ public final class Reconciler implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - lastPassFinishedNanos);
     }
 
-    /** One pass for one service, now, on the calling thread. Returns false when it must be retried. */
+    /**
+     * One pass for one service, now, on the calling thread. Returns false when it must be retried. A service without a
+     * definition whose file is broken ({@link DesiredState#whyKept}) is not touched at all: its containers keep running
+     * as they are until the file is fixed.
+     */
     public boolean reconcile(String service) {
-        return pass.run(service, desired.service(service), queue.failures(service), desired.preferredVictims(service));
+        Optional<DesiredService> target = desired.service(service);
+        if (target.isEmpty()) {
+            Optional<String> why = desired.whyKept(service);
+            if (why.isPresent()) {
+                noteKept(service, why.get());
+                return true;
+            }
+        }
+        if (kept.remove(service) != null) {
+            log.atInfo().addKeyValue("service", service).log("service '" + service + "' is reconciled again");
+        }
+        return pass.run(service, target, queue.failures(service), desired.preferredVictims(service));
     }
 
-    /** Enqueues services of this instance that have containers or pod networks but no longer a definition. */
-    private boolean sweepOrphans() {
+    /** Logs and journals once per service and reason (the resync would repeat it every few seconds). */
+    private void noteKept(String service, String why) {
+        if (why.equals(kept.put(service, why))) {
+            return;
+        }
+        String message = "containers kept as they run, nothing is removed or changed, because " + why;
+        log.atWarn().addKeyValue("service", service).log("service '" + service + "': " + message);
+        if (journal != null) {
+            journal.record("kept-broken-file", Optional.of(service), Optional.empty(), message);
+        }
+    }
+
+    /**
+     * Enqueues services of this instance that have containers or pod networks but no longer a definition, except those
+     * whose file is broken ({@link DesiredState#whyKept}): a bad file never touches the containers it describes.
+     */
+    boolean sweepOrphans() {
         try {
             Set<String> defined = desired.serviceNames();
+            Set<String> orphans = new TreeSet<>();
             for (ContainerSummary container : runtime.listContainers(ownership.all())) {
                 String service = container.labels().get(OrbitLabels.SERVICE);
                 if (service != null && !defined.contains(service)) {
-                    queue.enqueue(service);
+                    orphans.add(service);
                 }
             }
             for (io.orbit.runtime.NetworkDetails network : runtime.listNetworks(ownership.all())) {
                 String service = network.labels().get(OrbitLabels.SERVICE);
                 if (service != null && !defined.contains(service)) {
+                    orphans.add(service);
+                }
+            }
+            for (String service : orphans) {
+                Optional<String> why = desired.whyKept(service);
+                if (why.isPresent()) {
+                    noteKept(service, why.get());
+                } else {
                     queue.enqueue(service);
                 }
             }

@@ -3,6 +3,7 @@ package io.orbit.engine.reload;
 import io.orbit.engine.config.ConfigDirectory;
 import io.orbit.engine.reconcile.DesiredService;
 import io.orbit.engine.reconcile.ReconcileQueue;
+import io.orbit.engine.spec.BrokenFiles;
 import io.orbit.engine.spec.ParsedFile;
 import io.orbit.engine.spec.ServiceDefinition;
 import io.orbit.engine.spec.SpecProblem;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns the config directory into the desired state. The whole set is validated together, so conflicts do not
  * depend on load order. A file with errors never touches its service: the service keeps the definition it had
- * before (if any) until the file is fixed. Services whose definition changed, appeared or disappeared are enqueued
+ * before (if any) until the file is fixed; with no earlier definition (after a restart) the pods of the service it
+ * claims are left exactly as they run ({@link BrokenFiles}). Services whose definition changed, appeared or disappeared are enqueued
  * at once, forgetting any back-off.
  */
 public final class ConfigReloader {
@@ -77,8 +79,15 @@ public final class ConfigReloader {
             services.put(definition.name(), DesiredService.of(definition));
         }
         keepPreviousVersionsOfBrokenFiles(result.problems(), previous, services);
-        desired.replace(new DesiredState.Snapshot(services, result.problems(), clock.instant()));
+        BrokenFiles broken = BrokenFiles.of(files, result.problems());
+        logKeptServices(broken, services);
+        desired.replace(new DesiredState.Snapshot(services, result.problems(), clock.instant(), broken));
         enqueueChanges(previous.services(), services);
+        // A service kept because of a broken file that is now gone or names another service: remove it promptly.
+        previous.broken().byService().keySet().stream()
+                .filter(name ->
+                        !services.containsKey(name) && !broken.byService().containsKey(name))
+                .forEach(queue::enqueueNow);
         logProblems(result.problems());
         log.atInfo()
                 .addKeyValue("services", services.size())
@@ -103,6 +112,26 @@ public final class ConfigReloader {
                         .log("the file has errors: the service keeps running with its previous definition");
             }
         }
+    }
+
+    /**
+     * Broken files whose service has no definition to fall back on (after a daemon restart): the reconciler leaves
+     * that service's pods exactly as they run, see {@link BrokenFiles}.
+     */
+    private static void logKeptServices(BrokenFiles broken, Map<String, DesiredService> services) {
+        broken.byService().forEach((service, why) -> {
+            if (!services.containsKey(service)) {
+                log.atWarn()
+                        .addKeyValue("service", service)
+                        .log("service '" + service + "' has no valid definition because " + why
+                                + "; its containers, if any, are kept as they run until the file is fixed");
+            }
+        });
+        broken.unnamed()
+                .forEach((file, problem) -> log.atWarn()
+                        .addKeyValue("file", file)
+                        .log("the broken file " + file + " (" + problem + ") names no recognisable service; until it is"
+                                + " fixed or removed, no container of an undefined service is removed or changed"));
     }
 
     private void enqueueChanges(Map<String, DesiredService> before, Map<String, DesiredService> after) {

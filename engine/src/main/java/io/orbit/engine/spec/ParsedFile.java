@@ -12,17 +12,34 @@ import java.util.Optional;
  * @param file the path shown in problems: relative to the config directory when the file is inside it
  * @param spec present when the file parsed; then {@code problems} holds warnings only (unknown keys)
  * @param problems what reading and parsing found, in document order
+ * @param claimedName the service name the file claims: the spec's name when it parsed, else the top-level {@code
+ *     name:} as far as it could be made out of a broken file (so the running pods of a service whose file is broken
+ *     are recognised and left alone), empty when even that is unknown
  */
-public record ParsedFile(Path file, Optional<ServiceSpec> spec, List<SpecProblem> problems) {
+public record ParsedFile(
+        Path file, Optional<ServiceSpec> spec, List<SpecProblem> problems, Optional<String> claimedName) {
 
     public ParsedFile {
         requireNonNull(file, "file is null");
         requireNonNull(spec, "spec is null");
         problems = List.copyOf(problems);
+        requireNonNull(claimedName, "claimedName is null");
+        if (spec.isPresent()) {
+            claimedName = Optional.ofNullable(spec.get().name());
+        }
+    }
+
+    /** A file whose claimed name is its spec's name, if it has a spec. */
+    public ParsedFile(Path file, Optional<ServiceSpec> spec, List<SpecProblem> problems) {
+        this(file, spec, problems, Optional.empty());
     }
 
     public static ParsedFile failed(Path file, SpecProblem problem) {
         return new ParsedFile(file, Optional.empty(), List.of(problem));
+    }
+
+    public static ParsedFile failed(Path file, SpecProblem problem, Optional<String> claimedName) {
+        return new ParsedFile(file, Optional.empty(), List.of(problem), claimedName);
     }
 
     public boolean hasErrors() {

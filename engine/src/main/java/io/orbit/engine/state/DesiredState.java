@@ -1,7 +1,10 @@
 package io.orbit.engine.state;
 
+import static java.util.Objects.requireNonNull;
+
 import io.orbit.engine.reconcile.DesiredService;
 import io.orbit.engine.reconcile.PodTemplateHash;
+import io.orbit.engine.spec.BrokenFiles;
 import io.orbit.engine.spec.SpecProblem;
 import java.time.Instant;
 import java.util.List;
@@ -21,11 +24,23 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class DesiredState {
 
-    /** One configuration load. */
-    public record Snapshot(Map<String, DesiredService> services, List<SpecProblem> problems, Instant loadedAt) {
+    /**
+     * One configuration load.
+     *
+     * @param broken the files with errors and the services they claim: pods of such a service that has no definition
+     *     here are kept exactly as they run ({@link #whyKept})
+     */
+    public record Snapshot(
+            Map<String, DesiredService> services, List<SpecProblem> problems, Instant loadedAt, BrokenFiles broken) {
         public Snapshot {
             services = Map.copyOf(services);
             problems = List.copyOf(problems);
+            requireNonNull(broken, "broken is null");
+        }
+
+        /** A load without broken files. */
+        public Snapshot(Map<String, DesiredService> services, List<SpecProblem> problems, Instant loadedAt) {
+            this(services, problems, loadedAt, BrokenFiles.NONE);
         }
 
         public static Snapshot empty() {
@@ -51,6 +66,18 @@ public final class DesiredState {
         current.set(snapshot);
         autoscaledReplicas.keySet().retainAll(snapshot.services().keySet());
         preferredVictims.keySet().retainAll(snapshot.services().keySet());
+    }
+
+    /**
+     * Why the containers of {@code service} must be left exactly as they run although it has no definition: its file
+     * is broken ({@link BrokenFiles#whyKept}). Empty for a defined service, and for one whose pods may be removed.
+     */
+    public Optional<String> whyKept(String service) {
+        Snapshot snapshot = current.get();
+        if (snapshot.services().containsKey(service)) {
+            return Optional.empty();
+        }
+        return snapshot.broken().whyKept(service);
     }
 
     public Set<String> serviceNames() {

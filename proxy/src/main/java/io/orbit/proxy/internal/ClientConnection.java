@@ -107,6 +107,13 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
         return "unknown";
     }
 
+    /** The idle timeout of a connection until its first request byte: the shorter of head and client idle. */
+    static long silentIdleMillis(ProxyOptions options) {
+        return Math.min(
+                options.requestHeadTimeout().toMillis(),
+                options.clientIdleTimeout().toMillis());
+    }
+
     PortListener listener() {
         return listener;
     }
@@ -123,6 +130,10 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
             return;
         }
         counted = true;
+        // A connection that has not sent a byte gets the request head timeout as its idle timeout (nginx's
+        // client_header_timeout from accept): a flood of silent connections holds its slots for 10 s, not the 60 s
+        // client idle timeout. The first request byte restores the client idle timeout (ForwardingConnection).
+        getEndPoint().setIdleTimeout(silentIdleMillis(options));
         getEndPoint().tryFillInterested(readCallback);
     }
 

@@ -33,6 +33,7 @@ abstract class ForwardingConnection extends ClientConnection {
 
     boolean tunnel;
     long headStartNanos;
+    boolean spoken;
     boolean upstreamWritePending;
     boolean inUpstreamWrite;
 
@@ -140,6 +141,10 @@ abstract class ForwardingConnection extends ClientConnection {
         long now = System.nanoTime();
         if (headStartNanos == 0) {
             headStartNanos = now;
+            if (!spoken) {
+                spoken = true; // the first request byte: from now on the client idle timeout (see onOpen)
+                getEndPoint().setIdleTimeout(options.clientIdleTimeout().toMillis());
+            }
         }
         parser.parseNext(input);
         HttpException bad = badRequest;
