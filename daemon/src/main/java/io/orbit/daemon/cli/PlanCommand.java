@@ -11,6 +11,8 @@ import io.orbit.engine.reconcile.Plan;
 import io.orbit.engine.reconcile.PlanStep;
 import io.orbit.engine.reconcile.PodObserver;
 import io.orbit.engine.reconcile.ServiceReconciler;
+import io.orbit.engine.spec.BrokenFiles;
+import io.orbit.engine.spec.ParsedFile;
 import io.orbit.engine.spec.ServiceDefinition;
 import io.orbit.engine.spec.SpecProblem;
 import io.orbit.engine.spec.SpecValidator;
@@ -24,13 +26,15 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code orbit plan [DIR]}: what the daemon would create, replace or remove against the live engine, and why. It
- * only reads: nothing is changed.
+ * only reads: nothing is changed. Like the daemon, it never plans to touch the pods of a service whose file is broken
+ * ({@link BrokenFiles}): it says they are kept, and why.
  */
 @Command(
         name = "plan",
@@ -41,6 +45,19 @@ import picocli.CommandLine.Parameters;
             "Exits 0 when nothing would change, 2 when something would, 1 on errors."
         })
 final class PlanCommand implements Callable<Integer> {
+
+    /** Opens the engine the daemon would use; tests pass an in-memory runtime instead. */
+    private final Function<DaemonOptions, ContainerRuntime> runtimes;
+
+    PlanCommand() {
+        this(options ->
+                ContainerRuntimes.open(options.runtime(), ContainerRuntimes.discover(options.runtime(), options)));
+    }
+
+    /** @param runtimes opens the runtime to plan against (closed when the plan is printed) */
+    PlanCommand(Function<DaemonOptions, ContainerRuntime> runtimes) {
+        this.runtimes = runtimes;
+    }
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "Default: the daemon's -c (configs).")
     Path directory;
@@ -57,16 +74,17 @@ final class PlanCommand implements Callable<Integer> {
         DaemonOptions options = parent.options();
         Path dir = directory != null ? directory : options.configDirectory();
         PrintWriter out = spec.commandLine().getOut();
-        SpecValidator.Result result = SpecValidator.validate(
-                new ConfigDirectory(dir).loadAll(), options.apiAddress().getPort());
+        List<ParsedFile> files = new ConfigDirectory(dir).loadAll();
+        SpecValidator.Result result =
+                SpecValidator.validate(files, options.apiAddress().getPort());
+        BrokenFiles broken = BrokenFiles.of(files, result.problems());
         result.problems().stream().filter(SpecProblem::isError).forEach(problem -> out.println(problem));
         Map<String, DesiredService> desired = new TreeMap<>();
         for (ServiceDefinition definition : result.services()) {
             desired.put(definition.name(), DesiredService.of(definition));
         }
-        try (ContainerRuntime runtime =
-                ContainerRuntimes.open(options.runtime(), ContainerRuntimes.discover(options.runtime(), options))) {
-            int changes = printPlans(out, runtime, new Ownership(options.instance()), desired);
+        try (ContainerRuntime runtime = runtimes.apply(options)) {
+            int changes = printPlans(out, runtime, new Ownership(options.instance()), desired, broken);
             out.printf("%d change(s) planned%n", changes);
             out.flush();
             return changes == 0 ? 0 : 2;
@@ -77,7 +95,11 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     private static int printPlans(
-            PrintWriter out, ContainerRuntime runtime, Ownership ownership, Map<String, DesiredService> desired) {
+            PrintWriter out,
+            ContainerRuntime runtime,
+            Ownership ownership,
+            Map<String, DesiredService> desired,
+            BrokenFiles broken) {
         TreeSet<String> services = new TreeSet<>(desired.keySet());
         runtime.listContainers(ownership.all())
                 .forEach(container -> Optional.ofNullable(container.labels().get(OrbitLabels.SERVICE))
@@ -87,6 +109,14 @@ final class PlanCommand implements Callable<Integer> {
         for (String service : services) {
             Optional<DesiredService> target = Optional.ofNullable(desired.get(service));
             List<ObservedPod> pods = observer.observe(service, target);
+            Optional<String> kept = target.isEmpty() ? broken.whyKept(service) : Optional.empty();
+            if (kept.isPresent()) {
+                // As the daemon does: a broken file never touches the containers of the service it describes.
+                out.printf(
+                        "%s: %d pod(s) found, kept as they run (nothing removed or changed) because %s%n",
+                        service, pods.size(), kept.get());
+                continue;
+            }
             Plan plan = ServiceReconciler.plan(service, target, pods);
             out.printf(
                     "%s%s: %d pod(s) wanted, %d found%n",
