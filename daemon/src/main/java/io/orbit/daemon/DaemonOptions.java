@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -21,6 +22,8 @@ import java.util.Optional;
  * @param controlGroup the group whose members may change services through the control socket, besides root and the
  *     daemon's own user
  * @param apiToken a file holding the bearer token that allows changes over the TCP API; empty: no changes over TCP
+ * @param drainTimeout how long a pod taken out of traffic (removal, rolling update, failed health) may finish its
+ *     in-flight requests before it is stopped anyway
  */
 public record DaemonOptions(
         Path configDirectory,
@@ -34,7 +37,11 @@ public record DaemonOptions(
         Optional<Path> controlSocket,
         Optional<String> controlGroup,
         Optional<Path> apiToken,
-        String proxyAddress) {
+        String proxyAddress,
+        Duration drainTimeout) {
+
+    /** The default of {@code --drain-timeout}: what Orbit slept before removing a pod. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
     public DaemonOptions {
         requireNonNull(proxyAddress, "proxyAddress is null");
@@ -49,6 +56,10 @@ public record DaemonOptions(
         requireNonNull(controlSocket, "controlSocket is null");
         requireNonNull(controlGroup, "controlGroup is null");
         requireNonNull(apiToken, "apiToken is null");
+        requireNonNull(drainTimeout, "drainTimeout is null");
+        if (drainTimeout.isNegative()) {
+            throw new IllegalArgumentException("drainTimeout is negative: " + drainTimeout);
+        }
     }
 
     public enum Runtime {

@@ -53,8 +53,6 @@ import java.util.List;
  */
 public final class EngineModule extends AbstractModule {
 
-    static final java.time.Duration DRAIN_TIMEOUT = java.time.Duration.ofSeconds(10);
-
     private final DaemonOptions options;
 
     public EngineModule(DaemonOptions options) {
@@ -225,7 +223,7 @@ public final class EngineModule extends AbstractModule {
             public void takeOutOfTraffic(String service, String podId) {
                 var backends = routes.backendsOf(podId);
                 if (!backends.isEmpty()) {
-                    traffic.drain(backends, DRAIN_TIMEOUT);
+                    traffic.drain(backends, options.drainTimeout());
                 }
                 routes.publish();
             }
@@ -289,14 +287,14 @@ public final class EngineModule extends AbstractModule {
         return new ImageWatcher(desired, status, runtime, queue, journal, clock);
     }
 
-    /** Draining waits for in-flight requests, at most {@link #DRAIN_TIMEOUT} (Orbit slept a fixed 10 s). */
+    /** Draining waits for in-flight requests, at most --drain-timeout (10 s by default; Orbit slept a fixed 10 s). */
     @Provides
     @Singleton
     PodDrainer drainer(RoutePublisher routes, TrafficControl traffic) {
         return (service, podId) -> {
             var backends = routes.backendsOf(podId);
             if (!backends.isEmpty()) {
-                traffic.drain(backends, DRAIN_TIMEOUT);
+                traffic.drain(backends, options.drainTimeout());
             }
         };
     }

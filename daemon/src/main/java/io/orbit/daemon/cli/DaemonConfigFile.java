@@ -20,6 +20,7 @@ import picocli.CommandLine;
  *   runtime: podman
  *   config_dir: /etc/orbit/services
  *   api_address: 127.0.0.1:4112
+ *   drain_timeout: 30s
  * </pre>
  *
  * Keys are the long flag names in snake_case. An unknown key or an unreadable file is an error naming the file.
@@ -39,7 +40,8 @@ final class DaemonConfigFile implements CommandLine.IDefaultValueProvider {
             "instance",
             "control_socket",
             "control_group",
-            "api_token");
+            "api_token",
+            "drain_timeout");
     private static final Map<String, String> ENVIRONMENT_FIRST =
             Map.of("runtime", "ORBIT_RUNTIME", "log_level", "LOG_LVL", "instance", "ORBIT_INSTANCE");
 

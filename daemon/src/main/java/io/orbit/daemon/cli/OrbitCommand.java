@@ -15,8 +15,11 @@ import io.orbit.daemon.runtime.DockerRuntimeModule;
 import io.orbit.daemon.runtime.PodmanRuntimeModule;
 import io.orbit.daemon.systemd.Hangup;
 import io.orbit.daemon.systemd.SystemdNotifier;
+import io.orbit.engine.spec.InvalidUnitException;
+import io.orbit.engine.spec.Units;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -116,6 +119,16 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
     String proxyAddress;
 
     @Option(
+            names = "--drain-timeout",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "How long a pod taken out of traffic (removed, replaced by a rolling update, or failing its "
+                    + "health check) may finish its in-flight requests before it is stopped anyway; humantime, e.g. "
+                    + "500ms, 30s, 1m. 0s stops it at once. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "10s")
+    Duration drainTimeout;
+
+    @Option(
             names = "--instance",
             scope = CommandLine.ScopeType.INHERIT,
             description =
@@ -195,7 +208,20 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
                 controlSocketPath(),
                 controlGroup,
                 apiToken,
-                proxyAddress);
+                proxyAddress,
+                drainTimeout);
+    }
+
+    /** A humantime duration ({@code 10s}, {@code 1m 30s}) as the service files write them ({@link Units#duration}). */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return Units.duration(value.strip());
+            } catch (InvalidUnitException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     /** The control socket a daemon listens on: the option, else the first default (see {@link ControlSocket}). */

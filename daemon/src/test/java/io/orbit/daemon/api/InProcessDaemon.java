@@ -102,7 +102,8 @@ public final class InProcessDaemon implements AutoCloseable {
                 Optional.of(socket),
                 Optional.empty(),
                 tokenFile,
-                "127.0.0.1");
+                "127.0.0.1",
+                DaemonOptions.DEFAULT_DRAIN_TIMEOUT);
         InMemoryContainerRuntime runtime = InMemoryContainerRuntime.withFixtureImage();
         Injector injector = Guice.createInjector(
                 Stage.PRODUCTION,
