@@ -12,7 +12,7 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  * Sends sd_notify messages to {@code $NOTIFY_SOCKET} (a Unix datagram socket; the JDK has no Unix datagrams, so
  * junixsocket). Abstract-namespace addresses ({@code @name}) are supported too.
  */
-final class NotifySocket implements AutoCloseable {
+final class NotifySocket implements SystemdNotifier.Channel, AutoCloseable {
 
     private final AFUNIXDatagramSocket socket;
     private final AFUNIXSocketAddress address;
@@ -40,7 +40,8 @@ final class NotifySocket implements AutoCloseable {
         return Optional.of(new NotifySocket(socket, address));
     }
 
-    synchronized void send(String message) throws IOException {
+    @Override
+    public synchronized void send(String message) throws IOException {
         byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
         socket.send(new DatagramPacket(bytes, bytes.length));
     }
