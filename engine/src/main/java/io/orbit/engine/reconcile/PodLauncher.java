@@ -202,8 +202,11 @@ public final class PodLauncher {
         for (ContainerTemplate.PortSpec port : container.ports()) {
             publish(port).ifPresent(spec::port);
         }
-        if (!containerIpsReachable.getAsBoolean()) {
-            probedPortsToPublish(container).forEach(port -> spec.port(PortBinding.loopbackRandom(port)));
+        // Asked only when there is something to publish: the answer comes from the engine's info, which the daemon
+        // reads in the background at start-up, and most containers should not wait for it.
+        List<Integer> probed = probedPortsToPublish(container);
+        if (!probed.isEmpty() && !containerIpsReachable.getAsBoolean()) {
+            probed.forEach(port -> spec.port(PortBinding.loopbackRandom(port)));
         }
         String orbitAlias = ContainerNames.orbitAlias(service.name(), container.name());
         service.definition()
