@@ -31,10 +31,24 @@ running() { # instance
 }
 
 start_daemon() { # instance [api address, default 127.0.0.1:0]
-  "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -Xmx256m --enable-native-access=ALL-UNNAMED \
-    $([ "${ORBIT_JAVA_FEATURE:-21}" -ge 23 ] && echo --sun-misc-unsafe-memory-access=allow) -cp "daemon/target/orbit-daemon.jar:daemon/target/lib/*" io.orbit.daemon.Main \
-    -r "$engine" -c "$work/cfg" --instance "$1" --api-address "${2:-127.0.0.1:0}" --on-exit stop 2>"$work/daemon-$1.log" &
+  # Through ./orbit, as users start it (its JVM options and, on Java 25, its AOT cache unless ORBIT_AOT_CACHE=off).
+  ./orbit -r "$engine" -c "$work/cfg" --instance "$1" --api-address "${2:-127.0.0.1:0}" --control-socket none \
+    --on-exit stop 2>"$work/daemon-$1.log" &
   daemon_pid=$!
+}
+
+# last_started_ms ID...: when the last of these containers started, by the engine's own clock (ms since the epoch).
+# Podman says "2026-11-26 06:43:07.509085989 +0000 UTC", Docker "2026-11-26T06:43:08.900902378Z".
+last_started_ms() {
+  "${cli[@]}" inspect --format '{{.State.StartedAt}}' "$@" | python3 -c '
+import sys, datetime
+def ms(text):
+    text = text.strip().replace(" UTC", "").replace("T", " ").replace("Z", " +0000")
+    day, clock, zone = text.split()
+    whole, _, frac = clock.partition(".")
+    stamp = datetime.datetime.strptime(day + " " + whole + " " + zone, "%Y-%m-%d %H:%M:%S %z")
+    return int(stamp.timestamp() * 1000) + int((frac + "000")[:3])
+print(max(ms(line) for line in sys.stdin if line.strip()))'
 }
 
 stop_daemon() {
