@@ -196,6 +196,8 @@ class DebInstallIT {
         command.set(command.indexOf("--config-file") + 1, config.toString());
 
         Path log = directory.resolve("daemon.log");
+        // The unit's Environment=ORBIT_AOT_DIR=%C/orbit, with a cache directory of the test's own.
+        Path aotCache = Files.createDirectories(directory.resolve("cache/orbit"));
         Path socketDirectory = Files.createTempDirectory("orbit-notify-");
         try (NotifyListener notify = NotifyListener.bind(socketDirectory.resolve("notify.sock"))) {
             ProcessBuilder builder =
@@ -211,7 +213,9 @@ class DebInstallIT {
                             "NOTIFY_SOCKET",
                             notify.path().toString(),
                             "WATCHDOG_USEC",
-                            "2000000"));
+                            "2000000",
+                            "ORBIT_AOT_DIR",
+                            aotCache.toString()));
             Process daemon = builder.start();
             try {
                 Supplier<Boolean> alive = daemon::isAlive;
@@ -228,6 +232,9 @@ class DebInstallIT {
                 assertThat(daemon.info().command())
                         .as("the launcher execs the JVM: it is the unit's main process (NotifyAccess=main)")
                         .hasValueSatisfying(executable -> assertThat(executable).endsWith("/bin/java"));
+                Path javaHome = Path.of(daemon.info().command().orElseThrow())
+                        .getParent()
+                        .getParent();
 
                 HttpClient http = HttpClient.newBuilder()
                         .connectTimeout(Duration.ofSeconds(2))
@@ -252,6 +259,7 @@ class DebInstallIT {
                 assertThat(podmanIds(instance, "ps", "-a"))
                         .as("on_exit: stop removed the pod")
                         .isEmpty();
+                assertAotCacheRecordedAndUsable(javaHome, aotCache, services);
             } finally {
                 // A launcher that forgot to exec would leave the JVM behind as its child.
                 daemon.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -264,6 +272,36 @@ class DebInstallIT {
             Files.deleteIfExists(socketDirectory.resolve("notify.sock"));
             Files.deleteIfExists(socketDirectory);
         }
+    }
+
+    /**
+     * On Java 25+ the first daemon run records the JVM's AOT cache as it exits; the CLI then runs with it and its
+     * output stays clean (JVM messages go to stderr). Older JDKs have no one-step cache: nothing is written.
+     */
+    private static void assertAotCacheRecordedAndUsable(Path javaHome, Path aotCache, Path services)
+            throws IOException {
+        String release = Files.readString(javaHome.resolve("release"));
+        boolean oneStepAot = release.lines()
+                .filter(line -> line.startsWith("JAVA_VERSION=\""))
+                .map(line -> Integer.parseInt(line.replaceAll("JAVA_VERSION=\"(\\d+).*", "$1")))
+                .anyMatch(feature -> feature >= 25);
+        List<Path> caches;
+        try (var files = Files.list(aotCache)) {
+            caches = files.filter(file -> file.getFileName().toString().endsWith(".aot"))
+                    .toList();
+        }
+        if (!oneStepAot) {
+            assertThat(caches).isEmpty();
+            return;
+        }
+        assertThat(caches).as("the AOT cache the first run recorded at exit").singleElement();
+        assertThat(caches.get(0)).isNotEmptyFile();
+        Packages.Result validate = Packages.run(
+                Duration.ofMinutes(1),
+                Map.of("ORBIT_AOT_DIR", aotCache.toString(), "PATH", SYSTEMD_PATH),
+                List.of(Packages.LAUNCHER, "validate", services.toString()));
+        assertThat(validate.exit()).as(validate.err()).isZero();
+        assertThat(validate.out()).as("the CLI's output with the cache").startsWith("1 service(s) valid");
     }
 
     @Test

@@ -60,5 +60,8 @@ final class UnitExpectations {
                 .hasValueSatisfying(seconds -> assertThat(seconds).isGreaterThan(90));
         // A JVM stopped by SIGTERM exits with 143: that is a clean stop, not a failure.
         assertThat(unit.value("Service", "SuccessExitStatus")).contains("143");
+        // The JVM's AOT cache lives in the unit's cache directory (/var/cache/orbit, ~/.cache/orbit).
+        assertThat(unit.value("Service", "CacheDirectory")).contains("orbit");
+        assertThat(unit.values("Service", "Environment")).contains("ORBIT_AOT_DIR=%C/orbit");
     }
 }
