@@ -107,6 +107,8 @@ class TarballIT {
                         "-Xss512k",
                         "-XX:TieredStopAtLevel=1",
                         "-Xmx256m",
+                        "-Xlog:disable",
+                        "-Xlog:all=warning:stderr",
                         "--sun-misc-unsafe-memory-access=allow",
                         "--enable-native-access=ALL-UNNAMED",
                         "-cp",
@@ -125,10 +127,53 @@ class TarballIT {
         assertThat(arguments)
                 .containsExactly(
                         "-Xmx64m",
+                        "-Xlog:disable",
+                        "-Xlog:all=warning:stderr",
                         "--enable-native-access=ALL-UNNAMED",
                         "-cp",
                         home.resolve("lib") + "/*",
                         "io.orbit.daemon.Main");
+    }
+
+    @Test
+    void launcher_records_the_aot_cache_in_a_daemon_run_and_uses_it_after(@TempDir Path jdks, @TempDir Path cache)
+            throws IOException {
+        Path jdk = fakeJava(jdks, "25.0.1");
+        Map<String, String> environment = Map.of("ORBIT_JAVA_HOME", jdk.toString(), "ORBIT_AOT_DIR", cache.toString());
+        Files.writeString(cache.resolve("orbit-0.aot"), "a cache of other jars");
+
+        assertThat(launch(environment, "validate", "x").ok().lines())
+                .as("the CLI never records a cache")
+                .noneMatch(argument -> argument.startsWith("-XX:AOT"));
+        List<String> daemon = launch(environment, "-c", "x").ok().lines();
+        assertThat(daemon)
+                .as("a daemon run without a cache for these jars records one")
+                .anyMatch(argument -> argument.matches("-XX:AOTCacheOutput=" + cache + "/orbit-[0-9]+\\.aot"));
+        assertThat(cache.resolve("orbit-0.aot"))
+                .as("the cache of other jars is gone")
+                .doesNotExist();
+
+        String recorded = daemon.stream()
+                .filter(argument -> argument.startsWith("-XX:AOTCacheOutput="))
+                .findFirst()
+                .orElseThrow()
+                .substring("-XX:AOTCacheOutput=".length());
+        Files.writeString(Path.of(recorded), "the JVM wrote this at exit");
+        assertThat(launch(environment, "validate", "x").ok().lines())
+                .as("the CLI and the daemon use the recorded cache")
+                .contains("-XX:AOTCache=" + recorded);
+        assertThat(launch(
+                                Map.of(
+                                        "ORBIT_JAVA_HOME",
+                                        fakeJava(jdks.resolve("old"), "21.0.5").toString(),
+                                        "ORBIT_AOT_DIR",
+                                        cache.toString()),
+                                "-c",
+                                "x")
+                        .ok()
+                        .lines())
+                .as("Java 21 has no one-step AOT cache")
+                .noneMatch(argument -> argument.startsWith("-XX:AOT"));
     }
 
     @Test
