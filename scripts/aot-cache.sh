@@ -64,7 +64,7 @@ YAML
 unsafe=()
 [ "$ORBIT_JAVA_FEATURE" -ge 23 ] && unsafe=(--sun-misc-unsafe-memory-access=allow)
 # shellcheck disable=SC2086 # the default options are split on purpose, as in ./orbit
-"$JAVA_HOME/bin/java" ${ORBIT_JAVA_OPTS:--XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -Xmx256m} \
+"$JAVA_HOME/bin/java" ${ORBIT_JAVA_OPTS:--XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -Xms16m -Xmx256m} \
   -Xlog:disable -Xlog:all=error:stderr -XX:AOTCacheOutput="$work/orbit.aot" "${unsafe[@]}" \
   --enable-native-access=ALL-UNNAMED -cp "$jar:$root/daemon/target/lib/*" io.orbit.daemon.Main \
   -r "$runtime" -c "$work/services" --instance "aot-train-$$" --api-address 127.0.0.1:0 --control-socket none \

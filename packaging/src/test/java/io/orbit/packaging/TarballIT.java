@@ -106,6 +106,7 @@ class TarballIT {
                         "-XX:+UseSerialGC",
                         "-Xss512k",
                         "-XX:TieredStopAtLevel=1",
+                        "-Xms16m",
                         "-Xmx256m",
                         "-Xlog:disable",
                         "-Xlog:all=warning:stderr",
