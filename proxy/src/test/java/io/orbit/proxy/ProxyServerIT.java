@@ -535,6 +535,10 @@ class ProxyServerIT {
                     .as("the talker, idle for longer than the head timeout")
                     .startsWith("HTTP/1.1 200 ");
             await(() -> proxy.connectionsPerPort().get(port) < 10, "silent connections released");
+            // Collect the 3 000 connections' garbage now. Without this, a later test in the same JVM,
+            // noFailedGetUnderLoadWhileOneOfThreeBackendsIsKilled, got a 504 in 3 of 4 full runs (0 of 3 with this,
+            // 0 of 3 with 300 connections, 0 of 2 in a fresh JVM right after); the cause is not understood yet.
+            System.gc();
         } finally {
             for (SocketChannel channel : silent) {
                 channel.close();
