@@ -20,9 +20,14 @@ import io.orbit.engine.spec.Units;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -44,18 +49,6 @@ import picocli.CommandLine.Option;
             "Without a command, runs the daemon. Status: GET http://127.0.0.1:4112/status, metrics: /metrics.",
             "The commands status, scale, restart, rollout, events and logs talk to the running daemon over its control"
                     + " socket."
-        },
-        subcommands = {
-            ValidateCommand.class,
-            PlanCommand.class,
-            ProxyCommand.class,
-            StatusCommand.class,
-            ScaleCommand.class,
-            RestartCommand.class,
-            RolloutCommand.class,
-            EventsCommand.class,
-            LogsCommand.class,
-            DoctorCommand.class
         },
         footer = {
             "",
@@ -170,13 +163,64 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
                     + "Default: $ORBIT_CONFIG, else /etc/orbit/orbit.yaml if it exists.")
     Optional<Path> configFile;
 
-    public static CommandLine commandLine() {
-        return commandLine(new String[0]);
+    /**
+     * The sub-commands by name, in the order {@code --help} lists them. picocli models a command by reflection when
+     * it is added, 5-15 ms each in a JVM that just started (its classes cannot be in the AOT cache: they are Java 5
+     * class files), so a command line models only what it runs: see {@link #commandLine(String[])}.
+     */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Supplier<Object>> subcommands() {
+        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put("validate", ValidateCommand::new);
+        commands.put("plan", PlanCommand::new);
+        commands.put("proxy", ProxyCommand::new);
+        commands.put("status", StatusCommand::new);
+        commands.put("scale", ScaleCommand::new);
+        commands.put("restart", RestartCommand::new);
+        commands.put("rollout", RolloutCommand::new);
+        commands.put("events", EventsCommand::new);
+        commands.put("logs", LogsCommand::new);
+        commands.put("doctor", DoctorCommand::new);
+        return Collections.unmodifiableMap(commands);
     }
 
-    /** The command line, with defaults from the daemon config file named in {@code args} (or the default one). */
+    /** The whole command line, every sub-command included (for help and documentation). */
+    public static CommandLine commandLine() {
+        return commandLine(new String[0], SUBCOMMANDS.keySet());
+    }
+
+    /**
+     * The command line for these arguments, with defaults from the daemon config file they name (or the default one).
+     * It has the sub-command the arguments name; none for the daemon (its flags only), unless the arguments ask for
+     * help or do not parse without them (a mistyped command then gets picocli's "did you mean").
+     */
     public static CommandLine commandLine(String[] args) {
+        List<String> words = List.of(args);
+        Optional<String> named = words.stream().filter(SUBCOMMANDS::containsKey).findFirst();
+        if (named.isPresent()) {
+            return commandLine(args, Set.of(named.get()));
+        }
+        if (words.contains("-h") || words.contains("--help") || words.contains("help")) {
+            return commandLine(args, SUBCOMMANDS.keySet());
+        }
+        CommandLine daemon = commandLine(args, Set.of());
+        try {
+            daemon.parseArgs(args);
+            return daemon;
+        } catch (CommandLine.ParameterException unmatched) {
+            return commandLine(args, SUBCOMMANDS.keySet());
+        }
+    }
+
+    private static CommandLine commandLine(String[] args, Set<String> subcommands) {
         CommandLine commandLine = new CommandLine(new OrbitCommand());
+        // Added before the settings below: picocli applies them to the sub-commands present at that moment.
+        SUBCOMMANDS.forEach((name, command) -> {
+            if (subcommands.contains(name)) {
+                commandLine.addSubcommand(name, command.get());
+            }
+        });
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setDefaultValueProvider(DaemonConfigFile.load(configFileArgument(args), System.getenv()));
         return commandLine;

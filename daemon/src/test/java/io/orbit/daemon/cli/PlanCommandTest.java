@@ -115,14 +115,8 @@ class PlanCommandTest {
     private Run plan(String directory) throws Exception {
         Path config = Files.writeString(work.resolve("orbit.yaml"), "");
         String[] arguments = {"plan", resource(directory).toString(), "--config-file", config.toString()};
-        CommandLine cli = new CommandLine(new OrbitCommand(), new CommandLine.IFactory() {
-            @Override
-            public <K> K create(Class<K> type) throws Exception {
-                return type == PlanCommand.class
-                        ? type.cast(new PlanCommand(options -> runtime))
-                        : CommandLine.defaultFactory().create(type);
-            }
-        });
+        CommandLine cli = new CommandLine(new OrbitCommand());
+        cli.addSubcommand("plan", new PlanCommand(options -> runtime));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setDefaultValueProvider(DaemonConfigFile.load(Optional.of(config), Map.of()));
         StringWriter out = new StringWriter();
