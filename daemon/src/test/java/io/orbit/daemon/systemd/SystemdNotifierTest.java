@@ -7,7 +7,6 @@ import io.orbit.engine.config.ServiceFileParser;
 import io.orbit.engine.health.HealthMetrics;
 import io.orbit.engine.health.HealthMonitor;
 import io.orbit.engine.health.ProbeResult;
-import io.orbit.engine.health.ProbeScheduler;
 import io.orbit.engine.health.RestartBackoff;
 import io.orbit.engine.health.RestartLedger;
 import io.orbit.engine.journal.EventJournal;
@@ -25,6 +24,8 @@ import io.orbit.engine.spec.SpecValidator;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.PodStatus;
 import io.orbit.engine.state.StatusStore;
+import io.orbit.engine.testing.ManualClock;
+import io.orbit.engine.testing.ManualProbeScheduler;
 import io.orbit.engine.volume.PodVolumes;
 import io.orbit.runtime.testing.InMemoryContainerRuntime;
 import java.io.IOException;
@@ -34,10 +35,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,12 +58,14 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  */
 class SystemdNotifierTest {
 
+    private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
     private static final long MONOTONIC_USEC = 123_456_789_012L;
 
     @TempDir
     Path directory;
 
-    private final ManualTime time = new ManualTime();
+    private final ManualClock time = new ManualClock(START);
     private final ManualProbeScheduler scheduler = new ManualProbeScheduler(time);
     private final InMemoryContainerRuntime runtime = InMemoryContainerRuntime.withFixtureImage();
     private final DesiredState desired = new DesiredState();
@@ -336,7 +337,13 @@ class SystemdNotifierTest {
 
     private SystemdNotifier notifier(Map<String, String> environment) {
         return new SystemdNotifier(
-                desired, status, health::isReady, sinceLastPass::get, environment, time::nanos, () -> MONOTONIC_USEC);
+                desired,
+                status,
+                health::isReady,
+                sinceLastPass::get,
+                environment,
+                () -> Duration.between(START, time.instant()).toNanos(),
+                () -> MONOTONIC_USEC);
     }
 
     private SystemdNotifier.Channel recorder() {
@@ -415,71 +422,6 @@ class SystemdNotifierTest {
                 .services()
                 .getFirst();
         return new DesiredService(definition, PodTemplateHash.of(definition), replicas);
-    }
-
-    /** Wall time and elapsed nanoseconds that move only when a test says so. */
-    private static final class ManualTime implements InstantSource {
-        private final Instant start = Instant.now();
-        private volatile Duration elapsed = Duration.ZERO;
-
-        @Override
-        public Instant instant() {
-            return start.plus(elapsed);
-        }
-
-        long nanos() {
-            return elapsed.toNanos();
-        }
-
-        void advance(Duration by) {
-            elapsed = elapsed.plus(by);
-        }
-    }
-
-    /** Probe work on the test's thread: {@link #runDue} runs what is due on the manual clock, in time order. */
-    private static final class ManualProbeScheduler implements ProbeScheduler {
-        private record Task(Instant due, long order, Runnable work) {}
-
-        private final ManualTime time;
-        private final List<Task> tasks = new ArrayList<>();
-        private long nextOrder;
-
-        ManualProbeScheduler(ManualTime time) {
-            this.time = time;
-        }
-
-        @Override
-        public synchronized Cancellable schedule(Duration delay, boolean callsEngine, Runnable work) {
-            Task task = new Task(time.instant().plus(delay), nextOrder++, work);
-            tasks.add(task);
-            return () -> {
-                synchronized (this) {
-                    tasks.remove(task);
-                }
-            };
-        }
-
-        void runDue() {
-            while (true) {
-                Task next;
-                synchronized (this) {
-                    next = tasks.stream()
-                            .filter(task -> !task.due().isAfter(time.instant()))
-                            .min(Comparator.comparing(Task::due).thenComparingLong(Task::order))
-                            .orElse(null);
-                    if (next == null) {
-                        return;
-                    }
-                    tasks.remove(next);
-                }
-                next.work().run();
-            }
-        }
-
-        @Override
-        public synchronized void close() {
-            tasks.clear();
-        }
     }
 
     private static List<String> receiveUntil(AFUNIXDatagramSocket socket, String prefix) throws IOException {
