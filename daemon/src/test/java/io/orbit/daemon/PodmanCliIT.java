@@ -100,6 +100,15 @@ class PodmanCliIT {
                 .contains(service + "/0/main | warming up", service + "/1/main | warming up")
                 .anySatisfy(line -> assertThat(line).startsWith(service + "/0/main | hello from "));
 
+        OrbitCli.Result doctor = orbit.run(
+                "doctor", "-r", "podman", "-c", work.resolve("services").toString());
+        assertThat(doctor.out())
+                .as(doctor.toString())
+                .contains("[ ok ] podman socket: podman answers")
+                .contains("[ ok ] engine: podman")
+                .contains("[ ok ] config directory")
+                .contains("api address");
+
         try (OrbitCli.Running follow = orbit.start("logs", service, "--follow", "--tail", "0")) {
             String first = pods.get(0).containers().get(0).id();
             Poll.until(
@@ -124,10 +133,21 @@ class PodmanCliIT {
         OrbitCli orbit = cli(daemon);
         awaitRunningPods(daemon, 1);
 
-        OrbitCli.Result up = orbit.run("scale", service, "9");
-        assertThat(up.exitCode()).as(up.toString()).isZero();
-        assertThat(up.out()).contains(service + ": 9 replicas asked, clamped to 3 (instance_count max 3");
-        awaitRunningPods(daemon, 3);
+        try (OrbitCli.Running follow = orbit.start("events", "--follow", "--service", service)) {
+            OrbitCli.Result up = orbit.run("scale", service, "9");
+            assertThat(up.exitCode()).as(up.toString()).isZero();
+            assertThat(up.out()).contains(service + ": 9 replicas asked, clamped to 3 (instance_count max 3");
+            awaitRunningPods(daemon, 3);
+            Poll.until(
+                    "events --follow prints the scale and the new pods as they happen",
+                    follow::out,
+                    out -> out.contains("scaled")
+                            && out.lines()
+                                            .filter(line -> line.contains("pod-started"))
+                                            .count()
+                                    >= 2,
+                    () -> follow.err() + daemon.tail());
+        }
 
         OrbitCli.Result down = orbit.run("scale", service, "1");
         assertThat(down.out()).as(down.toString()).isEqualTo(service + ": scaled to 1 replicas\n");
@@ -209,7 +229,12 @@ class PodmanCliIT {
             Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx--x--x"));
         }
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
-        Command read = asUser(user, socket, "GET", "/services/" + service);
+        // Pods can run a moment before the daemon has published the service's status (then 404 "ask again").
+        Command read = Poll.until(
+                "the user reads the service",
+                () -> asUser(user, socket, "GET", "/services/" + service),
+                answer -> answer.output().endsWith("200"),
+                daemon::tail);
         Command change = asUser(user, socket, "POST", "/services/" + service + "/scale");
 
         assertThat(read.output()).as(read.toString()).endsWith("200");
