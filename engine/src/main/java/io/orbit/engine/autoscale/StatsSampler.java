@@ -2,6 +2,7 @@ package io.orbit.engine.autoscale;
 
 import static java.util.Objects.requireNonNull;
 
+import io.orbit.engine.support.PeriodicTask;
 import io.orbit.runtime.CapabilityUnavailableException;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ContainerRuntimeException;
@@ -13,9 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -38,11 +36,11 @@ public final class StatsSampler implements AutoCloseable {
 
     private final ContainerRuntime runtime;
     private final Supplier<? extends Collection<String>> containerIds;
-    private final Duration cadence;
     private final Map<String, ContainerStats> latest = new ConcurrentHashMap<>();
     private final Object tickLock = new Object();
     private volatile @Nullable String unavailableReason;
-    private @Nullable ScheduledExecutorService executor;
+    /** Calls {@link #tick()} on the {@code orbit-stats} thread, the first time as soon as it starts. */
+    private final PeriodicTask ticker;
 
     /**
      * @param containerIds the running containers of all autoscaled services, read at every tick
@@ -52,21 +50,19 @@ public final class StatsSampler implements AutoCloseable {
             ContainerRuntime runtime, Supplier<? extends Collection<String>> containerIds, Duration cadence) {
         this.runtime = requireNonNull(runtime, "runtime is null");
         this.containerIds = requireNonNull(containerIds, "containerIds is null");
-        this.cadence = requireNonNull(cadence, "cadence is null");
+        requireNonNull(cadence, "cadence is null");
         if (cadence.isNegative() || cadence.isZero()) {
             throw new IllegalArgumentException("cadence must be positive, got " + cadence);
         }
+        this.ticker = PeriodicTask.runFirstImmediately("orbit-stats", cadence, this::tick);
     }
 
     /** Starts sampling on a daemon thread named {@code orbit-stats}, the first sample at once. */
     public synchronized void start() {
-        if (executor != null) {
+        if (ticker.started()) {
             throw new IllegalStateException("stats sampler already started");
         }
-        ScheduledExecutorService started = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("orbit-stats").factory());
-        started.scheduleWithFixedDelay(this::tickSafely, 0, cadence.toMillis(), TimeUnit.MILLISECONDS);
-        executor = started;
+        ticker.start();
     }
 
     /** One sampling pass: one stats call for every listed container. */
@@ -104,15 +100,6 @@ public final class StatsSampler implements AutoCloseable {
         }
     }
 
-    private void tickSafely() {
-        try {
-            tick();
-        } catch (RuntimeException e) {
-            // A scheduled task that throws is never run again; the next tick may well succeed.
-            log.atError().setCause(e).log("stats sampling failed");
-        }
-    }
-
     /** The last sample of a container, if it has one. */
     public Optional<ContainerStats> latest(String containerId) {
         return Optional.ofNullable(latest.get(containerId));
@@ -134,9 +121,6 @@ public final class StatsSampler implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (executor != null) {
-            executor.shutdownNow();
-            executor = null;
-        }
+        ticker.close();
     }
 }

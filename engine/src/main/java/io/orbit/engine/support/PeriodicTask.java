@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a task on its own daemon thread, first one interval after {@link #start()}, then again one interval after each
- * run ends (a fixed delay: a slow run is never overlapped nor followed by a burst of catch-up runs). A run that throws
+ * Runs a task on its own daemon thread, first one interval after {@link #start()} (or at once, when made by {@link
+ * #runFirstImmediately}), then again one interval after each run ends (a fixed delay: a slow run is never overlapped
+ * nor followed by a burst of catch-up runs). A run that throws
  * is logged and the next one comes as usual, because a {@link ScheduledExecutorService} task that throws is silently
  * never run again. {@link #close()} interrupts a run in progress and ends the thread; the task may be started again.
  *
@@ -25,6 +26,7 @@ public final class PeriodicTask implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PeriodicTask.class);
 
     private final String threadName;
+    private final Duration firstDelay;
     private final Duration interval;
     private final Runnable task;
     private final Function<ThreadFactory, ScheduledExecutorService> executors;
@@ -38,13 +40,43 @@ public final class PeriodicTask implements AutoCloseable {
         this(threadName, interval, task, Executors::newSingleThreadScheduledExecutor);
     }
 
+    /**
+     * A task whose first run comes as soon as it is {@link #start() started}, then one interval after each run ends.
+     *
+     * @param threadName the thread's name, as thread dumps and logs show it
+     * @param interval the delay between the end of a run and the start of the next
+     */
+    public static PeriodicTask runFirstImmediately(String threadName, Duration interval, Runnable task) {
+        return runFirstImmediately(threadName, interval, task, Executors::newSingleThreadScheduledExecutor);
+    }
+
+    /** @param executors makes the executor from the daemon thread factory (a recording one in tests) */
+    static PeriodicTask runFirstImmediately(
+            String threadName,
+            Duration interval,
+            Runnable task,
+            Function<ThreadFactory, ScheduledExecutorService> executors) {
+        return new PeriodicTask(threadName, Duration.ZERO, interval, task, executors);
+    }
+
     /** @param executors makes the executor from the daemon thread factory (a recording one in tests) */
     PeriodicTask(
             String threadName,
             Duration interval,
             Runnable task,
             Function<ThreadFactory, ScheduledExecutorService> executors) {
+        this(threadName, interval, interval, task, executors);
+    }
+
+    /** @param firstDelay the delay before the first run: the interval, or zero for a first run at once */
+    private PeriodicTask(
+            String threadName,
+            Duration firstDelay,
+            Duration interval,
+            Runnable task,
+            Function<ThreadFactory, ScheduledExecutorService> executors) {
         this.threadName = requireNonNull(threadName, "threadName is null");
+        this.firstDelay = requireNonNull(firstDelay, "firstDelay is null");
         this.interval = requireNonNull(interval, "interval is null");
         this.task = requireNonNull(task, "task is null");
         this.executors = requireNonNull(executors, "executors is null");
@@ -53,7 +85,7 @@ public final class PeriodicTask implements AutoCloseable {
         }
     }
 
-    /** Starts the thread; the first run comes one interval later. */
+    /** Starts the thread; the first run comes one interval later, or at once for {@link #runFirstImmediately}. */
     public synchronized void start() {
         if (executor != null) {
             throw new IllegalStateException(threadName + " already started");
@@ -61,7 +93,7 @@ public final class PeriodicTask implements AutoCloseable {
         ScheduledExecutorService started =
                 executors.apply(Thread.ofPlatform().daemon().name(threadName).factory());
         started.scheduleWithFixedDelay(
-                this::runSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+                this::runSafely, firstDelay.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         executor = started;
     }
 

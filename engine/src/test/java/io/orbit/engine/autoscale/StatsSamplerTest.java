@@ -1,6 +1,7 @@
 package io.orbit.engine.autoscale;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.orbit.engine.testing.ManualClock;
 import io.orbit.runtime.CapabilityUnavailableException;
@@ -141,6 +142,17 @@ class StatsSamplerTest {
         }
         assertThat(runtime.calls).isNotEmpty();
         assertThat(runtime.threads).allMatch(name -> name.equals("orbit-stats"));
+    }
+
+    @Test
+    void startingTwiceIsAnErrorAndCloseLetsItStartAgain() {
+        sampler.start();
+
+        assertThatThrownBy(sampler::start)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("stats sampler already started");
+        sampler.close();
+        sampler.start();
     }
 
     /** The in-memory engine, counting stats calls and failing them on demand. */

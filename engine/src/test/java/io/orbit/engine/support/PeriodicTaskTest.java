@@ -51,6 +51,42 @@ class PeriodicTaskTest {
     }
 
     @Test
+    void runFirstImmediatelySchedulesTheFirstRunAtOnceThenOneIntervalAfterEachRun() {
+        PeriodicTask immediate = PeriodicTask.runFirstImmediately(
+                "orbit-now", Duration.ofSeconds(10), runs::incrementAndGet, factory -> {
+                    RecordingExecutor executor = new RecordingExecutor(factory);
+                    executors.add(executor);
+                    return executor;
+                });
+
+        immediate.start();
+
+        RecordingExecutor executor = executors.getFirst();
+        assertThat(executor.initialDelay).isZero();
+        assertThat(executor.delay).isEqualTo(10_000);
+        assertThat(executor.unit).isEqualTo(TimeUnit.MILLISECONDS);
+        Thread thread = executor.factory.newThread(() -> {});
+        assertThat(thread.getName()).isEqualTo("orbit-now");
+        assertThat(thread.isDaemon()).isTrue();
+
+        executor.tick();
+
+        assertThat(runs).hasValue(1);
+        assertThatThrownBy(immediate::start)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("orbit-now already started");
+        immediate.close();
+        assertThat(executor.shutdownNow).isTrue();
+        assertThat(immediate.started()).isFalse();
+    }
+
+    @Test
+    void runFirstImmediatelyStillRejectsANonPositiveInterval() {
+        assertThatThrownBy(() -> PeriodicTask.runFirstImmediately("orbit-now", Duration.ofNanos(999), () -> {}))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aRunThatThrowsIsLoggedAndTheNextRunStillComes() {
         AtomicInteger attempts = new AtomicInteger();
         PeriodicTask failing = new PeriodicTask(
