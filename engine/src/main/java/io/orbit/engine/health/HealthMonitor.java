@@ -75,8 +75,6 @@ public final class HealthMonitor implements AutoCloseable {
     private final InstantSource clock;
     private final BooleanSupplier containerIpsReachable;
     private final Map<String, Watch> watches = new ConcurrentHashMap<>();
-    /** Parsed once per distinct health check: it is read on every sync and every readiness question. */
-    private final HealthPolicyCache policies = new HealthPolicyCache();
 
     private volatile Actions actions = Actions.NONE;
     private volatile boolean closed;
@@ -272,7 +270,8 @@ public final class HealthMonitor implements AutoCloseable {
     private Optional<HealthPolicy> policy(ServiceDefinition desired, String containerName) {
         for (ContainerDefinition container : desired.containers()) {
             if (container.name().equals(containerName)) {
-                return policies.policy(container.template().healthCheck());
+                // Cached per distinct health check: it is read on every sync and every readiness question.
+                return HealthPolicy.cachedOf(container.template().healthCheck());
             }
         }
         return Optional.empty();

@@ -80,6 +80,15 @@ public record HealthPolicy(Duration startupTimeout, int startupFailureThreshold,
                 probes));
     }
 
+    /**
+     * {@link #of} through one bounded cache shared by the whole engine: the same policy for every equal {@code
+     * health_check} block, parsed once, for callers that need it per status change, route publish, pod start or
+     * reconcile pass. Thread-safe.
+     */
+    public static Optional<HealthPolicy> cachedOf(ContainerTemplate.@Nullable HealthCheck check) {
+        return HealthPolicyCache.SHARED.policy(check);
+    }
+
     /** The container ports the host must reach to probe (to publish on loopback where container IPs are unreachable). */
     public List<Integer> probedPorts() {
         List<Integer> ports = new ArrayList<>();

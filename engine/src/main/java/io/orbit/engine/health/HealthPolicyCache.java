@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The parsed {@link HealthPolicy} of each distinct {@code health_check} block. The monitor needs a container's policy
- * on every status change and every route publish; parsing it re-reads every duration string each time, for a block
- * that only changes with the spec.
+ * on every status change and every route publish, the route publisher per route, the reconciler per pod start and per
+ * pass; parsing it re-reads every duration string each time, for a block that only changes with the spec. They all
+ * read the one {@link #SHARED} cache through {@link HealthPolicy#cachedOf}.
  *
  * <p>Keyed by the block's value (records compare by value): a changed spec is a new key and is parsed afresh, and an
  * unchanged block reloaded from disk (a new but equal object) or shared by several services hits the same entry. Specs
@@ -26,6 +27,9 @@ final class HealthPolicyCache {
 
     /** Far more distinct health checks than a daemon runs; only reached by many reloads of changed specs. */
     static final int MAX_ENTRIES = 256;
+
+    /** The engine's one cache, behind {@link HealthPolicy#cachedOf}. */
+    static final HealthPolicyCache SHARED = new HealthPolicyCache();
 
     private final Function<ContainerTemplate.HealthCheck, Optional<HealthPolicy>> parser;
     private final int maxEntries;

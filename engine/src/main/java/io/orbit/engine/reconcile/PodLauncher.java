@@ -223,7 +223,7 @@ public final class PodLauncher {
                 .filter(port -> port.targetPort() != null || port.nodePort() != null)
                 .map(ContainerTemplate.PortSpec::port)
                 .toList();
-        return HealthPolicy.of(container.template().healthCheck())
+        return HealthPolicy.cachedOf(container.template().healthCheck())
                 .map(HealthPolicy::probedPorts)
                 .orElse(List.of())
                 .stream()

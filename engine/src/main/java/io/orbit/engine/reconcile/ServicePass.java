@@ -277,7 +277,7 @@ public final class ServicePass implements AutoCloseable {
         RestartLedger.Outcome outcome = health.ledger().restarted(slot, remove.reason(), clock.instant());
         health.metrics().restarted(service, "startup");
         int threshold = target.definition().containers().stream()
-                .map(container -> HealthPolicy.of(container.template().healthCheck()))
+                .map(container -> HealthPolicy.cachedOf(container.template().healthCheck()))
                 .flatMap(Optional::stream)
                 .filter(HealthPolicy::hasStartupPhase)
                 .mapToInt(HealthPolicy::startupFailureThreshold)

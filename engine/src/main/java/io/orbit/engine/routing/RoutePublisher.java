@@ -175,7 +175,8 @@ public final class RoutePublisher {
      */
     private static Route.HealthCheck healthCheck(ContainerDefinition container, int containerPort) {
         Route.HealthCheck defaults = Route.HealthCheck.DEFAULT_TCP;
-        Optional<HealthPolicy> policy = HealthPolicy.of(container.template().healthCheck());
+        Optional<HealthPolicy> policy =
+                HealthPolicy.cachedOf(container.template().healthCheck());
         for (ProbeSpec spec : policy.map(HealthPolicy::probes).orElse(List.of())) {
             if (spec.probe() instanceof Probe.Http http && http.port() == containerPort) {
                 return new Route.HealthCheck(

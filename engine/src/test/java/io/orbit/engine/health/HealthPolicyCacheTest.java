@@ -72,6 +72,27 @@ class HealthPolicyCacheTest {
         assertThat(parsed).as("the latest check is still cached").isEmpty();
     }
 
+    @Test
+    void theSharedLookupGivesTheSameParsedPolicyForEveryEqualCheck() {
+        // Route publishing, pod starts, reconcile passes and the monitor all read policies through
+        // HealthPolicy.cachedOf.
+        Optional<HealthPolicy> first = HealthPolicy.cachedOf(tcp(8123, "5s"));
+
+        Optional<HealthPolicy> again = HealthPolicy.cachedOf(tcp(8123, "5s"));
+
+        assertThat(again.orElseThrow())
+                .isSameAs(first.orElseThrow())
+                .isEqualTo(HealthPolicy.of(tcp(8123, "5s")).orElseThrow());
+        assertThat(HealthPolicy.cachedOf(tcp(8123, "7s"))
+                        .orElseThrow()
+                        .probes()
+                        .getFirst()
+                        .period())
+                .as("a changed check is its own policy")
+                .isEqualTo(Duration.ofSeconds(7));
+        assertThat(HealthPolicy.cachedOf(null)).isEmpty();
+    }
+
     private static ContainerTemplate.HealthCheck tcp(int port, String period) {
         return new ContainerTemplate.HealthCheck(
                 "10s", 3, period, 3, new ContainerTemplate.TcpCheck(port, "1s", null, null), null, null);
