@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class Reconciler implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+    private static final String KEPT = "containers kept as they run, nothing is removed or changed, because ";
     /** The key of the pass that looks for containers of services that no longer exist. */
     static final String ORPHAN_SWEEP = "*orphans*";
 
@@ -150,6 +151,7 @@ public final class Reconciler implements AutoCloseable {
             Optional<String> why = desired.whyKept(service);
             if (why.isPresent()) {
                 noteKept(service, why.get());
+                pass.publishKept(service, KEPT + why.get());
                 return true;
             }
         }
@@ -164,7 +166,7 @@ public final class Reconciler implements AutoCloseable {
         if (why.equals(kept.put(service, why))) {
             return;
         }
-        String message = "containers kept as they run, nothing is removed or changed, because " + why;
+        String message = KEPT + why;
         log.atWarn().addKeyValue("service", service).log("service '" + service + "': " + message);
         if (journal != null) {
             journal.record("kept-broken-file", Optional.of(service), Optional.empty(), message);
@@ -191,14 +193,9 @@ public final class Reconciler implements AutoCloseable {
                     orphans.add(service);
                 }
             }
-            for (String service : orphans) {
-                Optional<String> why = desired.whyKept(service);
-                if (why.isPresent()) {
-                    noteKept(service, why.get());
-                } else {
-                    queue.enqueue(service);
-                }
-            }
+            // Kept services (their file is broken) are enqueued too: their own pass leaves them alone but publishes
+            // their status, so no two writers touch one service.
+            orphans.forEach(queue::enqueue);
             return true;
         } catch (ContainerRuntimeException e) {
             log.atWarn().log("orphan sweep failed: " + e.getMessage());

@@ -453,6 +453,14 @@ public final class ServicePass implements AutoCloseable {
                 .collect(Collectors.toSet());
     }
 
+    /**
+     * Publishes the status of a service the daemon leaves alone because its file is broken: its pods as they run,
+     * and why in {@code last_error}, so {@code orbit status} and {@code /status} show it instead of nothing.
+     */
+    public void publishKept(String service, String why) {
+        publishStatus(service, Optional.empty(), Optional.of(why), 0);
+    }
+
     private void publishStatus(String service, Optional<DesiredService> target, Optional<String> error, int failures) {
         try {
             List<PodStatus> pods = statusObserver.observe(service, target).stream()

@@ -125,6 +125,16 @@ class BrokenFileRestartTest {
                         .contains("web.yml is broken")
                         .contains("invalid YAML"));
         assertThat(restarted.journalled("pod-removed")).isEmpty();
+        assertThat(restarted.status.services().get("web"))
+                .as("the kept service is in the status, with its pods and why")
+                .satisfies(status -> {
+                    assertThat(status.desired()).isEmpty();
+                    assertThat(status.pods()).hasSize(2);
+                    assertThat(status.lastError())
+                            .hasValueSatisfying(why -> assertThat(why)
+                                    .startsWith("containers kept as they run")
+                                    .contains("web.yml is broken"));
+                });
     }
 
     @Test
