@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the packages twice from two clones of HEAD (different paths, at least a minute apart) and compares the
+# Builds the packages twice from two clones of HEAD's commit (different paths, at least a minute apart) and compares the
 # .tar.gz, .deb and .rpm byte for byte (sha256). Exits 1 if any differs. Takes about three minutes.
 #
 # Usage: scripts/check-reproducible.sh
@@ -8,8 +8,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/java-home.sh"
 work=$(mktemp -d /tmp/orbit-repro.XXXX)
 trap 'rm -rf "$work"' EXIT
+rev=$(git -C "$root" rev-parse HEAD) # one commit for both builds, whatever lands meanwhile
 build() { # clone name
   git clone -q "$root" "$work/$1"
+  git -C "$work/$1" checkout -q --detach "$rev"
   (cd "$work/$1" && ./mvnw -B -q package -DskipTests -Dspotless.check.skip=true)
 }
 build first
