@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orbit.engine.naming.ContainerNames;
 import io.orbit.engine.naming.OrbitLabels;
-import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ContainerSummary;
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -15,14 +14,12 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -61,22 +58,18 @@ abstract class DaemonContract {
     private final Set<String> services = new LinkedHashSet<>();
     private final List<DaemonProcess> daemons = new ArrayList<>();
 
-    /** {@code podman} or {@code docker}: the daemon's {@code -r}. */
-    protected abstract String runtimeName();
+    /** The engine this subclass runs the scenarios on. */
+    private final TestEngine testEngine;
 
-    /** The engine's socket; skips (or fails under CI=true) when the engine is missing. */
-    protected abstract Path socket();
-
-    /** The adapter the test observes the engine with (the daemon opens its own). */
-    protected abstract ContainerRuntime openRuntime(Path socket);
+    DaemonContract(TestEngine testEngine) {
+        this.testEngine = testEngine;
+    }
 
     @BeforeEach
     void openEngine(TestInfo test) throws IOException {
-        engine = new EnginePods(openRuntime(socket()));
+        engine = testEngine.open();
         configDirectory = Files.createDirectory(workDirectory.resolve("services"));
-        suffix = HexFormat.of()
-                .toHexDigits(ThreadLocalRandom.current().nextInt())
-                .substring(0, 6);
+        suffix = TestEngine.randomSuffix();
         testName = test.getTestMethod().map(Method::getName).orElse("test");
     }
 
@@ -447,7 +440,7 @@ abstract class DaemonContract {
                 "%s-%s-%d.log".formatted(testName, suffix, daemons.size() + 1));
         List<String> arguments = new ArrayList<>(List.of("--instance", instance));
         arguments.addAll(List.of(extraArguments));
-        DaemonProcess daemon = DaemonProcess.start(runtimeName(), socket(), configDirectory, log, arguments);
+        DaemonProcess daemon = testEngine.startDaemon(configDirectory, log, arguments);
         daemons.add(daemon);
         return daemon;
     }

@@ -1,27 +1,12 @@
 package io.orbit.daemon;
 
-import io.orbit.runtime.ContainerRuntime;
-import io.orbit.runtime.EngineSockets;
-import io.orbit.runtime.docker.DockerContainerRuntime;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 
 /** network_limit end to end on rootful Docker: measured rates. */
 @Tag("container-engine")
 class DockerNetworkLimitIT extends NetworkLimitContract {
 
-    @Override
-    protected String runtimeName() {
-        return "docker";
-    }
-
-    @Override
-    protected Path socket() {
-        return EngineSockets.docker();
-    }
-
-    @Override
-    protected ContainerRuntime openRuntime(Path socket) {
-        return DockerContainerRuntime.open(socket);
+    DockerNetworkLimitIT() {
+        super(TestEngine.DOCKER);
     }
 }

@@ -3,7 +3,6 @@ package io.orbit.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ExecResult;
 import java.net.URI;
 import java.nio.file.Files;
@@ -11,9 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,23 +32,17 @@ abstract class HealthContract {
     private DaemonProcess daemon;
     private String suffix;
 
-    protected abstract String runtimeName();
+    /** The engine this subclass runs the scenarios on. */
+    private final TestEngine testEngine;
 
-    protected abstract Path socket();
-
-    protected abstract ContainerRuntime openRuntime(Path socket);
-
-    /** False where the engine drops memory limits (rootless cgroup v1): the memory hog then simply runs. */
-    protected boolean enforcesMemoryLimits() {
-        return true;
+    HealthContract(TestEngine testEngine) {
+        this.testEngine = testEngine;
     }
 
     @BeforeEach
     void openEngine() {
-        engine = new EnginePods(openRuntime(socket()));
-        suffix = HexFormat.of()
-                .toHexDigits(ThreadLocalRandom.current().nextInt())
-                .substring(0, 6);
+        engine = testEngine.open();
+        suffix = TestEngine.randomSuffix();
     }
 
     @AfterEach
@@ -121,9 +112,7 @@ abstract class HealthContract {
                         startup_timeout: 3s
                         tcp_check: {port: 8080, timeout: 500ms}
                 """.formatted(silent));
-        daemon = DaemonProcess.start(
-                runtimeName(),
-                socket(),
+        daemon = testEngine.startDaemon(
                 config,
                 Path.of("target", "daemon-it", getClass().getSimpleName(), suffix + ".log"),
                 List.of("--instance", "it-" + suffix, "--on-exit", "stop"));
@@ -204,7 +193,7 @@ abstract class HealthContract {
                 .as("each exit journalled once")
                 .hasSizeBetween(restarts.size(), restarts.size() + 1);
 
-        if (enforcesMemoryLimits()) {
+        if (testEngine.enforcesMemoryLimits()) {
             // The memory hog: its OOM kill is reported (inferred where the engine cannot tell).
             JsonNode oom = awaitEvent(hog, "oom-killed", Duration.ofSeconds(30));
             assertThat(oom.path("message").asText()).contains("OOM-killed");

@@ -2,16 +2,13 @@ package io.orbit.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.orbit.runtime.ContainerRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -41,20 +38,17 @@ abstract class ImageUpdateContract {
     private Path configDirectory;
     private final List<DaemonProcess> daemons = new ArrayList<>();
 
-    /** {@code podman} or {@code docker}: the daemon's {@code -r} and the CLI that re-tags. */
-    protected abstract String runtimeName();
+    /** The engine this subclass runs the scenarios on. */
+    private final TestEngine testEngine;
 
-    /** The engine's socket; skips (or fails under CI=true) when the engine is missing. */
-    protected abstract Path socket();
-
-    protected abstract ContainerRuntime openRuntime(Path socket);
+    ImageUpdateContract(TestEngine testEngine) {
+        this.testEngine = testEngine;
+    }
 
     @BeforeEach
     void openEngine() throws IOException {
-        engine = new EnginePods(openRuntime(socket()));
-        suffix = HexFormat.of()
-                .toHexDigits(ThreadLocalRandom.current().nextInt())
-                .substring(0, 6);
+        engine = testEngine.open();
+        suffix = TestEngine.randomSuffix();
         service = "it-img-" + suffix;
         movingTag = "localhost/orbit-it-moving:" + suffix;
         configDirectory = Files.createDirectory(workDirectory.resolve("services"));
@@ -149,7 +143,7 @@ abstract class ImageUpdateContract {
 
     private void cli(String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(runtimeName());
+        command.addAll(testEngine.cli());
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -160,8 +154,7 @@ abstract class ImageUpdateContract {
 
     private DaemonProcess startDaemon() throws IOException, InterruptedException {
         Path log = Path.of("target", "daemon-it", getClass().getSimpleName(), "image-%s.log".formatted(suffix));
-        DaemonProcess daemon =
-                DaemonProcess.start(runtimeName(), socket(), configDirectory, log, List.of("--instance", instance()));
+        DaemonProcess daemon = testEngine.startDaemon(configDirectory, log, List.of("--instance", instance()));
         daemons.add(daemon);
         return daemon;
     }

@@ -3,7 +3,6 @@ package io.orbit.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ExecResult;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,10 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -50,23 +47,17 @@ abstract class NetworkLimitContract {
     private Path configDirectory;
     private final List<DaemonProcess> daemons = new ArrayList<>();
 
-    protected abstract String runtimeName();
+    /** The engine this subclass runs the scenarios on. */
+    private final TestEngine testEngine;
 
-    protected abstract Path socket();
-
-    protected abstract ContainerRuntime openRuntime(Path socket);
-
-    /** True for a rootless engine, where the limit cannot be applied and must be reported instead. */
-    protected boolean rootless() {
-        return false;
+    NetworkLimitContract(TestEngine testEngine) {
+        this.testEngine = testEngine;
     }
 
     @BeforeEach
     void openEngine() throws IOException {
-        engine = new EnginePods(openRuntime(socket()));
-        suffix = HexFormat.of()
-                .toHexDigits(ThreadLocalRandom.current().nextInt())
-                .substring(0, 6);
+        engine = testEngine.open();
+        suffix = TestEngine.randomSuffix();
         limited = "it-netlim-" + suffix;
         unlimited = "it-netfree-" + suffix;
         configDirectory = Files.createDirectory(workDirectory.resolve("services"));
@@ -107,7 +98,7 @@ abstract class NetworkLimitContract {
         ServiceFile.writeAtomically(configDirectory.resolve("unlimited.yml"), serviceFile(unlimited, 2, ""));
         DaemonProcess daemon = startDaemon();
 
-        if (rootless()) {
+        if (testEngine.rootless()) {
             // The limit cannot be applied: the daemon refuses to start the pod unlimited, says why, and keeps serving
             // everything else.
             awaitRunningPods(daemon, unlimited, 2);
@@ -154,7 +145,7 @@ abstract class NetworkLimitContract {
                 Locale.ROOT,
                 "[%s] network_limit 1 Mbit/s: egress %.2f Mbit/s (unlimited %.1f, ratio %.3f),"
                         + " ingress %.2f Mbit/s (unlimited %.1f, ratio %.3f)%n",
-                runtimeName(),
+                testEngine.runtimeName(),
                 egressLimited / 1e6,
                 egressFree / 1e6,
                 egressLimited / egressFree,
@@ -232,8 +223,7 @@ abstract class NetworkLimitContract {
 
     private DaemonProcess startDaemon() throws IOException, InterruptedException {
         Path log = Path.of("target", "daemon-it", getClass().getSimpleName(), "netlimit-%s.log".formatted(suffix));
-        DaemonProcess daemon = DaemonProcess.start(
-                runtimeName(), socket(), configDirectory, log, List.of("--instance", "it-" + suffix));
+        DaemonProcess daemon = testEngine.startDaemon(configDirectory, log, List.of("--instance", "it-" + suffix));
         daemons.add(daemon);
         return daemon;
     }

@@ -1,27 +1,12 @@
 package io.orbit.daemon;
 
-import io.orbit.runtime.ContainerRuntime;
-import io.orbit.runtime.EngineSockets;
-import io.orbit.runtime.podman.PodmanContainerRuntime;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 
 /** network_limit end to end on rootful Podman: measured rates. */
 @Tag("container-engine")
 class PodmanNetworkLimitIT extends NetworkLimitContract {
 
-    @Override
-    protected String runtimeName() {
-        return "podman";
-    }
-
-    @Override
-    protected Path socket() {
-        return EngineSockets.podman();
-    }
-
-    @Override
-    protected ContainerRuntime openRuntime(Path socket) {
-        return PodmanContainerRuntime.open(socket);
+    PodmanNetworkLimitIT() {
+        super(TestEngine.PODMAN);
     }
 }

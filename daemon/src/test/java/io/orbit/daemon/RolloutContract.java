@@ -3,17 +3,14 @@ package io.orbit.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.orbit.runtime.ContainerRuntime;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -35,19 +32,17 @@ abstract class RolloutContract {
     private DaemonProcess daemon;
     private String service;
 
-    protected abstract String runtimeName();
+    /** The engine this subclass runs the scenarios on. */
+    private final TestEngine testEngine;
 
-    protected abstract Path socket();
-
-    protected abstract ContainerRuntime openRuntime(Path socket);
+    RolloutContract(TestEngine testEngine) {
+        this.testEngine = testEngine;
+    }
 
     @BeforeEach
     void openEngine() {
-        engine = new EnginePods(openRuntime(socket()));
-        service = "roll-"
-                + HexFormat.of()
-                        .toHexDigits(ThreadLocalRandom.current().nextInt())
-                        .substring(0, 6);
+        engine = testEngine.open();
+        service = "roll-" + TestEngine.randomSuffix();
     }
 
     @AfterEach
@@ -67,9 +62,7 @@ abstract class RolloutContract {
         Path config = Files.createDirectories(workDirectory.resolve("services"));
         Path file = config.resolve(service + ".yml");
         ServiceFile.writeAtomically(file, serviceFile(nodePort, "localhost/orbit-demo:latest", ""));
-        daemon = DaemonProcess.start(
-                runtimeName(),
-                socket(),
+        daemon = testEngine.startDaemon(
                 config,
                 Path.of("target", "daemon-it", getClass().getSimpleName(), service + ".log"),
                 List.of("--instance", "it-" + service, "--on-exit", "stop"));

@@ -1,9 +1,5 @@
 package io.orbit.daemon;
 
-import io.orbit.runtime.ContainerRuntime;
-import io.orbit.runtime.EngineSockets;
-import io.orbit.runtime.podman.PodmanContainerRuntime;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 
 /**
@@ -13,18 +9,7 @@ import org.junit.jupiter.api.Tag;
 @Tag("container-engine")
 class RootlessPodmanDaemonIT extends DaemonContract {
 
-    @Override
-    protected String runtimeName() {
-        return "podman";
-    }
-
-    @Override
-    protected Path socket() {
-        return EngineSockets.rootlessPodman();
-    }
-
-    @Override
-    protected ContainerRuntime openRuntime(Path socket) {
-        return PodmanContainerRuntime.open(socket);
+    RootlessPodmanDaemonIT() {
+        super(TestEngine.ROOTLESS_PODMAN);
     }
 }

@@ -1,9 +1,5 @@
 package io.orbit.daemon;
 
-import io.orbit.runtime.ContainerRuntime;
-import io.orbit.runtime.EngineSockets;
-import io.orbit.runtime.podman.PodmanContainerRuntime;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 
 /**
@@ -13,23 +9,7 @@ import org.junit.jupiter.api.Tag;
 @Tag("container-engine")
 class RootlessPodmanHealthIT extends HealthContract {
 
-    @Override
-    protected String runtimeName() {
-        return "podman";
-    }
-
-    @Override
-    protected Path socket() {
-        return EngineSockets.rootlessPodman();
-    }
-
-    @Override
-    protected ContainerRuntime openRuntime(Path socket) {
-        return PodmanContainerRuntime.open(socket);
-    }
-
-    @Override
-    protected boolean enforcesMemoryLimits() {
-        return false;
+    RootlessPodmanHealthIT() {
+        super(TestEngine.ROOTLESS_PODMAN);
     }
 }

@@ -3,7 +3,6 @@ package io.orbit.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ExecResult;
 import io.orbit.runtime.NotFoundException;
 import io.orbit.runtime.VolumeDetails;
@@ -12,9 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,20 +38,17 @@ abstract class VolumeContract {
     private Path configDirectory;
     private final List<DaemonProcess> daemons = new ArrayList<>();
 
-    /** {@code podman} or {@code docker}: the daemon's {@code -r}. */
-    protected abstract String runtimeName();
+    /** The engine this subclass runs the scenarios on. */
+    private final TestEngine testEngine;
 
-    /** The engine's socket; skips (or fails under CI=true) when the engine is missing. */
-    protected abstract Path socket();
-
-    protected abstract ContainerRuntime openRuntime(Path socket);
+    VolumeContract(TestEngine testEngine) {
+        this.testEngine = testEngine;
+    }
 
     @BeforeEach
     void openEngine() throws IOException {
-        engine = new EnginePods(openRuntime(socket()));
-        suffix = HexFormat.of()
-                .toHexDigits(ThreadLocalRandom.current().nextInt())
-                .substring(0, 6);
+        engine = testEngine.open();
+        suffix = TestEngine.randomSuffix();
         service = "it-vol-" + suffix;
         namedVolume = "orbit-it-data-" + suffix;
         configDirectory = Files.createDirectory(workDirectory.resolve("services"));
@@ -203,8 +197,7 @@ abstract class VolumeContract {
 
     private DaemonProcess startDaemon() throws IOException, InterruptedException {
         Path log = Path.of("target", "daemon-it", getClass().getSimpleName(), "volumes-%s.log".formatted(suffix));
-        DaemonProcess daemon =
-                DaemonProcess.start(runtimeName(), socket(), configDirectory, log, List.of("--instance", instance()));
+        DaemonProcess daemon = testEngine.startDaemon(configDirectory, log, List.of("--instance", instance()));
         daemons.add(daemon);
         return daemon;
     }
