@@ -4,18 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Image updates end to end on a real engine: a service ({@code pull_policy: Never}, {@code image_check_interval: 2s})
@@ -24,53 +21,35 @@ import org.junit.jupiter.api.io.TempDir;
  * restart afterwards must not roll them again (its restart token is gone, and pods of any token count as current).
  */
 @Tag("container-engine")
-abstract class ImageUpdateContract {
+abstract class ImageUpdateContract extends DaemonScenario {
 
     private static final String FIRST_IMAGE = "localhost/orbit-demo:latest";
 
-    @TempDir
-    Path workDirectory;
-
-    private EnginePods engine;
-    private String suffix;
     private String service;
     private String movingTag;
-    private Path configDirectory;
-    private final List<DaemonProcess> daemons = new ArrayList<>();
-
-    /** The engine this subclass runs the scenarios on. */
-    private final TestEngine testEngine;
 
     ImageUpdateContract(TestEngine testEngine) {
-        this.testEngine = testEngine;
+        super(testEngine, "image");
     }
 
     @BeforeEach
-    void openEngine() throws IOException {
-        engine = testEngine.open();
-        suffix = TestEngine.randomSuffix();
+    void nameWhatTheTestCreates() {
         service = "it-img-" + suffix;
         movingTag = "localhost/orbit-it-moving:" + suffix;
-        configDirectory = Files.createDirectory(workDirectory.resolve("services"));
     }
 
-    @AfterEach
-    void removeEverythingTheTestCreated() throws Exception {
-        if (engine == null) {
-            return; // no engine here: the test was skipped before it started anything
-        }
-        List<Throwable> failures = new ArrayList<>();
-        for (DaemonProcess daemon : daemons) {
-            daemon.close();
-        }
-        engine.removeEverythingOf(service, failures);
-        engine.runtime().close();
+    @Override
+    List<String> services() {
+        return List.of(service);
+    }
+
+    @Override
+    void removeMore(List<Throwable> failures) throws InterruptedException {
         try {
             cli("rmi", movingTag); // only the tag goes: both images keep their own
         } catch (AssertionError | IOException e) {
             failures.add(e);
         }
-        assertThat(failures).as("cleanup").isEmpty();
     }
 
     @Test
@@ -153,16 +132,5 @@ abstract class ImageUpdateContract {
         if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new AssertionError(String.join(" ", command) + " failed: " + output);
         }
-    }
-
-    private DaemonProcess startDaemon() throws IOException, InterruptedException {
-        Path log = Path.of("target", "daemon-it", getClass().getSimpleName(), "image-%s.log".formatted(suffix));
-        DaemonProcess daemon = testEngine.startDaemon(configDirectory, log, List.of("--instance", instance()));
-        daemons.add(daemon);
-        return daemon;
-    }
-
-    private String instance() {
-        return "it-" + suffix;
     }
 }

@@ -10,17 +10,12 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code network_limit} end to end on a real engine: a real daemon runs a limited service (8 Mbit/s each way) and an
@@ -31,51 +26,28 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code /status}, while the other services run.
  */
 @Tag("container-engine")
-abstract class NetworkLimitContract {
+abstract class NetworkLimitContract extends DaemonScenario {
 
     static final long RATE_BITS = 1_000_000;
     private static final int BLOB_KIB = 1024;
     private static final long BLOB_BYTES = BLOB_KIB * 1024L;
 
-    @TempDir
-    Path workDirectory;
-
-    private EnginePods engine;
-    private String suffix;
     private String limited;
     private String unlimited;
-    private Path configDirectory;
-    private final List<DaemonProcess> daemons = new ArrayList<>();
-
-    /** The engine this subclass runs the scenarios on. */
-    private final TestEngine testEngine;
 
     NetworkLimitContract(TestEngine testEngine) {
-        this.testEngine = testEngine;
+        super(testEngine, "netlimit");
     }
 
     @BeforeEach
-    void openEngine() throws IOException {
-        engine = testEngine.open();
-        suffix = TestEngine.randomSuffix();
+    void nameWhatTheTestCreates() {
         limited = "it-netlim-" + suffix;
         unlimited = "it-netfree-" + suffix;
-        configDirectory = Files.createDirectory(workDirectory.resolve("services"));
     }
 
-    @AfterEach
-    void removeEverythingTheTestCreated() throws Exception {
-        if (engine == null) {
-            return; // no engine here: the test was skipped before it started anything
-        }
-        List<Throwable> failures = new ArrayList<>();
-        for (DaemonProcess daemon : daemons) {
-            daemon.close();
-        }
-        engine.removeEverythingOf(limited, failures);
-        engine.removeEverythingOf(unlimited, failures);
-        engine.runtime().close();
-        assertThat(failures).as("cleanup").isEmpty();
+    @Override
+    List<String> services() {
+        return List.of(limited, unlimited);
     }
 
     private static String serviceFile(String name, int pods, String networkLimit) {
@@ -222,12 +194,5 @@ abstract class NetworkLimitContract {
                 () -> engine.pods(service),
                 pods -> pods.size() == count && pods.stream().allMatch(EnginePods.Pod::isRunning),
                 daemon::tail);
-    }
-
-    private DaemonProcess startDaemon() throws IOException, InterruptedException {
-        Path log = Path.of("target", "daemon-it", getClass().getSimpleName(), "netlimit-%s.log".formatted(suffix));
-        DaemonProcess daemon = testEngine.startDaemon(configDirectory, log, List.of("--instance", "it-" + suffix));
-        daemons.add(daemon);
-        return daemon;
     }
 }

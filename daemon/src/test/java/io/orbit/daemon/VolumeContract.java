@@ -6,18 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orbit.runtime.ExecResult;
 import io.orbit.runtime.NotFoundException;
 import io.orbit.runtime.VolumeDetails;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Volumes end to end on a real engine: a real daemon starts a service that mounts inline files (a directory and one
@@ -26,51 +22,33 @@ import org.junit.jupiter.api.io.TempDir;
  * deletes the service (its files go). Each engine runs it through a subclass.
  */
 @Tag("container-engine")
-abstract class VolumeContract {
+abstract class VolumeContract extends DaemonScenario {
 
-    @TempDir
-    Path workDirectory;
-
-    private EnginePods engine;
-    private String suffix;
     private String service;
     private String namedVolume;
-    private Path configDirectory;
-    private final List<DaemonProcess> daemons = new ArrayList<>();
-
-    /** The engine this subclass runs the scenarios on. */
-    private final TestEngine testEngine;
 
     VolumeContract(TestEngine testEngine) {
-        this.testEngine = testEngine;
+        super(testEngine, "volumes");
     }
 
     @BeforeEach
-    void openEngine() throws IOException {
-        engine = testEngine.open();
-        suffix = TestEngine.randomSuffix();
+    void nameWhatTheTestCreates() {
         service = "it-vol-" + suffix;
         namedVolume = "orbit-it-data-" + suffix;
-        configDirectory = Files.createDirectory(workDirectory.resolve("services"));
     }
 
-    @AfterEach
-    void removeEverythingTheTestCreated() throws Exception {
-        if (engine == null) {
-            return; // no engine here: the test was skipped before it started anything
-        }
-        List<Throwable> failures = new ArrayList<>();
-        for (DaemonProcess daemon : daemons) {
-            daemon.close();
-        }
-        engine.removeEverythingOf(service, failures);
+    @Override
+    List<String> services() {
+        return List.of(service);
+    }
+
+    @Override
+    void removeMore(List<Throwable> failures) {
         try {
             engine.runtime().removeVolume(namedVolume);
         } catch (NotFoundException neverCreated) {
             // the test failed before the daemon created it
         }
-        engine.runtime().close();
-        assertThat(failures).as("cleanup").isEmpty();
     }
 
     private String serviceFile(Path hostDirectory, String appConf) {
@@ -196,16 +174,5 @@ abstract class VolumeContract {
 
     private ExecResult exec(String container, String... command) {
         return engine.runtime().exec(container, List.of(command), Duration.ofSeconds(10));
-    }
-
-    private DaemonProcess startDaemon() throws IOException, InterruptedException {
-        Path log = Path.of("target", "daemon-it", getClass().getSimpleName(), "volumes-%s.log".formatted(suffix));
-        DaemonProcess daemon = testEngine.startDaemon(configDirectory, log, List.of("--instance", instance()));
-        daemons.add(daemon);
-        return daemon;
-    }
-
-    private String instance() {
-        return "it-" + suffix;
     }
 }
