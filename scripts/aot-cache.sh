@@ -60,13 +60,8 @@ spec:
         tcp_check: {port: 8080}
 YAML
 
-# The same JVM options and class path as ./orbit: the cache is only used by a JVM that matches them.
-unsafe=()
-[ "$ORBIT_JAVA_FEATURE" -ge 23 ] && unsafe=(--sun-misc-unsafe-memory-access=allow)
-# shellcheck disable=SC2086 # the default options are split on purpose, as in ./orbit
-"$JAVA_HOME/bin/java" ${ORBIT_JAVA_OPTS:--XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -Xms16m -Xmx256m} \
-  -Xlog:disable -Xlog:all=error:stderr -XX:AOTCacheOutput="$work/orbit.aot" "${unsafe[@]}" \
-  --enable-native-access=ALL-UNNAMED -cp "$jar:$root/daemon/target/lib/*" io.orbit.daemon.Main \
+# Through ./orbit, so the training run has exactly the JVM options and class path the cache will be used with.
+ORBIT_AOT_RECORD="$work/orbit.aot" "$root/orbit" \
   -r "$runtime" -c "$work/services" --instance "aot-train-$$" --api-address 127.0.0.1:0 --control-socket none \
   --on-exit stop >"$work/train.log" 2>&1 &
 pid=$!
