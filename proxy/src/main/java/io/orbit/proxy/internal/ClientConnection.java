@@ -2,6 +2,7 @@ package io.orbit.proxy.internal;
 
 import io.orbit.proxy.ProxyOptions;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client side of a proxied connection: reading and parsing clientToProxyRequest (Jetty's {@link HttpParser},
- * strict RFC 9110), writing to the client without recursion, the connection limit and the lingering close.
+ * strict RFC 9110), writing to the client without recursion, the connection limits (idle or busy, eviction) and the
+ * lingering close.
  *
  * <p>Threading: every event of this connection and of the upstream connection bound to it runs under this object's
  * monitor — on the selector thread in the common case, so there are no hand-offs. Read interest is re-armed from
@@ -42,6 +44,10 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
     final ByteBuffer input;
     final ByteBuffer headOut;
     final Heads.Client client;
+    /** The client's address, the key of the per-client limit; null only for a non-IP socket. */
+    final @Nullable InetAddress remoteAddress;
+    /** This connection's place among the listener's idle connections (see {@link IdleConnections}). */
+    final IdleConnections.Node<ClientConnection> idleNode = new IdleConnections.Node<>(this);
     // Reused gather arrays: at most one write per direction is pending, and Jetty drops the array when it completes.
     final ByteBuffer[][] clientGather = {new ByteBuffer[1], new ByteBuffer[2], new ByteBuffer[3], new ByteBuffer[4]};
     final Callback readCallback = new NonBlockingCallback(this::onReadable, this::onReadFailed);
@@ -86,6 +92,8 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
         this.input = BufferUtil.allocateDirect(Math.max(16 * 1024, options.maxRequestHeadBytes() + 1));
         this.headOut = BufferUtil.allocate(options.maxRequestHeadBytes() + 2048);
         this.client = new Heads.Client(addressOf(endPoint.getRemoteSocketAddress()), "http");
+        this.remoteAddress =
+                endPoint.getRemoteSocketAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
     }
 
     /** The client sent something (or closed); not lingering. */
@@ -121,15 +129,23 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
     @Override
     public void onOpen() {
         super.onOpen();
-        if (!listener.connectionOpened()) {
-            log.atWarn()
-                    .addKeyValue("limit", options.maxConnectionsPerListener())
-                    .log("Connection limit reached, closing a new client connection");
-            closed = true;
+        // Outside this connection's monitor: admitting may close another connection, under that one's monitor.
+        if (!listener.admit(this)) {
+            synchronized (this) {
+                closed = true;
+                listener.idle().closed(idleNode);
+            }
             getEndPoint().close();
             return;
         }
-        counted = true;
+        synchronized (this) {
+            counted = true;
+            if (closed) {
+                leave();
+                return;
+            }
+            listener.idle().idle(idleNode); // nothing sent yet: evictable
+        }
         // A connection that has not sent a byte gets the request head timeout as its idle timeout (nginx's
         // client_header_timeout from accept): a flood of silent connections holds its slots for 10 s, not the 60 s
         // client idle timeout. The first request byte restores the client idle timeout (ForwardingConnection).
@@ -145,10 +161,36 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
                 closed = true;
                 abortExchange();
             }
+            leave();
         }
+    }
+
+    /** Leaves the idle list and gives back this connection's slot in the limits; idempotent. Under the monitor. */
+    void leave() {
+        listener.idle().closed(idleNode);
         if (counted) {
-            listener.connectionClosed();
+            counted = false;
+            listener.release(this);
         }
+    }
+
+    /** No request in progress any more (between keep-alive requests): evictable again. Under the monitor. */
+    void becameIdle() {
+        if (!closed && !lingering) {
+            listener.idle().idle(idleNode);
+        }
+    }
+
+    /**
+     * Closes this connection to make room for a new one, unless a request started since the listener picked it (see
+     * {@link IdleConnections#claim}). True when it was closed; its slot then passes to the new connection at once.
+     */
+    synchronized boolean evict() {
+        if (closed || !listener.idle().claim(idleNode)) {
+            return false;
+        }
+        close();
+        return true;
     }
 
     @Override
@@ -183,8 +225,11 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
         if (BufferUtil.space(input) == 0) {
             return;
         }
-        if (getEndPoint().fill(input) < 0) {
+        int filled = getEndPoint().fill(input);
+        if (filled < 0) {
             clientEof = true;
+        } else if (filled > 0 && idleNode.state != IdleConnections.State.BUSY) {
+            listener.idle().busy(idleNode); // a request byte: no longer evictable until the exchange completes
         }
     }
 
@@ -317,6 +362,7 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
         }
         closed = true;
         abortExchange();
+        leave();
         getEndPoint().close();
     }
 
