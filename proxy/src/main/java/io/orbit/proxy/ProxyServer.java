@@ -444,4 +444,14 @@ public final class ProxyServer implements TrafficControl, AutoCloseable {
         });
         return connections;
     }
+
+    /** Test and status hook: client connections with no request in progress, per node port (see PortListener). */
+    public synchronized Map<Integer, Integer> idleConnectionsPerPort() {
+        Map<Integer, Integer> idle = new HashMap<>();
+        ports.forEach((nodePort, port) -> {
+            PortListener listener = port.listener;
+            idle.put(nodePort, listener == null ? 0 : listener.idleConnections());
+        });
+        return idle;
+    }
 }
