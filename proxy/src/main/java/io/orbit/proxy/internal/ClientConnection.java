@@ -74,7 +74,9 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
     boolean closed;
     boolean lingering;
     long lingeredBytes;
-    boolean counted;
+    /** Holds a slot in the listener's limits: from construction (admitted before it) to {@link #leave}. */
+    boolean counted = true;
+
     boolean clientWritePending;
     boolean inClientWrite;
 
@@ -92,8 +94,7 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
         this.input = BufferUtil.allocateDirect(Math.max(16 * 1024, options.maxRequestHeadBytes() + 1));
         this.headOut = BufferUtil.allocate(options.maxRequestHeadBytes() + 2048);
         this.client = new Heads.Client(addressOf(endPoint.getRemoteSocketAddress()), "http");
-        this.remoteAddress =
-                endPoint.getRemoteSocketAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
+        this.remoteAddress = inetAddressOf(endPoint.getRemoteSocketAddress());
     }
 
     /** The client sent something (or closed); not lingering. */
@@ -115,6 +116,10 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
         return "unknown";
     }
 
+    static @Nullable InetAddress inetAddressOf(@Nullable SocketAddress address) {
+        return address instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    }
+
     /** The idle timeout of a connection until its first request byte: the shorter of head and client idle. */
     static long silentIdleMillis(ProxyOptions options) {
         return Math.min(
@@ -129,19 +134,8 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
     @Override
     public void onOpen() {
         super.onOpen();
-        // Outside this connection's monitor: admitting may close another connection, under that one's monitor.
-        if (!listener.admit(this)) {
-            synchronized (this) {
-                closed = true;
-                listener.idle().closed(idleNode);
-            }
-            getEndPoint().close();
-            return;
-        }
         synchronized (this) {
-            counted = true;
             if (closed) {
-                leave();
                 return;
             }
             listener.idle().idle(idleNode); // nothing sent yet: evictable
@@ -170,7 +164,7 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
         listener.idle().closed(idleNode);
         if (counted) {
             counted = false;
-            listener.release(this);
+            listener.release(remoteAddress);
         }
     }
 

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.AbstractConnectionFactory;
@@ -14,6 +15,7 @@ import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.Scheduler;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,14 +99,14 @@ public final class PortListener {
     }
 
     /**
-     * Counts a new connection against both limits, closing the least recently idle connection when the listener is
-     * full. False when the connection must be closed (its address is at its limit, or nothing is idle); it is then not
-     * counted. Called when the connection opens, holding no connection's monitor.
+     * Counts a new connection from {@code address} against both limits, closing the least recently idle connection
+     * when the listener is full. False when the connection must be closed (its address is at its limit, or nothing is
+     * idle); it is then not counted. Called on accept, before the connection's buffers are allocated (a refused
+     * connection costs none), holding no connection's monitor.
      */
-    boolean admit(ClientConnection connection) {
+    boolean admit(@Nullable InetAddress address) {
         RouteState current = route;
         RouteMetrics metrics = current.metricsFor();
-        InetAddress address = connection.remoteAddress;
         if (address != null) {
             ClientAddressLimit.Refusal refusal = perClient.tryAcquire(address);
             if (refusal != null) {
@@ -178,10 +180,9 @@ public final class PortListener {
         refusedSinceLine = 0;
     }
 
-    /** A connection counted by {@link #admit} closed (or was evicted). */
-    void release(ClientConnection connection) {
+    /** A connection counted by {@link #admit} closed (or was evicted, or never got built). */
+    void release(@Nullable InetAddress address) {
         connections.decrementAndGet();
-        InetAddress address = connection.remoteAddress;
         if (address != null) {
             perClient.release(address);
         }
@@ -208,7 +209,34 @@ public final class PortListener {
 
         @Override
         public Connection newConnection(Connector connector, EndPoint endPoint) {
-            return new DownstreamConnection(PortListener.this, endPoint);
+            InetAddress address = ClientConnection.inetAddressOf(endPoint.getRemoteSocketAddress());
+            if (!admit(address)) {
+                return new RefusedConnection(endPoint);
+            }
+            try {
+                return new DownstreamConnection(PortListener.this, endPoint);
+            } catch (RuntimeException | Error e) {
+                release(address);
+                throw e;
+            }
+        }
+    }
+
+    /** A connection over a limit: closed as soon as it opens, without a byte read or a buffer allocated. */
+    private static final class RefusedConnection extends AbstractConnection {
+        RefusedConnection(EndPoint endPoint) {
+            super(endPoint, Runnable::run);
+        }
+
+        @Override
+        public void onOpen() {
+            super.onOpen();
+            getEndPoint().close();
+        }
+
+        @Override
+        public void onFillable() {
+            getEndPoint().close();
         }
     }
 }
