@@ -96,16 +96,44 @@ class ConnectionLimitsIT {
         return proxy.idleConnectionsPerPort().getOrDefault(port, 0);
     }
 
-    /** A connection from {@code source} that the proxy has counted (so connections open in a known order). */
+    /**
+     * A silent connection from {@code source} that the proxy has counted and opened (it is then in the idle list), so
+     * that connections become idle in a known order.
+     */
     private SocketChannel open(InetAddress source) throws IOException {
         int before = connections();
+        int idleBefore = idle();
         SocketChannel channel = SocketChannel.open();
         closeables.add(channel);
         channel.bind(new InetSocketAddress(source, 0));
         channel.connect(new InetSocketAddress(LOCAL, port));
         channel.configureBlocking(false);
-        await(() -> connections() == before + 1, "connection " + (before + 1) + " counted");
+        await(
+                () -> connections() == before + 1 && idle() == idleBefore + 1,
+                "connection " + (before + 1) + " counted and idle");
         return channel;
+    }
+
+    /**
+     * Plain sockets that each send {@code partial} once all are open: connections with a request in progress. (Counted
+     * is not opened: the limits count a connection on accept, it joins the idle list when it opens, and only then
+     * reads. Waiting for them all to be idle first, then for none to be, leaves no window.)
+     */
+    private List<Socket> midRequest(int count, String partial) throws IOException {
+        int idleBefore = idle();
+        List<Socket> sockets = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Socket socket = new Socket(LOCAL, port);
+            closeables.add(socket);
+            socket.setSoTimeout(5_000);
+            sockets.add(socket);
+        }
+        await(() -> idle() == idleBefore + count, count + " connections open");
+        for (Socket socket : sockets) {
+            socket.getOutputStream().write(partial.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        await(() -> idle() == idleBefore, count + " connections reading their requests");
+        return sockets;
     }
 
     private List<SocketChannel> openSilent(int count) throws IOException {
@@ -260,60 +288,48 @@ class ConnectionLimitsIT {
     void aConnectionWithARequestInProgressIsNeverClosedForANewOne() throws Exception {
         startProxy(options(), testBackend());
         // The two oldest connections are mid-request: one has sent half a head, the other a head and half its body.
-        try (Socket halfHead = new Socket(LOCAL, port);
-                Socket halfBody = new Socket(LOCAL, port)) {
-            halfHead.setSoTimeout(5_000);
-            halfBody.setSoTimeout(5_000);
-            OutputStream headOut = halfHead.getOutputStream();
-            headOut.write("GET / HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            OutputStream bodyOut = halfBody.getOutputStream();
-            bodyOut.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n01234"
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            await(() -> connections() == 2 && idle() == 0, "both counted and reading their requests");
-            List<SocketChannel> silent = openSilent(LIMIT - 2);
+        Socket halfHead = midRequest(1, "GET / HTTP/1.1\r\nHost: x\r\n").get(0);
+        Socket halfBody = midRequest(1, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n01234")
+                .get(0);
+        OutputStream headOut = halfHead.getOutputStream();
+        OutputStream bodyOut = halfBody.getOutputStream();
+        List<SocketChannel> silent = openSilent(LIMIT - 2);
 
-            List<Socket> clients = new ArrayList<>();
-            for (int client = 0; client < LIMIT - 2; client++) {
-                clients.add(heldClient(GET));
-            }
-            assertThat(openOnes(silent)).as("silent connections left").isEmpty();
-            // Now the clients, idle after their responses, go first; the two mid-request connections stay.
-            heldClient(GET);
-            assertThat(clients.get(0).getInputStream().read())
-                    .as("the oldest idle client")
-                    .isEqualTo(-1);
-            assertThat(connections()).isEqualTo(LIMIT);
-
-            // Both finish their requests and are answered.
-            headOut.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            assertThat(readResponse(halfHead.getInputStream())).startsWith("HTTP/1.1 200 ");
-            bodyOut.write("56789".getBytes(StandardCharsets.ISO_8859_1));
-            assertThat(readResponse(halfBody.getInputStream()))
-                    .startsWith("HTTP/1.1 200 ")
-                    .endsWith("a:10");
+        List<Socket> clients = new ArrayList<>();
+        for (int client = 0; client < LIMIT - 2; client++) {
+            clients.add(heldClient(GET));
         }
+        assertThat(openOnes(silent)).as("silent connections left").isEmpty();
+        // Now the clients, idle after their responses, go first; the two mid-request connections stay.
+        heldClient(GET);
+        assertThat(clients.get(0).getInputStream().read())
+                .as("the oldest idle client")
+                .isEqualTo(-1);
+        assertThat(connections()).isEqualTo(LIMIT);
+
+        // Both finish their requests and are answered.
+        headOut.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(readResponse(halfHead.getInputStream())).startsWith("HTTP/1.1 200 ");
+        bodyOut.write("56789".getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(readResponse(halfBody.getInputStream()))
+                .startsWith("HTTP/1.1 200 ")
+                .endsWith("a:10");
     }
 
     @Test
     void atTheLimitWithNothingIdleTheNewConnectionIsRefused() throws Exception {
         startProxy(options(), testBackend());
-        List<Socket> busy = new ArrayList<>();
-        for (int i = 0; i < LIMIT; i++) {
-            Socket socket = new Socket(LOCAL, port);
-            closeables.add(socket);
-            socket.getOutputStream().write("GET / HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            busy.add(socket);
-        }
-        await(() -> connections() == LIMIT && idle() == 0, "the limit reached, every connection mid-request");
+        List<Socket> busy = midRequest(LIMIT, "GET / HTTP/1.1\r\n");
+        assertThat(connections()).isEqualTo(LIMIT);
         assertThat(get(LOCAL)).as("closed at once, no bytes").isEmpty();
         assertThat(counter("orbit.proxy.connections.rejected", "reason", "listener_limit"))
                 .isEqualTo(1);
         assertThat(counter("orbit.proxy.connections.evicted")).isZero();
         // One of them finishes its request and keeps its connection: now idle, it makes room for the next client.
         Socket first = busy.get(0);
-        first.setSoTimeout(5_000);
         first.getOutputStream().write("Host: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
         assertThat(readResponse(first.getInputStream())).startsWith("HTTP/1.1 200 ");
+        await(() -> idle() == 1, "the first idle after its response");
         assertThat(get(LOCAL)).startsWith("HTTP/1.1 200 ");
         assertThat(first.getInputStream().read())
                 .as("the idle one, closed for it")
