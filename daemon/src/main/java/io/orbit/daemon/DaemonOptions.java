@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param apiToken a file holding the bearer token that allows changes over the TCP API; empty: no changes over TCP
  * @param drainTimeout how long a pod taken out of traffic (removal, rolling update, failed health) may finish its
  *     in-flight requests before it is stopped anyway
+ * @param proxyMaxConnectionsPerClient open connections one client IP address may hold on one node port; more are closed
+ *     on accept
  */
 public record DaemonOptions(
         Path configDirectory,
@@ -38,7 +40,8 @@ public record DaemonOptions(
         Optional<String> controlGroup,
         Optional<Path> apiToken,
         String proxyAddress,
-        Duration drainTimeout) {
+        Duration drainTimeout,
+        int proxyMaxConnectionsPerClient) {
 
     /** The default of {@code --drain-timeout}: what Orbit slept before removing a pod. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
@@ -59,6 +62,10 @@ public record DaemonOptions(
         requireNonNull(drainTimeout, "drainTimeout is null");
         if (drainTimeout.isNegative()) {
             throw new IllegalArgumentException("drainTimeout is negative: " + drainTimeout);
+        }
+        if (proxyMaxConnectionsPerClient < 1) {
+            throw new IllegalArgumentException(
+                    "proxyMaxConnectionsPerClient must be >= 1: " + proxyMaxConnectionsPerClient);
         }
     }
 

@@ -193,11 +193,18 @@ public final class EngineModule extends AbstractModule {
         return new Reconciler(runtime, ownership, desired, status, queue, pass, journal);
     }
 
-    /** The proxy listens on every node port at --proxy-address (all interfaces by default, as Orbit). */
+    /**
+     * The proxy listens on every node port at --proxy-address (all interfaces by default, as Orbit), at most
+     * --proxy-max-connections-per-client connections per client address and node port.
+     */
     @Provides
     @Singleton
     ProxyServer proxy(PrometheusMeterRegistry registry) {
-        return new ProxyServer(ProxyOptions.defaults().withBindHost(options.proxyAddress()), registry);
+        return new ProxyServer(
+                ProxyOptions.defaults()
+                        .withBindHost(options.proxyAddress())
+                        .withMaxConnectionsPerClient(options.proxyMaxConnectionsPerClient()),
+                registry);
     }
 
     @Provides

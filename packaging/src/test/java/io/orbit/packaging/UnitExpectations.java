@@ -63,5 +63,9 @@ final class UnitExpectations {
         // The JVM's AOT cache lives in the unit's cache directory (/var/cache/orbit, ~/.cache/orbit).
         assertThat(unit.value("Service", "CacheDirectory")).contains("orbit");
         assertThat(unit.values("Service", "Environment")).contains("ORBIT_AOT_DIR=%C/orbit");
+        // Descriptors for 50 node_ports at the proxy's connection limit: a client and an upstream connection for each
+        // of a node_port's 10 000 (ProxyOptions.DEFAULT_MAX_CONNECTIONS_PER_LISTENER), and no more than fs.nr_open.
+        assertThat(unit.value("Service", "LimitNOFILE").map(Integer::parseInt))
+                .hasValueSatisfying(limit -> assertThat(limit).isBetween(50 * 2 * 10_000, 1 << 20));
     }
 }

@@ -21,7 +21,9 @@ import java.time.Duration;
  * @param upgradedIdleTimeout the only timeout of an upgraded (WebSocket) connection
  * @param maxRequestHeadBytes request line plus headers, else 431
  * @param maxResponseHeadBytes status line plus headers from a backend, else 502
- * @param maxConnectionsPerListener client connections per node port; more are closed on accept
+ * @param maxConnectionsPerListener client connections per node port; at the limit a new connection closes the least
+ *     recently idle one (no request in progress), or is closed itself when none is idle
+ * @param maxConnectionsPerClient client connections per remote IP address per node port; more are closed on accept
  * @param maxIdleConnectionsPerBackend upstream keep-alive pool size
  * @param retryBudgetRatio at most this fraction of requests is retried (plus a small burst allowance)
  * @param maxRetriesPerRequest retries on a different backend for one request
@@ -44,6 +46,7 @@ public record ProxyOptions(
         int maxRequestHeadBytes,
         int maxResponseHeadBytes,
         int maxConnectionsPerListener,
+        int maxConnectionsPerClient,
         int maxIdleConnectionsPerBackend,
         double retryBudgetRatio,
         int maxRetriesPerRequest,
@@ -81,10 +84,25 @@ public record ProxyOptions(
         if (maxEjectedPercent < 0 || maxEjectedPercent > 100) {
             throw new IllegalArgumentException("maxEjectedPercent must be in [0, 100]: " + maxEjectedPercent);
         }
+        if (maxConnectionsPerListener < 1) {
+            throw new IllegalArgumentException("maxConnectionsPerListener must be >= 1: " + maxConnectionsPerListener);
+        }
+        if (maxConnectionsPerClient < 1) {
+            throw new IllegalArgumentException("maxConnectionsPerClient must be >= 1: " + maxConnectionsPerClient);
+        }
         if (maxRequestHeadBytes < 256 || maxResponseHeadBytes < 256) {
             throw new IllegalArgumentException("head limits must be >= 256 bytes");
         }
     }
+
+    /** The default of {@link #maxConnectionsPerListener}. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_LISTENER = 10_000;
+
+    /**
+     * The default of {@link #maxConnectionsPerClient}: one address may hold about 5 % of a listener's connections (a
+     * NAT gateway or a busy reverse proxy in front still fits; a single flooding host cannot push everyone out).
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 512;
 
     /** DESIGN-NOTES §3 defaults: P2C, 5 consecutive errors, 30 s × count capped at 5 min, 50 %, 20 % retry budget. */
     public static ProxyOptions defaults() {
@@ -100,7 +118,8 @@ public record ProxyOptions(
                 Duration.ofHours(1),
                 8 * 1024,
                 16 * 1024,
-                10_000,
+                DEFAULT_MAX_CONNECTIONS_PER_LISTENER,
+                DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
                 256,
                 0.2,
                 1,
@@ -129,6 +148,18 @@ public record ProxyOptions(
         return copy.build();
     }
 
+    public ProxyOptions withMaxConnectionsPerListener(int connections) {
+        Copy copy = new Copy(this);
+        copy.maxConnectionsPerListener = connections;
+        return copy.build();
+    }
+
+    public ProxyOptions withMaxConnectionsPerClient(int connections) {
+        Copy copy = new Copy(this);
+        copy.maxConnectionsPerClient = connections;
+        return copy.build();
+    }
+
     /** Timeouts for tests and tight deployments: connect, first byte, client idle and request head. */
     public ProxyOptions withTimeouts(
             Duration connect, Duration firstByte, Duration clientIdle, Duration requestHead, Duration upstreamIdle) {
@@ -141,7 +172,7 @@ public record ProxyOptions(
         return copy.build();
     }
 
-    /** A mutable copy for the withers, so each changes its fields without re-listing all twenty. */
+    /** A mutable copy for the withers, so each changes its fields without re-listing all of them. */
     private static final class Copy {
         private String bindHost;
         private int selectorsPerListener;
@@ -155,6 +186,7 @@ public record ProxyOptions(
         private int maxRequestHeadBytes;
         private int maxResponseHeadBytes;
         private int maxConnectionsPerListener;
+        private int maxConnectionsPerClient;
         private int maxIdleConnectionsPerBackend;
         private double retryBudgetRatio;
         private int maxRetriesPerRequest;
@@ -177,6 +209,7 @@ public record ProxyOptions(
             this.maxRequestHeadBytes = options.maxRequestHeadBytes();
             this.maxResponseHeadBytes = options.maxResponseHeadBytes();
             this.maxConnectionsPerListener = options.maxConnectionsPerListener();
+            this.maxConnectionsPerClient = options.maxConnectionsPerClient();
             this.maxIdleConnectionsPerBackend = options.maxIdleConnectionsPerBackend();
             this.retryBudgetRatio = options.retryBudgetRatio();
             this.maxRetriesPerRequest = options.maxRetriesPerRequest();
@@ -201,6 +234,7 @@ public record ProxyOptions(
                     maxRequestHeadBytes,
                     maxResponseHeadBytes,
                     maxConnectionsPerListener,
+                    maxConnectionsPerClient,
                     maxIdleConnectionsPerBackend,
                     retryBudgetRatio,
                     maxRetriesPerRequest,

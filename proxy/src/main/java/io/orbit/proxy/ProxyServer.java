@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * HealthChecker ("orbit-proxy-health" timer + virtual-thread probes)
  * </pre>
  *
- * <p>{@link #publish} and {@link #drain} come from the engine's thread; requests never take a lock shared between
- * connections. Bind failures do not throw: they are logged with the port and the fix, retried every few seconds and
+ * <p>{@link #publish} and {@link #drain} come from the engine's thread; the only monitors a request shares with other
+ * connections are held for a few pointer updates: its backend's keep-alive pool and its listener's idle list (the
+ * connection limit's eviction order). Bind failures do not throw: they are logged with the port and the fix, retried every few seconds and
  * reported by {@link #listeners()}.
  */
 public final class ProxyServer implements TrafficControl, AutoCloseable {
@@ -443,5 +444,15 @@ public final class ProxyServer implements TrafficControl, AutoCloseable {
             connections.put(nodePort, listener == null ? 0 : listener.connections());
         });
         return connections;
+    }
+
+    /** Test and status hook: client connections with no request in progress, per node port (see PortListener). */
+    public synchronized Map<Integer, Integer> idleConnectionsPerPort() {
+        Map<Integer, Integer> idle = new HashMap<>();
+        ports.forEach((nodePort, port) -> {
+            PortListener listener = port.listener;
+            idle.put(nodePort, listener == null ? 0 : listener.idleConnections());
+        });
+        return idle;
     }
 }

@@ -470,7 +470,9 @@ class ProxyServerIT {
                                 Duration.ofSeconds(5),
                                 clientIdle,
                                 headTimeout,
-                                Duration.ofSeconds(5)),
+                                Duration.ofSeconds(5))
+                        // Every connection here comes from 127.0.0.1: lift the per-client limit (512 by default).
+                        .withMaxConnectionsPerClient(ProxyOptions.DEFAULT_MAX_CONNECTIONS_PER_LISTENER),
                 FAST_TCP,
                 List.of(route(a)));
         awaitReady("a:80");

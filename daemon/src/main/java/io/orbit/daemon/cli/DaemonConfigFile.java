@@ -31,6 +31,7 @@ final class DaemonConfigFile implements CommandLine.IDefaultValueProvider {
     private static final Set<String> KEYS = Set.of(
             "config_dir",
             "proxy_address",
+            "proxy_max_connections_per_client",
             "runtime",
             "runtime_socket",
             "log_level",

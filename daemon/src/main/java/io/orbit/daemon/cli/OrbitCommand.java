@@ -17,6 +17,7 @@ import io.orbit.daemon.systemd.Hangup;
 import io.orbit.daemon.systemd.SystemdNotifier;
 import io.orbit.engine.spec.InvalidUnitException;
 import io.orbit.engine.spec.Units;
+import io.orbit.proxy.ProxyOptions;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,6 +111,16 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
                     + "interfaces, as Orbit); 127.0.0.1 keeps services local.",
             defaultValue = "0.0.0.0")
     String proxyAddress;
+
+    @Option(
+            names = "--proxy-max-connections-per-client",
+            paramLabel = "N",
+            converter = AtLeastOneConverter.class,
+            description = "Open connections one client IP address may hold on one node_port; more are closed at once "
+                    + "(counted in orbit_proxy_connections_rejected_total). Raise it for a NAT gateway or a proxy in "
+                    + "front. Each node_port holds at most 10000 connections. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "" + ProxyOptions.DEFAULT_MAX_CONNECTIONS_PER_CLIENT)
+    int proxyMaxConnectionsPerClient;
 
     @Option(
             names = "--drain-timeout",
@@ -253,7 +264,25 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
                 controlGroup,
                 apiToken,
                 proxyAddress,
-                drainTimeout);
+                drainTimeout,
+                proxyMaxConnectionsPerClient);
+    }
+
+    /** A whole number of at least 1. */
+    static final class AtLeastOneConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int number;
+            try {
+                number = Integer.parseInt(value.strip());
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number");
+            }
+            if (number < 1) {
+                throw new CommandLine.TypeConversionException("must be at least 1, got " + number);
+            }
+            return number;
+        }
     }
 
     /** A humantime duration ({@code 10s}, {@code 1m 30s}) as the service files write them ({@link Units#duration}). */

@@ -68,6 +68,15 @@ public final class ProxyCommand implements Callable<Integer> {
     int selectors;
 
     @Option(
+            names = "--max-connections-per-client",
+            paramLabel = "N",
+            converter = OrbitCommand.AtLeastOneConverter.class,
+            description = "Open connections one client IP address may hold; more are closed at once. "
+                    + "Default: ${DEFAULT-VALUE}.",
+            defaultValue = "" + ProxyOptions.DEFAULT_MAX_CONNECTIONS_PER_CLIENT)
+    int maxConnectionsPerClient;
+
+    @Option(
             names = "--health-path",
             paramLabel = "PATH",
             description = "Probe backends with GET PATH (expecting 2xx/3xx) instead of a TCP connect.")
@@ -103,7 +112,8 @@ public final class ProxyCommand implements Callable<Integer> {
         ProxyOptions options = ProxyOptions.defaults()
                 .withBindHost(address.getHostString())
                 .withLoadBalancing(balancing)
-                .withSelectorsPerListener(selectors);
+                .withSelectorsPerListener(selectors)
+                .withMaxConnectionsPerClient(maxConnectionsPerClient);
         RouteTable table = new RouteTable(1, Map.of(address.getPort(), route(address.getPort())));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ProxyServer proxy = new ProxyServer(options, registry);

@@ -10,6 +10,7 @@ import io.orbit.daemon.EngineModule;
 import io.orbit.daemon.lifecycle.Lifecycle;
 import io.orbit.daemon.metrics.MetricsModule;
 import io.orbit.engine.naming.OrbitLabels;
+import io.orbit.proxy.ProxyOptions;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ContainerSummary;
 import io.orbit.runtime.http.EngineHttpClient;
@@ -103,7 +104,8 @@ public final class InProcessDaemon implements AutoCloseable {
                 Optional.empty(),
                 tokenFile,
                 "127.0.0.1",
-                DaemonOptions.DEFAULT_DRAIN_TIMEOUT);
+                DaemonOptions.DEFAULT_DRAIN_TIMEOUT,
+                ProxyOptions.DEFAULT_MAX_CONNECTIONS_PER_CLIENT);
         InMemoryContainerRuntime runtime = InMemoryContainerRuntime.withFixtureImage();
         Injector injector = Guice.createInjector(
                 Stage.PRODUCTION,

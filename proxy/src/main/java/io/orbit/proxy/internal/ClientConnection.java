@@ -2,6 +2,7 @@ package io.orbit.proxy.internal;
 
 import io.orbit.proxy.ProxyOptions;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client side of a proxied connection: reading and parsing clientToProxyRequest (Jetty's {@link HttpParser},
- * strict RFC 9110), writing to the client without recursion, the connection limit and the lingering close.
+ * strict RFC 9110), writing to the client without recursion, the connection limits (idle or busy, eviction) and the
+ * lingering close.
  *
  * <p>Threading: every event of this connection and of the upstream connection bound to it runs under this object's
  * monitor — on the selector thread in the common case, so there are no hand-offs. Read interest is re-armed from
@@ -42,6 +44,10 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
     final ByteBuffer input;
     final ByteBuffer headOut;
     final Heads.Client client;
+    /** The client's address, the key of the per-client limit; null only for a non-IP socket. */
+    final @Nullable InetAddress remoteAddress;
+    /** This connection's place among the listener's idle connections (see {@link IdleConnections}). */
+    final IdleConnections.Node<ClientConnection> idleNode = new IdleConnections.Node<>(this);
     // Reused gather arrays: at most one write per direction is pending, and Jetty drops the array when it completes.
     final ByteBuffer[][] clientGather = {new ByteBuffer[1], new ByteBuffer[2], new ByteBuffer[3], new ByteBuffer[4]};
     final Callback readCallback = new NonBlockingCallback(this::onReadable, this::onReadFailed);
@@ -68,7 +74,9 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
     boolean closed;
     boolean lingering;
     long lingeredBytes;
-    boolean counted;
+    /** Holds a slot in the listener's limits: from construction (admitted before it) to {@link #leave}. */
+    boolean counted = true;
+
     boolean clientWritePending;
     boolean inClientWrite;
 
@@ -86,6 +94,7 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
         this.input = BufferUtil.allocateDirect(Math.max(16 * 1024, options.maxRequestHeadBytes() + 1));
         this.headOut = BufferUtil.allocate(options.maxRequestHeadBytes() + 2048);
         this.client = new Heads.Client(addressOf(endPoint.getRemoteSocketAddress()), "http");
+        this.remoteAddress = inetAddressOf(endPoint.getRemoteSocketAddress());
     }
 
     /** The client sent something (or closed); not lingering. */
@@ -107,6 +116,10 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
         return "unknown";
     }
 
+    static @Nullable InetAddress inetAddressOf(@Nullable SocketAddress address) {
+        return address instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    }
+
     /** The idle timeout of a connection until its first request byte: the shorter of head and client idle. */
     static long silentIdleMillis(ProxyOptions options) {
         return Math.min(
@@ -121,15 +134,12 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
     @Override
     public void onOpen() {
         super.onOpen();
-        if (!listener.connectionOpened()) {
-            log.atWarn()
-                    .addKeyValue("limit", options.maxConnectionsPerListener())
-                    .log("Connection limit reached, closing a new client connection");
-            closed = true;
-            getEndPoint().close();
-            return;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            listener.idle().idle(idleNode); // nothing sent yet: evictable
         }
-        counted = true;
         // A connection that has not sent a byte gets the request head timeout as its idle timeout (nginx's
         // client_header_timeout from accept): a flood of silent connections holds its slots for 10 s, not the 60 s
         // client idle timeout. The first request byte restores the client idle timeout (ForwardingConnection).
@@ -145,10 +155,36 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
                 closed = true;
                 abortExchange();
             }
+            leave();
         }
+    }
+
+    /** Leaves the idle list and gives back this connection's slot in the limits; idempotent. Under the monitor. */
+    void leave() {
+        listener.idle().closed(idleNode);
         if (counted) {
-            listener.connectionClosed();
+            counted = false;
+            listener.release(remoteAddress);
         }
+    }
+
+    /** No request in progress any more (between keep-alive requests): evictable again. Under the monitor. */
+    void becameIdle() {
+        if (!closed && !lingering) {
+            listener.idle().idle(idleNode);
+        }
+    }
+
+    /**
+     * Closes this connection to make room for a new one, unless a request started since the listener picked it (see
+     * {@link IdleConnections#claim}). True when it was closed; its slot then passes to the new connection at once.
+     */
+    synchronized boolean evict() {
+        if (closed || !listener.idle().claim(idleNode)) {
+            return false;
+        }
+        close();
+        return true;
     }
 
     @Override
@@ -183,8 +219,11 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
         if (BufferUtil.space(input) == 0) {
             return;
         }
-        if (getEndPoint().fill(input) < 0) {
+        int filled = getEndPoint().fill(input);
+        if (filled < 0) {
             clientEof = true;
+        } else if (filled > 0 && idleNode.state != IdleConnections.State.BUSY) {
+            listener.idle().busy(idleNode); // a request byte: no longer evictable until the exchange completes
         }
     }
 
@@ -317,6 +356,7 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
         }
         closed = true;
         abortExchange();
+        leave();
         getEndPoint().close();
     }
 

@@ -237,6 +237,9 @@ final class DownstreamConnection extends ForwardingConnection {
         }
         resetRequest();
         process();
+        if (exchange == null && headStartNanos == 0 && !input.hasRemaining()) {
+            becameIdle(); // between keep-alive requests, nothing of the next one read yet: evictable at the limit
+        }
         armClientRead();
     }
 

@@ -26,10 +26,20 @@ import java.util.function.Supplier;
  *   <li>{@code orbit.service.request.duration{service,node_port}}: request received to response complete, histogram;
  *   <li>{@code orbit.service.inflight{service,node_port}}, {@code orbit.backend.inflight{service,node_port,backend}};
  *   <li>{@code orbit.proxy.retries}, {@code orbit.proxy.ejections}, {@code orbit.proxy.upstream.connect.errors}
- *       {service,node_port}.
+ *       {service,node_port};
+ *   <li>{@code orbit.proxy.connections.rejected{service,node_port,reason}} (orbit_proxy_connections_rejected_total):
+ *       client connections closed on accept, {@code reason} {@value #PER_CLIENT_LIMIT} or {@value #LISTENER_LIMIT};
+ *   <li>{@code orbit.proxy.connections.evicted{service,node_port}} (orbit_proxy_connections_evicted_total): idle
+ *       client connections closed at the listener's limit to admit a new one.
  * </ul>
  */
 public final class RouteMetrics {
+
+    /** Rejection reason: the client address already holds its maximum of connections on this node port. */
+    static final String PER_CLIENT_LIMIT = "per_client_limit";
+
+    /** Rejection reason: the node port is at its connection limit and no connection is idle. */
+    static final String LISTENER_LIMIT = "listener_limit";
 
     private final MeterRegistry registry;
     private final Tags tags;
@@ -39,6 +49,9 @@ public final class RouteMetrics {
     private final Counter retries;
     private final Counter ejections;
     private final Counter connectErrors;
+    private final Counter rejectedPerClient;
+    private final Counter rejectedAtLimit;
+    private final Counter evicted;
     private final List<Meter> owned = new ArrayList<>();
     private final Map<String, Gauge> backendGauges = new ConcurrentHashMap<>();
 
@@ -67,6 +80,12 @@ public final class RouteMetrics {
                 .description("Failed connects to backends")
                 .tags(tags)
                 .register(registry));
+        this.rejectedPerClient = own(rejectedCounter(registry, PER_CLIENT_LIMIT));
+        this.rejectedAtLimit = own(rejectedCounter(registry, LISTENER_LIMIT));
+        this.evicted = own(Counter.builder("orbit.proxy.connections.evicted")
+                .description("Idle client connections closed at the node port's connection limit to admit a new one")
+                .tags(tags)
+                .register(registry));
         own(Gauge.builder(
                         "orbit.service.inflight",
                         backends,
@@ -77,6 +96,14 @@ public final class RouteMetrics {
                 .tags(tags)
                 .strongReference(true)
                 .register(registry));
+    }
+
+    private Counter rejectedCounter(MeterRegistry registry, String reason) {
+        return Counter.builder("orbit.proxy.connections.rejected")
+                .description("Client connections closed on accept")
+                .tags(tags)
+                .tag("reason", reason)
+                .register(registry);
     }
 
     private <M extends Meter> M own(M meter) {
@@ -120,6 +147,18 @@ public final class RouteMetrics {
 
     void connectFailed() {
         connectErrors.increment();
+    }
+
+    void rejectedPerClient() {
+        rejectedPerClient.increment();
+    }
+
+    void rejectedAtLimit() {
+        rejectedAtLimit.increment();
+    }
+
+    void connectionEvicted() {
+        evicted.increment();
     }
 
     public void addBackend(BackendState backend) {
