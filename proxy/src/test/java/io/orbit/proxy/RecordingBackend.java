@@ -88,6 +88,7 @@ final class RecordingBackend implements AutoCloseable {
 
     void clear() {
         recorded.clear();
+        violations.clear();
     }
 
     /** Connections in the middle of a request or response (0 when everything sent to it was handled). */

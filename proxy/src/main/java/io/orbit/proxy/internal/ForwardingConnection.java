@@ -88,9 +88,12 @@ abstract class ForwardingConnection extends ClientConnection {
                 continue;
             }
             if (current.phase != Exchange.RequestPhase.SENDING_BODY || upstreamWritePending) {
+                // The client closed before its whole body arrived (a body already buffered is still sent: a client
+                // may half-close after a complete request).
                 if (clientEof
                         && current.hasBody
                         && !current.requestMessageDone
+                        && !input.hasRemaining()
                         && current.phase != Exchange.RequestPhase.SENDING_BODY) {
                     abortExchange();
                     close();
@@ -255,7 +258,7 @@ abstract class ForwardingConnection extends ClientConnection {
      */
     void failRequestBody(Exchange current) {
         badRequest = null;
-        if (current.responseStarted || clientEof) {
+        if (current.responseStarted) {
             abortExchange();
             close();
             return;

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * Transfer-Encoding, a Transfer-Encoding whose final coding is not {@code chunked} or that applies it twice,
  * duplicate or malformed Content-Length, duplicate or invalid Host, a missing Host in HTTP/1.1, obs-fold, bare CR,
  * NUL and other controls, whitespace before a colon, and HTTP/0.9. This adds what a proxy needs on top (RFC 9112
- * §3.2, §6.1; RFC 9110 §7.2): Transfer-Encoding in an HTTP/1.0 request, a request-target outside ASCII VCHAR or in a
+ * §3.2, §6.1; RFC 9110 §7.2, §9.1): a method that is not a token, Transfer-Encoding in an HTTP/1.0 request, a request-target outside ASCII VCHAR or in a
  * form its method does not allow, and an HTTP version other than 1.0/1.1. The body's framing is then restated by the
  * proxy from what the parser decided ({@code contentLength}, the codings before {@code chunked}); the client's own
  * framing fields are never copied, so nothing (a {@code Connection} token included) can make the forwarded head
@@ -60,6 +60,9 @@ record RequestFraming(String target, String host, @Nullable String transferCodin
             throws Rejected {
         if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) {
             throw new Rejected(505, "HTTP version " + version + " is not supported; use HTTP/1.1");
+        }
+        if (!isToken(method)) {
+            throw new Rejected(400, "method is not a token (RFC 9110 §9.1)");
         }
         String host = null;
         List<String> codings = null;
