@@ -121,7 +121,13 @@ final class DownstreamConnection extends ForwardingConnection {
         }
         ByteBuffer head = upstream.headOut;
         try {
-            if (status == 101 && current.upgrade != null) {
+            if (status == 101) {
+                if (current.upgrade == null) {
+                    // Switching protocols for a request that asked for nothing: the backend's stream is no longer
+                    // HTTP and cannot be framed towards the client.
+                    onUpstreamFailed(upstream, new IOException("101 Switching Protocols without an Upgrade request"));
+                    return false;
+                }
                 String upgrade = parser.upgrade() != null ? parser.upgrade() : current.upgrade;
                 Heads.put(head, "Connection: Upgrade\r\nUpgrade: " + upgrade + "\r\n\r\n");
                 head.flip();
@@ -129,23 +135,42 @@ final class DownstreamConnection extends ForwardingConnection {
                 return false;
             }
             if (status < 200) {
-                // 1xx interim (100 Continue, 103 Early Hints): forwarded as it is, the final response follows.
+                current.interim = true;
+                if (current.http10) {
+                    head.clear(); // RFC 9110 §15.2: no 1xx to an HTTP/1.0 client; the final response follows
+                    return true;
+                }
+                // 1xx interim (100 Continue, 103 Early Hints): forwarded as it is (it has no body), the final follows.
                 Heads.put(head, "\r\n");
                 head.flip();
-                current.interim = true;
                 current.responseStarted = true;
                 return writeClient(head);
             }
             current.status = status;
-            current.upstreamClose = parser.closes();
+            current.upstreamClose = parser.closes() || parser.declaresBodyItHasNot();
+            String codings = parser.transferCodings();
             boolean delimited = parser.hasBody() && !parser.lengthKnown();
+            if (delimited && current.http10 && codings != null && !codings.isEmpty()) {
+                // An HTTP/1.0 client cannot be told about transfer codings (RFC 9112 §6.1).
+                onUpstreamFailed(upstream, new IOException("transfer coding " + codings + " for an HTTP/1.0 client"));
+                return false;
+            }
             // Chunked to HTTP/1.1 clients whenever the length is unknown; an HTTP/1.0 client gets the body until close.
             current.chunkedResponse = delimited && !current.http10;
             if (current.clientClose || (delimited && current.http10) || current.phase != Exchange.RequestPhase.SENT) {
                 current.closeAfterResponse = true;
             }
+            // The framing of what follows, restated: the backend's own framing fields are never copied.
             if (current.chunkedResponse) {
-                Heads.put(head, "Transfer-Encoding: chunked\r\n");
+                Heads.put(head, "Transfer-Encoding: ");
+                if (codings != null && !codings.isEmpty()) {
+                    Heads.put(head, codings);
+                    Heads.put(head, ", ");
+                }
+                Heads.put(head, "chunked\r\n");
+            } else if (parser.contentLength() >= 0 && status != 204) {
+                // The body's length, or for HEAD and 304 the length the selected representation would have.
+                Heads.put(head, "Content-Length: " + parser.contentLength() + "\r\n");
             }
             if (current.closeAfterResponse) {
                 Heads.put(head, "Connection: close\r\n");

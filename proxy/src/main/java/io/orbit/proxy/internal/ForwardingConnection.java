@@ -88,9 +88,12 @@ abstract class ForwardingConnection extends ClientConnection {
                 continue;
             }
             if (current.phase != Exchange.RequestPhase.SENDING_BODY || upstreamWritePending) {
+                // The client closed before its whole body arrived (a body already buffered is still sent: a client
+                // may half-close after a complete request).
                 if (clientEof
                         && current.hasBody
                         && !current.requestMessageDone
+                        && !input.hasRemaining()
                         && current.phase != Exchange.RequestPhase.SENDING_BODY) {
                     abortExchange();
                     close();
@@ -99,8 +102,7 @@ abstract class ForwardingConnection extends ClientConnection {
             }
             boolean stopped = parser.parseNext(input);
             if (badRequest != null || requestEarlyEof) {
-                abortExchange();
-                close();
+                failRequestBody(current);
                 return;
             }
             ByteBuffer content = requestContent;
@@ -169,6 +171,24 @@ abstract class ForwardingConnection extends ClientConnection {
 
     void startExchange(long now) {
         RouteState route = listener.route();
+        RequestFraming framing = null;
+        int refusal = 0;
+        String refusalReason = "";
+        if (!"CONNECT".equals(method)) {
+            try {
+                framing = RequestFraming.of(
+                        method,
+                        uri,
+                        version,
+                        requestFields,
+                        parser.isChunking(),
+                        parser.getContentLength(),
+                        route.route().service());
+            } catch (RequestFraming.Rejected e) {
+                refusal = e.status;
+                refusalReason = e.getMessage();
+            }
+        }
         Heads.ConnectionTokens tokens = Heads.ConnectionTokens.of(requestFields);
         boolean http10 = version == HttpVersion.HTTP_1_0;
         boolean chunked = parser.isChunking();
@@ -191,6 +211,12 @@ abstract class ForwardingConnection extends ClientConnection {
                 chunked,
                 upgrade);
         exchange = started;
+        if (refusal != 0) {
+            // An ambiguous or malformed request: answered here, nothing reaches a backend, the connection closes.
+            started.closeAfterResponse = true;
+            respondError(started, refusal, "bad request: " + refusalReason, false);
+            return;
+        }
         route.retryBudget().onRequest();
         LatencyShedder shedder = route.shedder();
         if (shedder != null && shedder.shouldShed()) {
@@ -199,7 +225,7 @@ abstract class ForwardingConnection extends ClientConnection {
             respondError(started, status, "service '" + route.route().service() + "' is overloaded, retry later", true);
             return;
         }
-        if ("CONNECT".equals(method)) {
+        if (framing == null) {
             respondError(started, 405, "CONNECT is not supported", false);
             return;
         }
@@ -208,13 +234,14 @@ abstract class ForwardingConnection extends ClientConnection {
             Heads.writeRequestHead(
                     headOut,
                     method,
-                    uri,
+                    framing.target(),
+                    framing.host(),
                     requestFields,
                     tokens,
                     client,
                     upgrade,
-                    chunked,
-                    route.route().service());
+                    framing.transferCodings(),
+                    framing.contentLength());
         } catch (BufferOverflowException e) {
             headOut.clear();
             started.closeAfterResponse = true;
@@ -223,6 +250,34 @@ abstract class ForwardingConnection extends ClientConnection {
         }
         headOut.flip();
         dispatch(started);
+    }
+
+    /**
+     * The request body's framing broke after its head went upstream (a bad chunk, a client that closed mid-body): the
+     * upstream connection holds half a request and is closed; the client gets a 400 unless a response already began.
+     */
+    void failRequestBody(Exchange current) {
+        badRequest = null;
+        if (current.responseStarted) {
+            abortExchange();
+            close();
+            return;
+        }
+        UpstreamConnection upstream = current.upstream;
+        current.upstream = null;
+        upstreamWritePending = false;
+        if (upstream != null) {
+            upstream.unbind();
+            upstream.close();
+        }
+        BackendState backend = current.backend;
+        current.backend = null;
+        if (backend != null) {
+            backend.requestEnded();
+        }
+        current.phase = Exchange.RequestPhase.SENT; // nothing more of this body is parsed
+        current.closeAfterResponse = true;
+        respondError(current, 400, "bad request: malformed request body", false);
     }
 
     void dispatch(Exchange current) {

@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Writes the two heads the proxy produces — proxyToServerRequest and proxyToClientResponse — from the parsed heads it
  * received: hop-by-hop fields dropped (RFC 9110 §7.6.1: Connection and every field it names, Keep-Alive,
- * Proxy-Connection, TE, Transfer-Encoding, Upgrade, plus Trailer because trailers are not forwarded), framing
- * re-declared, and {@code X-Forwarded-For/-Proto/-Host} plus {@code Forwarded} (RFC 7239) added to requests.
+ * Proxy-Connection, TE, Transfer-Encoding, Upgrade, plus Trailer because trailers are not forwarded) — except that a
+ * Connection token never names Content-Length, Transfer-Encoding, Host, Upgrade or the forwarding fields
+ * ({@link RequestFraming#protectedFromConnection}) — framing, target and Host restated from the parse, and {@code X-Forwarded-For/-Proto/-Host} plus {@code Forwarded} (RFC 7239) added to requests.
  *
  * <p>Pure functions over a heap {@link ByteBuffer} in fill mode; {@link java.nio.BufferOverflowException} when the
  * head does not fit.
@@ -67,7 +68,14 @@ public final class Heads {
                     case "close" -> close = true;
                     case "keep-alive" -> keepAlive = true;
                     case "upgrade" -> upgrade = true;
-                    default -> named.add(token);
+                    default -> {
+                        // Framing, routing and the proxy's own fields stay whatever a token says (RFC 9110 §7.6.1
+                        // forbids listing fields meant for all recipients; honouring it would let a client strip
+                        // Content-Length from the forwarded head while its body still follows).
+                        if (!RequestFraming.protectedFromConnection(token)) {
+                            named.add(token);
+                        }
+                    }
                 }
             }
             return new ConnectionTokens(close, keepAlive, upgrade, List.copyOf(named));
@@ -135,27 +143,30 @@ public final class Heads {
     }
 
     /**
+     * @param target the request-target to send (origin-form, or {@code *})
+     * @param host the {@code Host} to send (see {@link RequestFraming#host()})
      * @param upgrade the value of the client's {@code Upgrade} field when the request asks for one, else null
-     * @param chunked the body is re-sent chunked (its length is unknown)
-     * @param defaultHost sent as {@code Host} when the client sent none (HTTP/1.0)
+     * @param transferCodings null when the body is not chunked, else the codings applied before {@code chunked}
+     * @param contentLength the body length to declare, or -1 for none
      */
     public static void writeRequestHead(
             ByteBuffer out,
             String method,
-            String uri,
+            String target,
+            String host,
             List<HttpField> fields,
             ConnectionTokens tokens,
             Client client,
             @Nullable String upgrade,
-            boolean chunked,
-            String defaultHost) {
+            @Nullable String transferCodings,
+            long contentLength) {
         put(out, method);
         out.put((byte) ' ');
-        put(out, uri);
+        put(out, target);
         put(out, " HTTP/1.1\r\n");
+        putField(out, "Host", host);
         String forwardedFor = null;
         String forwarded = null;
-        String host = null;
         for (int i = 0, size = fields.size(); i < size; i++) {
             HttpField field = fields.get(i);
             HttpHeader header = field.getHeader();
@@ -167,19 +178,15 @@ public final class Heads {
                 forwarded = forwarded == null ? field.getValue() : forwarded + ", " + field.getValue();
                 continue;
             }
-            if (header == HttpHeader.X_FORWARDED_PROTO || header == HttpHeader.X_FORWARDED_HOST) {
-                continue;
-            }
-            if (header == HttpHeader.HOST) {
-                host = field.getValue();
+            if (header == HttpHeader.X_FORWARDED_PROTO
+                    || header == HttpHeader.X_FORWARDED_HOST
+                    || header == HttpHeader.HOST
+                    || header == HttpHeader.CONTENT_LENGTH) {
+                continue; // restated below from what the proxy decided
             }
             if (!isHopByHop(field, tokens)) {
                 putField(out, field);
             }
-        }
-        if (host == null) {
-            host = defaultHost;
-            putField(out, "Host", host);
         }
         putField(
                 out,
@@ -189,8 +196,16 @@ public final class Heads {
         putField(out, "X-Forwarded-Host", host);
         String element = client.forwardedElement(host);
         putField(out, "Forwarded", forwarded == null ? element : forwarded + ", " + element);
-        if (chunked) {
-            put(out, "Transfer-Encoding: chunked\r\n");
+        // The framing of the body that follows, as the proxy parsed it: never the client's own fields.
+        if (transferCodings != null) {
+            put(out, "Transfer-Encoding: ");
+            if (!transferCodings.isEmpty()) {
+                put(out, transferCodings);
+                put(out, ", ");
+            }
+            put(out, "chunked\r\n");
+        } else if (contentLength >= 0) {
+            putField(out, "Content-Length", Long.toString(contentLength));
         }
         if (upgrade != null) {
             put(out, "Connection: Upgrade\r\n");

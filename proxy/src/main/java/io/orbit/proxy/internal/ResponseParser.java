@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>It is strict where a lax proxy would desynchronise the client connection: an invalid status line, obs-fold, a
  * field name with spaces or bad characters, conflicting Content-Lengths, a bad chunk size or a head over the limit are
- * errors (the exchange answers 502). Hop-by-hop fields (RFC 9110 §7.6.1, and those the Connection field names) are
- * not copied. Not thread-safe: owned by one {@link UpstreamConnection}.
+ * errors (the exchange answers 502), and so are Transfer-Encoding with Content-Length, Transfer-Encoding in HTTP/1.0
+ * and a {@code chunked} that is not the final coding (RFC 9112 §6.1, §6.3). Hop-by-hop fields (RFC 9110 §7.6.1, and
+ * those the Connection field names) and the framing fields are not copied: the data path restates the framing. Not thread-safe: owned by one {@link UpstreamConnection}.
  */
 final class ResponseParser {
 
@@ -50,6 +51,7 @@ final class ResponseParser {
     private boolean chunked;
     private boolean lengthKnown;
     private boolean transferEncoding;
+    private @Nullable StringBuilder transferCodings;
     private long contentLength = -1;
     private @Nullable String upgrade;
     private @Nullable String error;
@@ -78,6 +80,7 @@ final class ResponseParser {
         chunked = false;
         lengthKnown = false;
         transferEncoding = false;
+        transferCodings = null;
         contentLength = -1;
         upgrade = null;
         error = null;
@@ -106,6 +109,25 @@ final class ResponseParser {
 
     boolean hasBody() {
         return !(headResponse || status < 200 || status == 204 || status == 304);
+    }
+
+    /** The Content-Length the backend declared, or -1 (also for a HEAD or 304 response, where it is metadata). */
+    long contentLength() {
+        return transferEncoding ? -1 : contentLength;
+    }
+
+    /** The transfer codings other than {@code chunked}, comma separated ("" when none); null without Transfer-Encoding. */
+    @Nullable
+    String transferCodings() {
+        return transferCodings == null ? null : transferCodings.toString();
+    }
+
+    /**
+     * A response that has no body by its status or request (HEAD, 204, 304) but whose head declares one: the backend
+     * may send those bytes anyway, so its connection is not reused (they would be read as the next response).
+     */
+    boolean declaresBodyItHasNot() {
+        return status >= 200 && !hasBody() && (transferEncoding || contentLength > 0);
     }
 
     @Nullable
@@ -199,13 +221,29 @@ final class ResponseParser {
                 }
             } else if (hop == Hop.TRANSFER_ENCODING) {
                 transferEncoding = true;
-                chunked = endsWithChunked(h, valueStart, valueEnd);
+                if (!transferCodings(h, valueStart, valueEnd)) {
+                    return Event.ERROR;
+                }
             } else if (hop == Hop.UPGRADE) {
                 upgrade = new String(h, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1);
             }
             line = nextLine(h, eol);
         }
-        // Second pass: copy what is end-to-end.
+        if (transferEncoding && status >= 200) {
+            // RFC 9112 §6.1, §6.3: both framings, or Transfer-Encoding in HTTP/1.0, is faulty framing; a proxy that
+            // picked one of them could be reading a different message than the client will.
+            if (lengthKnown) {
+                return fail("response with both Transfer-Encoding and Content-Length");
+            }
+            if (http10) {
+                return fail("HTTP/1.0 response with Transfer-Encoding");
+            }
+            if (transferCodings == null || (!chunked && transferCodings.isEmpty())) {
+                return fail("empty Transfer-Encoding");
+            }
+        }
+        // Second pass: copy what is end-to-end. Framing (Content-Length, Transfer-Encoding) is never copied: the data
+        // path restates it for the body it sends, so no Connection token can take it away.
         for (int line = fieldsStart; line < end; ) {
             int eol = lineEnd(h, line, end);
             if (eol == line) {
@@ -213,7 +251,7 @@ final class ResponseParser {
             }
             int colon = colon(h, line, eol);
             Hop hop = classify(h, line, colon);
-            boolean copy = hop == Hop.NONE || (hop == Hop.CONTENT_LENGTH && !transferEncoding);
+            boolean copy = hop == Hop.NONE;
             if (copy && namesFields && connectionNames(h, line, colon)) {
                 copy = false;
             }
@@ -499,13 +537,53 @@ final class ResponseParser {
         return true;
     }
 
-    private static boolean endsWithChunked(byte[] in, int from, int to) {
-        int end = trimSpaces(in, from, to);
-        int start = end - "chunked".length();
-        if (start < from || !equalsIgnoreCase(in, start, end, "chunked")) {
-            return false;
+    /**
+     * Appends the codings of one Transfer-Encoding field line; {@code chunked} must be the last coding of all lines
+     * and appear once (RFC 9112 §6.1, §7). False (with {@link #error}) otherwise.
+     */
+    private boolean transferCodings(byte[] in, int from, int to) {
+        StringBuilder codings = transferCodings;
+        if (codings == null) {
+            codings = new StringBuilder();
+            transferCodings = codings;
         }
-        return start == from || in[start - 1] == ',' || in[start - 1] == ' ' || in[start - 1] == '\t';
+        int i = from;
+        while (i <= to) {
+            int elementEnd = i;
+            while (elementEnd < to && in[elementEnd] != ',') {
+                elementEnd++;
+            }
+            int start = skipSpaces(in, i, elementEnd);
+            int end = trimSpaces(in, start, elementEnd);
+            i = elementEnd + 1;
+            if (start == end) {
+                continue; // an empty list element
+            }
+            if (chunked) {
+                error = "Transfer-Encoding with a coding after chunked";
+                return false;
+            }
+            if (equalsIgnoreCase(in, start, end, "chunked")) {
+                chunked = true;
+                continue;
+            }
+            for (int c = start; c < end; c++) {
+                byte b = in[c];
+                if (!isTokenChar(b) && b != ';' && b != '=' && b != ' ' && b != '\t' && b != '"') {
+                    error = "bad Transfer-Encoding";
+                    return false;
+                }
+            }
+            if (!isTokenChar(in[start])) {
+                error = "bad Transfer-Encoding";
+                return false;
+            }
+            if (!codings.isEmpty()) {
+                codings.append(", ");
+            }
+            codings.append(ascii(in, start, end));
+        }
+        return true;
     }
 
     private static String ascii(byte[] in, int from, int to) {

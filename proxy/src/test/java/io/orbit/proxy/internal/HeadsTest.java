@@ -18,8 +18,22 @@ class HeadsTest {
 
     private static String requestHead(List<HttpField> fields, String upgrade, boolean chunked) {
         ByteBuffer out = ByteBuffer.allocate(4096);
+        String host = fields.stream()
+                .filter(f -> f.getName().equalsIgnoreCase("Host"))
+                .map(HttpField::getValue)
+                .findFirst()
+                .orElse("svc");
         Heads.writeRequestHead(
-                out, "GET", "/a?b=c", fields, Heads.ConnectionTokens.of(fields), CLIENT, upgrade, chunked, "svc");
+                out,
+                "GET",
+                "/a?b=c",
+                host,
+                fields,
+                Heads.ConnectionTokens.of(fields),
+                CLIENT,
+                upgrade,
+                chunked ? "" : null,
+                -1);
         return new String(out.array(), 0, out.position(), StandardCharsets.ISO_8859_1);
     }
 
@@ -74,12 +88,13 @@ class HeadsTest {
                 out,
                 "GET",
                 "/",
+                "h",
                 List.of(field("Host", "h")),
                 Heads.ConnectionTokens.NONE,
                 new Heads.Client("::1", "http"),
                 null,
-                false,
-                "svc");
+                null,
+                -1);
         assertThat(new String(out.array(), 0, out.position(), StandardCharsets.ISO_8859_1))
                 .contains("Forwarded: for=\"[::1]\";host=\"h\";proto=http\r\n")
                 .contains("X-Forwarded-For: ::1\r\n");
@@ -96,6 +111,38 @@ class HeadsTest {
     void declaresChunkedFramingItself() {
         assertThat(requestHead(List.of(field("Host", "h"), field("Transfer-Encoding", "chunked")), null, true))
                 .containsOnlyOnce("Transfer-Encoding: chunked\r\n");
+    }
+
+    @Test
+    void aConnectionTokenNeverRemovesFramingRoutingOrForwardingFields() {
+        List<HttpField> fields = List.of(
+                field("Host", "h"),
+                field(
+                        "Connection",
+                        "keep-alive, Content-Length, Host, Transfer-Encoding, X-Forwarded-For, Forwarded, X-A"),
+                field("Content-Length", "5"),
+                field("X-A", "gone"));
+        ByteBuffer out = ByteBuffer.allocate(4096);
+        Heads.writeRequestHead(out, "POST", "/", "h", fields, Heads.ConnectionTokens.of(fields), CLIENT, null, null, 5);
+        String head = new String(out.array(), 0, out.position(), StandardCharsets.ISO_8859_1);
+        assertThat(head)
+                .startsWith("POST / HTTP/1.1\r\nHost: h\r\n")
+                .containsOnlyOnce("Content-Length: 5\r\n")
+                .contains("X-Forwarded-For: 10.0.0.7\r\n")
+                .contains("Forwarded: for=10.0.0.7;")
+                .doesNotContain("X-A");
+        assertThat(Heads.ConnectionTokens.of(fields).named()).containsExactly("x-a");
+    }
+
+    @Test
+    void keepsTheTransferCodingsBeforeChunked() {
+        ByteBuffer out = ByteBuffer.allocate(4096);
+        List<HttpField> fields = List.of(field("Host", "h"), field("Transfer-Encoding", "gzip, chunked"));
+        Heads.writeRequestHead(
+                out, "POST", "/", "h", fields, Heads.ConnectionTokens.of(fields), CLIENT, null, "gzip", -1);
+        assertThat(new String(out.array(), 0, out.position(), StandardCharsets.ISO_8859_1))
+                .containsOnlyOnce("Transfer-Encoding: gzip, chunked\r\n")
+                .doesNotContain("Content-Length");
     }
 
     @Test
