@@ -265,7 +265,7 @@ class ApiServerTest {
             Thread reader = Thread.ofPlatform().start(() -> {
                 try (var stream = new java.net.Socket("127.0.0.1", daemon.port())) {
                     stream.getOutputStream()
-                            .write("GET /services/web/logs?tail=0&follow=true HTTP/1.1\r\nHost: x\r\n\r\n"
+                            .write("GET /services/web/logs?tail=0&follow=true HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
                                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                     var in = new java.io.BufferedReader(new java.io.InputStreamReader(
                             stream.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
