@@ -56,7 +56,7 @@ final class ServiceLogs {
     /** The lines waiting per container in a read (not a follow): what a read holds in memory per container. */
     private static final int READ_QUEUE = 256;
     /** The containers whose logs are read at once by plain reads, besides the follows: engine connections. */
-    static final int MAX_READ_CONTAINERS = 32;
+    static final int MAX_READ_CONTAINERS = 8;
     /** The most one read (not a follow) answers: the rest is cut off with a notice. */
     static final long MAX_ANSWER_BYTES = 16L * 1024 * 1024;
 
