@@ -208,9 +208,12 @@ final class ServiceLogs {
                     break;
                 }
                 if (!answer.add(json(new Entry(next.source, next.take())) + "\n")) {
-                    notices.add(("truncated: this answer stops at %d MiB, the daemon's limit for one log answer;"
+                    notices.add(("truncated: this answer stops at %s, the daemon's limit for one log answer;"
                                     + " ask for the most recent lines with tail=N, or follow")
-                            .formatted(maxAnswerBytes / (1024 * 1024)));
+                            .formatted(
+                                    maxAnswerBytes % (1024 * 1024) == 0
+                                            ? maxAnswerBytes / (1024 * 1024) + " MiB"
+                                            : maxAnswerBytes + " bytes"));
                     break;
                 }
             }
