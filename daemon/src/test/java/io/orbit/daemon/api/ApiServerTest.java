@@ -546,6 +546,57 @@ class ApiServerTest {
         }
     }
 
+    /**
+     * The TCP listener's connection limit and the control socket's separation: idle connections up to the limit stop
+     * the TCP listener from accepting more (a new request waits in the kernel's backlog), the control socket answers
+     * at once all the while, and the waiting request is served once the flood goes.
+     */
+    @Test
+    void aFloodOfIdleTcpConnectionsWaitsAtTheLimitAndTheControlSocketStillAnswers() throws Exception {
+        try (InProcessDaemon daemon = InProcessDaemon.start(work, Optional.empty())) {
+            List<java.net.Socket> flood = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < ApiServer.MAX_CONNECTIONS; i++) {
+                    flood.add(new java.net.Socket("127.0.0.1", daemon.port()));
+                }
+                // The last of them may still be in the backlog: one request on a new connection shows the limit.
+                try (RawHttp waiting = RawHttp.tcp(daemon.port())) {
+                    waiting.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                    long started = System.nanoTime();
+                    assertThat(daemon.socket("GET", "/status", null).status()).isEqualTo(200);
+                    assertThat(daemon.socket("GET", "/healthz", null).status()).isEqualTo(200);
+                    assertThat(Duration.ofNanos(System.nanoTime() - started))
+                            .as("the control socket during the flood")
+                            .isLessThan(Duration.ofSeconds(1));
+                    assertThat(answeredWithin(waiting, Duration.ofMillis(500)))
+                            .as("a request beyond the TCP connection limit")
+                            .isFalse();
+
+                    for (java.net.Socket socket : flood) {
+                        socket.close();
+                    }
+                    flood.clear();
+
+                    assertThat(waiting.answer().status())
+                            .as("served once the flood closed")
+                            .isEqualTo(200);
+                }
+            } finally {
+                for (java.net.Socket socket : flood) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    private static boolean answeredWithin(RawHttp http, Duration wait) throws Exception {
+        try {
+            return http.answer(wait) != null;
+        } catch (java.net.SocketTimeoutException notYet) {
+            return false;
+        }
+    }
+
     private Path token() throws java.io.IOException {
         return Files.writeString(work.resolve("token"), "t0ken");
     }

@@ -90,6 +90,23 @@ final class RawHttp implements AutoCloseable {
         return new Answer(Integer.parseInt(statusLine.split(" ")[1]), headers, body.toString(StandardCharsets.UTF_8));
     }
 
+    /** {@link #answer()}, waiting at most this long for its first byte (TCP only): a timeout throws. */
+    Answer answer(java.time.Duration firstByte) throws IOException {
+        Socket socket = (Socket) connection;
+        int before = socket.getSoTimeout();
+        socket.setSoTimeout((int) firstByte.toMillis());
+        in.mark(1);
+        try {
+            if (in.read() < 0) {
+                throw new IOException("the connection closed before an answer");
+            }
+        } finally {
+            socket.setSoTimeout(before);
+        }
+        in.reset();
+        return answer();
+    }
+
     /** True when the server closed the connection (the next read sees the end of the stream). */
     boolean closedByServer() throws IOException {
         try {
