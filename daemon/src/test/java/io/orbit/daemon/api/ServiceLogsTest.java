@@ -77,6 +77,31 @@ class ServiceLogsTest {
         }
     }
 
+    @Test
+    void aLineIsTheJsonAnObjectMapperWritesForTheSameFields() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String text : List.of(
+                "plain",
+                "",
+                "quote \" backslash \\ slash / tab \t cr \r nul \u0000 bell \u0007 del \u007f",
+                "é ü 日本 \uD83D\uDE00 \u2028 \u2029",
+                "{\"json\": [1, 2]}")) {
+            io.orbit.runtime.LogLine line = new io.orbit.runtime.LogLine(
+                    io.orbit.runtime.LogLine.Stream.STDERR,
+                    java.time.Instant.parse("2026-12-05T08:00:00.123456789Z"),
+                    text);
+            ServiceLogs.Entry entry = new ServiceLogs.Entry(new ServiceLogs.Source(3, "side\"car", "id"), line);
+            java.util.Map<String, Object> view = new java.util.LinkedHashMap<>();
+            view.put("pod", 3);
+            view.put("container", "side\"car");
+            view.put("stream", "stderr");
+            view.put("time", "2026-12-05T08:00:00.123456789Z");
+            view.put("text", text);
+
+            assertThat(ServiceLogs.json(entry)).as(text).isEqualTo(mapper.writeValueAsString(view));
+        }
+    }
+
     /** The daemon with {@link InProcessDaemon#WEB}, whose pod 0 then printed {@code count} numbered lines. */
     private InProcessDaemon startWithPrintedLines(int count) throws Exception {
         InProcessDaemon daemon = InProcessDaemon.start(work, Optional.empty());
