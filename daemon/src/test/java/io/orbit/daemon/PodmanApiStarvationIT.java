@@ -32,7 +32,9 @@ import org.junit.jupiter.api.Test;
  * over TCP and half over the control socket. Meanwhile {@code /healthz} (TCP) and {@code /status} (control socket)
  * must each answer within a second, and the daemon's resident memory must stay under 300 MB: reads stream with a
  * few hundred lines per container in memory, each answer stops at the 16 MiB cap with a notice, and reads beyond
- * the 16 held requests of a listener get a quick 503.
+ * the 16 held requests of a listener, or beyond the 8 containers read at once daemon-wide, get a quick 503.
+ *
+ * <p>The figures it prints (fill time, read time, probe percentiles, peak VmRSS) are in docs/operations.md.
  */
 @Tag("container-engine")
 class PodmanApiStarvationIT extends DaemonScenario {
