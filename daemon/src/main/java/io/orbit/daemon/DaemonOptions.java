@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,6 +23,8 @@ import java.util.Optional;
  * @param controlGroup the group whose members may change services through the control socket, besides root and the
  *     daemon's own user
  * @param apiToken a file holding the bearer token that allows changes over the TCP API; empty: no changes over TCP
+ * @param apiAllowedHosts host names the TCP API answers to besides localhost, 127.0.0.1, [::1] and the host of {@code
+ *     apiAddress} ({@code --api-allowed-host}; others get a 421, against DNS rebinding)
  * @param drainTimeout how long a pod taken out of traffic (removal, rolling update, failed health) may finish its
  *     in-flight requests before it is stopped anyway
  * @param proxyMaxConnectionsPerClient open connections one client IP address may hold on one node port; more are closed
@@ -39,6 +42,7 @@ public record DaemonOptions(
         Optional<Path> controlSocket,
         Optional<String> controlGroup,
         Optional<Path> apiToken,
+        List<String> apiAllowedHosts,
         String proxyAddress,
         Duration drainTimeout,
         int proxyMaxConnectionsPerClient) {
@@ -59,6 +63,7 @@ public record DaemonOptions(
         requireNonNull(controlSocket, "controlSocket is null");
         requireNonNull(controlGroup, "controlGroup is null");
         requireNonNull(apiToken, "apiToken is null");
+        apiAllowedHosts = List.copyOf(apiAllowedHosts);
         requireNonNull(drainTimeout, "drainTimeout is null");
         if (drainTimeout.isNegative()) {
             throw new IllegalArgumentException("drainTimeout is negative: " + drainTimeout);

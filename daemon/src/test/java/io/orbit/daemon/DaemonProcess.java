@@ -27,6 +27,10 @@ import java.util.concurrent.TimeUnit;
 final class DaemonProcess implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The JVM options of the {@code orbit} launcher (its ORBIT_JAVA_OPTS default): the daemon as packaged. */
+    static final List<String> LAUNCHER_JVM_OPTIONS =
+            List.of("-XX:+UseSerialGC", "-Xss512k", "-XX:TieredStopAtLevel=1", "-Xms16m", "-Xmx256m");
+
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(60);
 
@@ -58,6 +62,18 @@ final class DaemonProcess implements AutoCloseable {
      */
     static DaemonProcess start(String runtime, Path socket, Path configDirectory, Path log, List<String> extraArguments)
             throws IOException, InterruptedException {
+        return start(runtime, socket, configDirectory, log, extraArguments, List.of("-Xmx256m"));
+    }
+
+    /** As {@link #start(String, Path, Path, Path, List)}, with these JVM options (e.g. the launcher's, {@link #LAUNCHER_JVM_OPTIONS}). */
+    static DaemonProcess start(
+            String runtime,
+            Path socket,
+            Path configDirectory,
+            Path log,
+            List<String> extraArguments,
+            List<String> jvmOptions)
+            throws IOException, InterruptedException {
         int apiPort = freePort();
         // An empty daemon config file: a host's /etc/orbit/orbit.yaml must not change what the flags leave default.
         Path daemonConfig = configDirectory.resolveSibling("orbit.yaml");
@@ -67,7 +83,7 @@ final class DaemonProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--enable-native-access=ALL-UNNAMED");
-        command.add("-Xmx256m");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(daemonClassPath());
         command.add(Main.class.getName());
@@ -170,6 +186,11 @@ final class DaemonProcess implements AutoCloseable {
 
     int apiPort() {
         return apiPort;
+    }
+
+    /** The daemon's process id (for /proc/PID/status). */
+    long pid() {
+        return process.pid();
     }
 
     /** The daemon's control socket (unless the test passed its own {@code --control-socket}). */

@@ -65,8 +65,14 @@ abstract class DaemonScenario {
 
     /** A daemon on {@link #configDirectory} with this test's {@link #instance()}; stopped by the clean-up. */
     DaemonProcess startDaemon() throws IOException, InterruptedException {
+        return startDaemon(List.of("-Xmx256m"));
+    }
+
+    /** As {@link #startDaemon()}, with these JVM options. */
+    DaemonProcess startDaemon(List<String> jvmOptions) throws IOException, InterruptedException {
         Path log = Path.of("target", "daemon-it", getClass().getSimpleName(), "%s-%s.log".formatted(logName, suffix));
-        DaemonProcess daemon = testEngine.startDaemon(configDirectory, log, List.of("--instance", instance()));
+        DaemonProcess daemon =
+                testEngine.startDaemon(configDirectory, log, List.of("--instance", instance()), jvmOptions);
         daemons.add(daemon);
         return daemon;
     }

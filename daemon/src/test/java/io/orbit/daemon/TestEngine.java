@@ -56,6 +56,12 @@ enum TestEngine {
         return DaemonProcess.start(runtimeName, socket(), configDirectory, log, extraArguments);
     }
 
+    /** Starts a daemon on this engine with these JVM options. */
+    DaemonProcess startDaemon(Path configDirectory, Path log, List<String> extraArguments, List<String> jvmOptions)
+            throws IOException, InterruptedException {
+        return DaemonProcess.start(runtimeName, socket(), configDirectory, log, extraArguments, jvmOptions);
+    }
+
     /** The engine's CLI, to which a test appends its arguments (for rootless Podman: as a client of its socket). */
     List<String> cli() {
         return this == ROOTLESS_PODMAN

@@ -3,8 +3,8 @@ package io.orbit.daemon.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -28,8 +28,13 @@ import org.slf4j.LoggerFactory;
  * may call it ({@link ControlAccess}), answer. Every refusal and bad request is a JSON {@code {"error", "fix"}} with
  * a 4xx status; an unexpected failure is a 500 and never takes the daemon down.
  *
- * <p>Blocking: long polls ({@code /events?wait}) and log follows hold their thread, so at most {@value
- * #MAX_HELD_REQUESTS} are held at once (503 beyond that), which leaves threads for everything else.
+ * <p>Before the endpoint is matched: the body is read (bounded, see {@link #readBody}), and {@link BrowserGuard} checks
+ * {@code Host} (TCP only) and {@code Origin}, so a web page in a local browser can neither read nor change anything.
+ *
+ * <p>Blocking: long polls ({@code /events?wait}) and log reads (follows and plain reads, which stream as fast as the
+ * client reads) hold their thread, so at most {@value #MAX_HELD_REQUESTS} are held at once per listener (503 beyond
+ * that), which leaves threads for everything else. Each listener ({@link ApiServer}) has its own instance, hence its
+ * own limit.
  */
 final class ApiRoutes extends Handler.Abstract {
 
@@ -43,6 +48,7 @@ final class ApiRoutes extends Handler.Abstract {
     private final EventsEndpoint events;
     private final ServiceLogs logs;
     private final ControlAccess access;
+    private final BrowserGuard guard;
     private final Semaphore held = new Semaphore(MAX_HELD_REQUESTS);
 
     ApiRoutes(
@@ -50,22 +56,83 @@ final class ApiRoutes extends Handler.Abstract {
             ServiceCommands commands,
             EventsEndpoint events,
             ServiceLogs logs,
-            ControlAccess access) {
+            ControlAccess access,
+            BrowserGuard guard) {
         this.reads = reads;
         this.commands = commands;
         this.events = events;
         this.logs = logs;
         this.access = access;
+        this.guard = guard;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        readBody(request, response, callback, new ByteArrayOutputStream());
+        return true;
+    }
+
+    /**
+     * Reads the request's body (at most {@value #MAX_BODY_BYTES} bytes) before anything is answered, without holding a
+     * thread while it arrives. Every answer, refusals included, thus leaves the connection ready for the next request:
+     * a body left unread would make Jetty close a keep-alive connection after an answer that did not say so, and the
+     * client's next request on it would fail. A larger body is refused with 413 and {@code Connection: close}.
+     */
+    private void readBody(Request request, Response response, Callback callback, ByteArrayOutputStream body) {
+        while (true) {
+            Content.Chunk chunk = request.read();
+            if (chunk == null) {
+                request.demand(() -> readBody(request, response, callback, body));
+                return;
+            }
+            if (Content.Chunk.isFailure(chunk)) {
+                callback.failed(chunk.getFailure());
+                return;
+            }
+            int length = chunk.remaining();
+            if (body.size() + length > MAX_BODY_BYTES) {
+                chunk.release();
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                respondJson(
+                        response,
+                        callback,
+                        413,
+                        Map.of(
+                                "error",
+                                "the body is larger than " + MAX_BODY_BYTES + " bytes",
+                                "fix",
+                                "send {\"replicas\": N} to /scale and no body to the other endpoints"));
+                return;
+            }
+            if (length > 0) {
+                byte[] bytes = new byte[length];
+                chunk.getByteBuffer().get(bytes);
+                body.write(bytes, 0, length);
+            }
+            boolean last = chunk.isLast();
+            chunk.release();
+            if (last) {
+                serve(request, response, callback, body.toByteArray());
+                return;
+            }
+        }
+    }
+
+    private void serve(Request request, Response response, Callback callback, byte[] body) {
         String path = Request.getPathInContext(request);
         try {
-            ApiEndpoint endpoint = ApiEndpoint.match(request.getMethod(), path);
             Caller caller = caller(request);
+            Optional<String> host = Optional.ofNullable(request.getHeaders().get(HttpHeader.HOST));
+            if (caller instanceof Caller.OverTcp) {
+                guard.checkHost(host, Optional.ofNullable(request.getHttpURI().getHost()));
+            }
+            guard.checkOrigin(
+                    caller instanceof Caller.OverTcp ? host : Optional.empty(),
+                    Optional.ofNullable(request.getHeaders().get(HttpHeader.ORIGIN)),
+                    Optional.ofNullable(request.getHeaders().get("Sec-Fetch-Site")));
+            ApiEndpoint endpoint = ApiEndpoint.match(request.getMethod(), path);
             access.check(endpoint, caller);
-            answer(endpoint, caller, request, response, callback);
+            answer(endpoint, caller, request, response, callback, body);
         } catch (ApiException refused) {
             refused.headers().forEach((name, value) -> response.getHeaders().put(name, value));
             respondJson(response, callback, refused.status(), refused.body());
@@ -81,7 +148,6 @@ final class ApiRoutes extends Handler.Abstract {
                     Map.of("error", "internal error: " + e.getMessage(), "fix", "see the daemon's log"),
                     e);
         }
-        return true;
     }
 
     /** An error answer, unless the answer already started (a log stream): then the exchange is aborted. */
@@ -93,7 +159,8 @@ final class ApiRoutes extends Handler.Abstract {
         }
     }
 
-    private void answer(ApiEndpoint endpoint, Caller caller, Request request, Response response, Callback callback)
+    private void answer(
+            ApiEndpoint endpoint, Caller caller, Request request, Response response, Callback callback, byte[] body)
             throws InterruptedException, IOException {
         Fields query = Request.extractQueryParameters(request);
         switch (endpoint) {
@@ -116,14 +183,11 @@ final class ApiRoutes extends Handler.Abstract {
             }
             case ApiEndpoint.Logs l -> {
                 ServiceLogs.Query logQuery = ServiceLogs.query(parameter(query, "tail"), parameter(query, "follow"));
-                if (logQuery.follow()) {
-                    holding(() -> streamLogs(l.service(), logQuery, response, callback));
-                } else {
-                    streamLogs(l.service(), logQuery, response, callback);
-                }
+                // A read streams for as long as the client takes to read it: held like a follow.
+                holding(() -> streamLogs(l.service(), logQuery, response, callback));
             }
             case ApiEndpoint.Scale scale ->
-                respondJson(response, callback, 200, commands.scale(scale.service(), body(request), caller));
+                respondJson(response, callback, 200, commands.scale(scale.service(), body, caller));
             case ApiEndpoint.Restart restart ->
                 respondJson(response, callback, 202, commands.restart(restart.service(), caller));
             case ApiEndpoint.Rollout rollout ->
@@ -140,9 +204,9 @@ final class ApiRoutes extends Handler.Abstract {
         if (!held.tryAcquire()) {
             throw new ApiException(
                     503,
-                    "too many waiting requests (at most %d long polls and log follows at once)"
+                    "too many waiting requests on this listener (at most %d long polls and log reads at once)"
                             .formatted(MAX_HELD_REQUESTS),
-                    "stop another 'orbit events --follow' or 'orbit logs --follow', or ask again later");
+                    "stop another 'orbit events --follow' or 'orbit logs', or ask again later");
         }
         try {
             work.run();
@@ -177,17 +241,6 @@ final class ApiRoutes extends Handler.Abstract {
             }
         } catch (IOException clientGone) {
             callback.failed(clientGone);
-        }
-    }
-
-    private static byte[] body(Request request) throws IOException {
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (body.length > MAX_BODY_BYTES) {
-                throw new ApiException(
-                        413, "the body is larger than " + MAX_BODY_BYTES + " bytes", "send {\"replicas\": N}");
-            }
-            return body;
         }
     }
 

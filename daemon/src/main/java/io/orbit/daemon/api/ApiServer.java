@@ -7,9 +7,11 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
@@ -18,18 +20,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The API on two listeners of one Jetty server, with one handler ({@link ApiRoutes}):
+ * The API on two listeners, each its own Jetty server with its own bounded threads, connection limit and limit of
+ * held requests, so a flood on one cannot starve the other (the CLI keeps working while the TCP port is hammered):
  *
  * <pre>
- *   Server (orbit-api threads)
- *   ├── ServerConnector            --api-address (127.0.0.1:4112): reads; changes only with --api-token
- *   ├── UnixDomainServerConnector  --control-socket (/run/orbit/orbit.sock): reads and, for trusted peers, changes
- *   └── ApiRoutes                  endpoint → access check → answer
+ *   Server orbit-api-tcp     ServerConnector            --api-address (127.0.0.1:4112): reads; changes only with --api-token
+ *   Server orbit-api-socket  UnixDomainServerConnector  --control-socket (/run/orbit/orbit.sock): reads and, for trusted
+ *                                                       peers, changes
+ *   each: at most {@value #MAX_THREADS} threads, {@value #MAX_CONNECTIONS} connections (more wait in the kernel's
+ *   backlog), {@value ApiRoutes#MAX_HELD_REQUESTS} held requests (long polls, log reads), one ApiRoutes:
+ *   body → Host/Origin ({@link BrowserGuard}) → endpoint → access check ({@link ControlAccess}) → answer
  * </pre>
  *
  * Why Jetty's own Unix-domain connector and not junixsocket: JDK 16+ reports the peer's credentials on Unix-domain
  * channels ({@code jdk.net.ExtendedSocketOptions.SO_PEERCRED}), and the connector's endpoints are plain {@code
- * SocketChannel}s, so the same handler tree serves both listeners and no native library is involved (see {@link
+ * SocketChannel}s, so the same handler serves both listeners and no native library is involved (see {@link
  * PeerCredentials}).
  */
 public final class ApiServer implements Managed {
@@ -38,14 +43,18 @@ public final class ApiServer implements Managed {
     /** Longer than the longest long poll, so a held request is not cut by the idle timeout. */
     private static final long IDLE_TIMEOUT_MILLIS = 2 * EventsEndpoint.MAX_WAIT.toMillis();
 
-    private static final int MAX_THREADS = ApiRoutes.MAX_HELD_REQUESTS + 16;
+    /** Per listener: the held requests, plus threads for quick answers, the acceptor and the selector. */
+    static final int MAX_THREADS = ApiRoutes.MAX_HELD_REQUESTS + 16;
+    /** Per listener: open connections; beyond it the listener stops accepting until one closes. */
+    static final int MAX_CONNECTIONS = 256;
 
     private final DaemonOptions options;
     private final ReadEndpoints reads;
     private final ServiceCommands commands;
     private final EventsEndpoint events;
     private final ServiceLogs logs;
-    private Server server;
+    private final List<Server> servers = new ArrayList<>();
+    private ServerConnector tcp;
     private Optional<Path> boundSocket = Optional.empty();
 
     @Inject
@@ -80,29 +89,29 @@ public final class ApiServer implements Managed {
                 options.controlGroup(),
                 new GroupDatabase(GroupDatabase.SYSTEM),
                 tcpAddress);
-        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
-        threads.setName("orbit-api");
-        threads.setDaemon(true);
-        server = new Server(threads);
-        ServerConnector tcp = new ServerConnector(server, 1, 1);
+        BrowserGuard guard = new BrowserGuard(options.apiAddress().getHostString(), options.apiAllowedHosts());
+        Server tcpServer = server("orbit-api-tcp", access, guard);
+        tcp = new ServerConnector(tcpServer, 1, 1);
         tcp.setHost(options.apiAddress().getHostString());
         tcp.setPort(options.apiAddress().getPort());
         tcp.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
-        server.addConnector(tcp);
+        tcpServer.addConnector(tcp);
         if (options.controlSocket().isPresent()) {
             Path socket = options.controlSocket().get();
             ControlSocket.prepare(socket, options.controlGroup());
-            UnixDomainServerConnector unix = new UnixDomainServerConnector(server, 1, 1);
+            Server socketServer = server("orbit-api-socket", access, guard);
+            UnixDomainServerConnector unix = new UnixDomainServerConnector(socketServer, 1, 1);
             unix.setUnixDomainPath(socket);
             unix.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
-            server.addConnector(unix);
+            socketServer.addConnector(unix);
         }
-        server.setHandler(new ApiRoutes(reads, commands, events, logs, access));
-        server.setStopTimeout(2000);
         try {
-            server.start();
+            for (Server server : servers) {
+                server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
+                server.start();
+            }
         } catch (Exception e) {
-            server.stop();
+            stopServers();
             throw new IllegalStateException(
                     "cannot listen on %s for the API, or on the control socket %s: %s (free the port or pass --api-address; pass --control-socket for another socket)"
                             .formatted(
@@ -126,7 +135,20 @@ public final class ApiServer implements Managed {
         log.atInfo()
                 .addKeyValue("address", "http://" + options.apiAddress().getHostString() + ":" + tcp.getLocalPort())
                 .addKeyValue("changes", token.isPresent() ? "with the API token" : "refused")
+                .addKeyValue("hosts", String.join(",", new TreeSet<>(guard.allowed())))
                 .log("status server running");
+    }
+
+    /** One listener's server: its own threads, its own held-request limit (its own {@link ApiRoutes}). */
+    private Server server(String name, ControlAccess access, BrowserGuard guard) {
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
+        threads.setName(name);
+        threads.setDaemon(true);
+        Server server = new Server(threads);
+        server.setHandler(new ApiRoutes(reads, commands, events, logs, access, guard));
+        server.setStopTimeout(2000);
+        servers.add(server);
+        return server;
     }
 
     private void warnAboutOpenReads(boolean withToken) {
@@ -152,16 +174,32 @@ public final class ApiServer implements Managed {
 
     /** The bound TCP port (useful when the API address asked for port 0). */
     public int port() {
-        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+        return tcp.getLocalPort();
+    }
+
+    private void stopServers() throws Exception {
+        Exception first = null;
+        for (Server server : servers) {
+            try {
+                server.stop();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     @Override
     public void close() throws Exception {
         logs.stop();
         try {
-            if (server != null) {
-                server.stop();
-            }
+            stopServers();
         } finally {
             if (boundSocket.isPresent()) {
                 Files.deleteIfExists(boundSocket.get());

@@ -1,6 +1,7 @@
 package io.orbit.daemon.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orbit.engine.state.ContainerStatus;
 import io.orbit.engine.state.PodStatus;
@@ -26,7 +27,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,7 +37,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * "…"}} for what the reader should know, e.g. lines dropped).
  *
  * <p>{@code tail} applies per container (default {@value #DEFAULT_TAIL}; {@code all} for everything). Without follow
- * the lines of all containers are merged by time. With follow the lines are written as they come; containers that
+ * the lines of all containers are merged by time and streamed as the engine delivers them (a few hundred lines per
+ * container in memory, whatever the size of the logs), at most {@value #MAX_ANSWER_BYTES} bytes per answer: a longer
+ * answer ends with the notice {@code truncated: …}. Reads use at most {@value #MAX_READ_CONTAINERS} engine
+ * connections at once (503 beyond), follows their own {@value #MAX_FOLLOWED_CONTAINERS}. With follow the lines are written as they come; containers that
  * start meanwhile (a scale-up, a restart) are followed from their first line; a blank line every {@code 10 s} keeps
  * a quiet connection alive. Each followed container holds one connection to the engine, so the daemon follows at
  * most {@value #MAX_FOLLOWED_CONTAINERS} containers at once, leaving the rest of the engine client's pool to the
@@ -51,8 +54,16 @@ final class ServiceLogs {
     private static final Duration REFRESH = Duration.ofSeconds(2);
     private static final Duration HEARTBEAT = Duration.ofSeconds(10);
     private static final int QUEUE_CAPACITY = 10_000;
+    /** The lines waiting per container in a read (not a follow): what a read holds in memory per container. */
+    private static final int READ_QUEUE = 256;
+    /** The containers whose logs are read at once by plain reads, besides the follows: engine connections. */
+    static final int MAX_READ_CONTAINERS = 8;
+    /** The most one read (not a follow) answers: the rest is cut off with a notice. */
+    static final long MAX_ANSWER_BYTES = 16L * 1024 * 1024;
+
     private static final int BATCH = 512;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
 
     /** Where the JSON lines go: a blocking write; {@code flush} sends what is buffered now. */
     interface Sink {
@@ -65,19 +76,27 @@ final class ServiceLogs {
     /** One container of the service, named for the reader by pod number and container name. */
     record Source(int pod, String container, String containerId) {}
 
-    private record Entry(Source source, LogLine line) {}
+    record Entry(Source source, LogLine line) {}
 
     private final StatusStore status;
     private final ContainerRuntime runtime;
     private final ReadEndpoints reads;
     private final Semaphore followBudget = new Semaphore(MAX_FOLLOWED_CONTAINERS);
+    private final Semaphore readBudget = new Semaphore(MAX_READ_CONTAINERS);
+    private final long maxAnswerBytes;
     private volatile boolean stopping;
 
     @Inject
     ServiceLogs(StatusStore status, ContainerRuntime runtime, ReadEndpoints reads) {
+        this(status, runtime, reads, MAX_ANSWER_BYTES);
+    }
+
+    /** @param maxAnswerBytes the limit of a read's answer (a test's small one) */
+    ServiceLogs(StatusStore status, ContainerRuntime runtime, ReadEndpoints reads, long maxAnswerBytes) {
         this.status = status;
         this.runtime = runtime;
         this.reads = reads;
+        this.maxAnswerBytes = maxAnswerBytes;
     }
 
     static Query query(Optional<String> tail, Optional<String> follow) {
@@ -146,35 +165,196 @@ final class ServiceLogs {
         }
     }
 
+    /**
+     * Streams the sources' lines merged by time, holding at most {@value #READ_QUEUE} lines per container: each
+     * container's reader blocks (and with it the engine's answer) until the merge takes its lines, so the memory used
+     * does not depend on the size of the logs. Stops after {@link #maxAnswerBytes} with a notice saying so.
+     */
     private void readAll(List<Source> sources, int tail, Sink sink) throws IOException, InterruptedException {
-        List<Entry> entries = new ArrayList<>();
-        List<String> notices = new ArrayList<>();
-        for (Source source : sources) {
-            List<LogLine> lines = new CopyOnWriteArrayList<>();
-            try (LogStream stream = open(source, tail, false, lines::add)) {
-                if (!stream.awaitEnd(READ_TIMEOUT)) {
-                    notices.add("the logs of %s took longer than %d s; showing what came"
-                            .formatted(name(source), READ_TIMEOUT.toSeconds()));
-                }
-                stream.failure().ifPresent(failure -> notices.add(name(source) + ": " + failure.getMessage()));
-            } catch (NotFoundException gone) {
-                continue; // removed since the last pass
-            }
-            lines.forEach(line -> entries.add(new Entry(source, line)));
+        int reading = Math.min(sources.size(), MAX_READ_CONTAINERS);
+        if (!readBudget.tryAcquire(reading)) {
+            throw new ApiException(
+                    503,
+                    "too many log reads at once (the daemon reads the logs of at most %d containers at once)"
+                            .formatted(MAX_READ_CONTAINERS),
+                    "ask again in a moment, or ask for fewer lines (tail=N)");
         }
-        entries.sort(Comparator.comparing(entry -> entry.line().time()));
-        StringBuilder chunk = new StringBuilder();
-        for (Entry entry : entries) {
-            chunk.append(json(entry)).append('\n');
-            if (chunk.length() > 64 * 1024) {
+        List<String> notices = new ArrayList<>();
+        if (sources.size() > reading) {
+            notices.add("showing %d of %d containers: the daemon reads at most %d at once"
+                    .formatted(reading, sources.size(), MAX_READ_CONTAINERS));
+        }
+        List<SourceReader> readers = new ArrayList<>();
+        try {
+            for (Source source : sources.subList(0, reading)) {
+                SourceReader reader = new SourceReader(source);
+                try {
+                    reader.stream = open(source, tail, false, reader);
+                    readers.add(reader);
+                } catch (NotFoundException gone) {
+                    // removed since the last pass
+                }
+            }
+            Answer answer = new Answer(sink, maxAnswerBytes);
+            while (!stopping) {
+                SourceReader next = null;
+                for (SourceReader reader : readers) {
+                    LogLine head = reader.head(notices);
+                    if (head != null
+                            && (next == null
+                                    || head.time().isBefore(next.head(notices).time()))) {
+                        next = reader;
+                    }
+                }
+                if (next == null) {
+                    break;
+                }
+                if (!answer.add(json(new Entry(next.source, next.take())) + "\n")) {
+                    notices.add(("truncated: this answer stops at %s, the daemon's limit for one log answer;"
+                                    + " ask for the most recent lines with tail=N, or follow")
+                            .formatted(
+                                    maxAnswerBytes % (1024 * 1024) == 0
+                                            ? maxAnswerBytes / (1024 * 1024) + " MiB"
+                                            : maxAnswerBytes + " bytes"));
+                    break;
+                }
+            }
+            if (stopping) {
+                notices.add("the daemon is stopping; the answer ends here");
+            }
+            StringBuilder tailNotices = new StringBuilder();
+            notices.forEach(notice -> tailNotices.append(notice(notice)));
+            answer.finish(tailNotices.toString());
+        } finally {
+            readers.forEach(SourceReader::close);
+            readBudget.release(reading);
+        }
+    }
+
+    /**
+     * One container's lines on their way from the engine's reader thread to the merge, through a small queue: the
+     * reader thread waits while the queue is full (the engine's answer then waits in the socket), until the merge
+     * takes a line or the reader is closed.
+     */
+    private static final class SourceReader implements LogListener {
+
+        private final Source source;
+        private final BlockingQueue<LogLine> queue = new ArrayBlockingQueue<>(READ_QUEUE);
+        private volatile boolean closed;
+        private LogStream stream;
+        private LogLine head;
+        private boolean exhausted;
+
+        SourceReader(Source source) {
+            this.source = source;
+        }
+
+        @Override
+        public void onLine(LogLine line) {
+            try {
+                while (!closed) {
+                    if (queue.offer(line, 100, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException closing) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** The next line, waiting for it; null once the stream has ended (or stalled: then with a notice). */
+        LogLine head(List<String> notices) throws InterruptedException {
+            if (head != null || exhausted) {
+                return head;
+            }
+            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+            while (head == null) {
+                head = queue.poll(50, TimeUnit.MILLISECONDS);
+                if (head != null) {
+                    break;
+                }
+                if (stream.isEnded()) {
+                    head = queue.poll(); // a last line offered just before the end
+                    if (head == null) {
+                        exhausted = true;
+                        stream.failure().ifPresent(failure -> notices.add(name(source) + ": " + failure.getMessage()));
+                        return null;
+                    }
+                } else if (System.nanoTime() > deadline) {
+                    exhausted = true;
+                    notices.add("the logs of %s stalled for %d s; showing what came"
+                            .formatted(name(source), READ_TIMEOUT.toSeconds()));
+                    close();
+                    return null;
+                }
+            }
+            return head;
+        }
+
+        LogLine take() {
+            LogLine line = head;
+            head = null;
+            return line;
+        }
+
+        void close() {
+            closed = true;
+            if (stream != null) {
+                stream.close();
+            }
+        }
+    }
+
+    /** The JSON lines of one answer, written in chunks of about 64 KiB, within a byte limit. */
+    private static final class Answer {
+
+        private final Sink sink;
+        private final long limit;
+        private final StringBuilder chunk = new StringBuilder();
+        private long written;
+
+        Answer(Sink sink, long limit) {
+            this.sink = sink;
+            this.limit = limit;
+        }
+
+        /** Adds a line; false (and nothing added) when it would take the answer over the limit. */
+        boolean add(String line) throws IOException {
+            long bytes = utf8Length(line);
+            if (written + bytes > limit) {
+                return false;
+            }
+            written += bytes;
+            chunk.append(line);
+            if (chunk.length() >= 64 * 1024) {
                 sink.write(chunk.toString(), false);
                 chunk.setLength(0);
             }
+            return true;
         }
-        for (String notice : notices) {
-            chunk.append(notice(notice));
+
+        void finish(String notices) throws IOException {
+            chunk.append(notices);
+            sink.write(chunk.toString(), true);
         }
-        sink.write(chunk.toString(), true);
+
+        private static long utf8Length(String text) {
+            long bytes = 0;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c < 0x80) {
+                    bytes++;
+                } else if (c < 0x800) {
+                    bytes += 2;
+                } else if (Character.isHighSurrogate(c)) {
+                    bytes += 4;
+                    i++;
+                } else {
+                    bytes += 3;
+                }
+            }
+            return bytes;
+        }
     }
 
     private void follow(String service, List<Source> sources, int tail, Sink sink)
@@ -293,14 +473,21 @@ final class ServiceLogs {
         return "pod " + source.pod() + " container " + source.container();
     }
 
-    private static String json(Entry entry) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("pod", entry.source().pod());
-        view.put("container", entry.source().container());
-        view.put("stream", entry.line().stream().name().toLowerCase(Locale.ROOT));
-        view.put("time", entry.line().time().toString());
-        view.put("text", entry.line().text());
-        return write(view);
+    /**
+     * One JSON line, without its line break, as {@code ObjectMapper} would write the same map: written by hand
+     * because a read of a large log formats every line, and a map plus a generator per line cost more than the rest.
+     */
+    static String json(Entry entry) {
+        StringBuilder line = new StringBuilder(entry.line().text().length() + 96);
+        line.append("{\"pod\":").append(entry.source().pod()).append(",\"container\":\"");
+        QUOTE.quoteAsString(entry.source().container(), line);
+        line.append("\",\"stream\":\"")
+                .append(entry.line().stream().name().toLowerCase(Locale.ROOT))
+                .append("\",\"time\":\"")
+                .append(entry.line().time())
+                .append("\",\"text\":\"");
+        QUOTE.quoteAsString(entry.line().text(), line);
+        return line.append("\"}").toString();
     }
 
     private static String notice(String notice) {

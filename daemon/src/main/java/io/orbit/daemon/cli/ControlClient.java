@@ -31,8 +31,9 @@ import java.util.stream.Stream;
 /**
  * The CLI's way to the running daemon. Reads and changes go over the control socket (HTTP over a Unix socket, with
  * the engine client's transport: HttpClient 5 on junixsocket); reads fall back to the TCP {@code --api-address} when
- * the socket cannot be reached (not there, or not ours to open), and changes go over TCP with {@code --api-token}.
- * Error answers of the daemon ({@code {"error", "fix"}}) and unreachable daemons become {@link CommandFailure}s.
+ * the socket cannot be reached (not there, or not ours to open), and changes go over TCP with {@code --api-token}, but
+ * only to an {@code --api-address} given on the command line: never to the default (or {@code orbit.yaml}'s)
+ * 127.0.0.1:4112, where another local user could listen while the daemon is down and collect the token. Error answers of the daemon ({@code {"error", "fix"}}) and unreachable daemons become {@link CommandFailure}s.
  */
 final class ControlClient implements AutoCloseable {
 
@@ -55,17 +56,26 @@ final class ControlClient implements AutoCloseable {
     private final Optional<Path> socket;
     private final InetSocketAddress tcpAddress;
     private final Optional<ApiToken> token;
+    private final boolean addressGiven;
     private EngineHttpClient unixClient;
     private HttpClient tcpClient;
 
-    ControlClient(Optional<Path> socket, InetSocketAddress tcpAddress, Optional<ApiToken> token) {
+    /**
+     * @param addressGiven whether {@code tcpAddress} was given on the command line: only then may the token go there
+     */
+    ControlClient(Optional<Path> socket, InetSocketAddress tcpAddress, Optional<ApiToken> token, boolean addressGiven) {
         this.socket = socket;
         this.tcpAddress = tcpAddress;
         this.token = token;
+        this.addressGiven = addressGiven;
     }
 
-    /** The client for the options of {@code orbit}: the socket named or found, the TCP address, the token file. */
-    static ControlClient of(OrbitCommand options) {
+    /**
+     * The client for the options of {@code orbit}: the socket named or found, the TCP address, the token file.
+     *
+     * @param addressGiven whether {@code --api-address} was on the command line
+     */
+    static ControlClient of(OrbitCommand options, boolean addressGiven) {
         Optional<Path> socket;
         if (options.controlSocket.isPresent()) {
             socket = options.controlSocketPath();
@@ -80,7 +90,7 @@ final class ControlClient implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new CommandFailure(e.getMessage(), "fix the file named by --api-token");
         }
-        return new ControlClient(socket, OrbitCommand.parseAddress(options.apiAddress), token);
+        return new ControlClient(socket, OrbitCommand.parseAddress(options.apiAddress), token, addressGiven);
     }
 
     /** One path segment, e.g. a service name. */
@@ -119,9 +129,22 @@ final class ControlClient implements AutoCloseable {
             throw new CommandFailure(
                     "cannot reach the daemon's control socket %s: %s"
                             .formatted(socket.map(Path::toString).orElse("(none)"), socketProblem.orElseThrow()),
-                    "run this as root, as the daemon's user or as a member of its --control-group; pass"
-                            + " --control-socket (or --instance) of the running daemon; or pass --api-token FILE to"
-                            + " send the change over the TCP API");
+                    "start the daemon if it is not running; run this as root, as the daemon's user or as a member of"
+                            + " its --control-group; pass --control-socket (or --instance) of the running daemon; or"
+                            + " pass --api-address HOST:PORT and --api-token FILE to send the change over the TCP API");
+        }
+        if (!addressGiven) {
+            throw new CommandFailure(
+                    ("cannot reach the daemon's control socket %s: %s; the API token is not sent to %s:%d, which"
+                                    + " was not given with --api-address (another local user could be listening there)")
+                            .formatted(
+                                    socket.map(Path::toString).orElse("(none)"),
+                                    socketProblem.orElseThrow(),
+                                    tcpAddress.getHostString(),
+                                    tcpAddress.getPort()),
+                    "start the daemon if it is not running; run this as root, as the daemon's user or as a member of"
+                            + " its --control-group; pass --control-socket (or --instance) of the running daemon; or"
+                            + " name the daemon's TCP API on the command line: --api-address HOST:PORT --api-token FILE");
         }
         try {
             return overTcp("POST", path, body, TIMEOUT, true);

@@ -16,6 +16,17 @@ abstract class DaemonCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Whether the option was typed, before or after the command's name (not a default, not orbit.yaml's). */
+    private boolean onCommandLine(String option) {
+        for (CommandLine.Model.CommandSpec command = spec; command != null; command = command.parent()) {
+            CommandLine.ParseResult parsed = command.commandLine().getParseResult();
+            if (parsed != null && parsed.hasMatchedOption(option)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Does the command's work; returns the exit code. */
     abstract int run(ControlClient daemon, PrintWriter out);
 
@@ -23,7 +34,7 @@ abstract class DaemonCommand implements Callable<Integer> {
     public final Integer call() {
         LogLevels.apply("warning");
         PrintWriter out = spec.commandLine().getOut();
-        try (ControlClient daemon = ControlClient.of(parent)) {
+        try (ControlClient daemon = ControlClient.of(parent, onCommandLine("--api-address"))) {
             int exitCode = run(daemon, out);
             out.flush();
             return exitCode;

@@ -21,6 +21,7 @@ import picocli.CommandLine;
  *   config_dir: /etc/orbit/services
  *   api_address: 127.0.0.1:4112
  *   drain_timeout: 30s
+ *   api_allowed_host: [orbit.example.com, 10.0.0.5]
  * </pre>
  *
  * Keys are the long flag names in snake_case. An unknown key or an unreadable file is an error naming the file.
@@ -42,6 +43,7 @@ final class DaemonConfigFile implements CommandLine.IDefaultValueProvider {
             "control_socket",
             "control_group",
             "api_token",
+            "api_allowed_host",
             "drain_timeout");
     private static final Map<String, String> ENVIRONMENT_FIRST =
             Map.of("runtime", "ORBIT_RUNTIME", "log_level", "LOG_LVL", "instance", "ORBIT_INSTANCE");
@@ -79,12 +81,22 @@ final class DaemonConfigFile implements CommandLine.IDefaultValueProvider {
                     throw new IllegalArgumentException("%s: unknown key '%s' (known: %s)"
                             .formatted(file, field.getKey(), String.join(", ", new java.util.TreeSet<>(KEYS))));
                 }
-                values.put(field.getKey(), field.getValue().asText());
+                values.put(field.getKey(), text(field.getValue()));
             }
             return Map.copyOf(values);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the daemon config file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A scalar as it is; a list (api_allowed_host: [a, b]) as the comma-separated value its flag also takes. */
+    private static String text(JsonNode value) {
+        if (!value.isArray()) {
+            return value.asText();
+        }
+        java.util.List<String> items = new java.util.ArrayList<>();
+        value.forEach(item -> items.add(item.asText()));
+        return String.join(",", items);
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.orbit.daemon.DaemonOptions;
 import io.orbit.daemon.EngineModule;
 import io.orbit.daemon.EngineRunner;
 import io.orbit.daemon.api.ApiModule;
+import io.orbit.daemon.api.BrowserGuard;
 import io.orbit.daemon.api.ControlSocket;
 import io.orbit.daemon.lifecycle.Lifecycle;
 import io.orbit.daemon.metrics.MetricsModule;
@@ -165,6 +166,16 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
                     + "from requests with 'Authorization: Bearer TOKEN'; the CLI sends it when it uses the TCP API.")
     Optional<Path> apiToken;
 
+    @Option(
+            names = "--api-allowed-host",
+            paramLabel = "HOST",
+            split = ",",
+            converter = AllowedHostConverter.class,
+            description = "A host name (or IP address) clients use in the URL of the TCP API, besides localhost, "
+                    + "127.0.0.1, [::1] and the host of --api-address; repeatable. Requests naming another host get "
+                    + "421 (a guard against DNS rebinding by web pages).")
+    List<String> apiAllowedHosts = new java.util.ArrayList<>();
+
     private static final Logger log = LoggerFactory.getLogger(OrbitCommand.class);
 
     @Option(
@@ -263,6 +274,7 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
                 controlSocketPath(),
                 controlGroup,
                 apiToken,
+                apiAllowedHosts,
                 proxyAddress,
                 drainTimeout,
                 proxyMaxConnectionsPerClient);
@@ -292,6 +304,18 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
             try {
                 return Units.duration(value.strip());
             } catch (InvalidUnitException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** An {@code --api-allowed-host} value: a bare host name or address, lower case. */
+    static final class AllowedHostConverter implements CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                return BrowserGuard.normalize(value);
+            } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
         }

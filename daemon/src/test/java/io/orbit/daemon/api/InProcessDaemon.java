@@ -91,6 +91,20 @@ public final class InProcessDaemon implements AutoCloseable {
 
     public static InProcessDaemon start(Path work, Path services, Path socket, Optional<Path> tokenFile)
             throws Exception {
+        return start(work, services, socket, tokenFile, List.of());
+    }
+
+    /** A daemon on {@code work}/services holding {@link #WEB}, answering the TCP API to these hosts too. */
+    public static InProcessDaemon startAllowingHosts(Path work, Optional<Path> tokenFile, List<String> allowedHosts)
+            throws Exception {
+        Path services = Files.createDirectories(work.resolve("services"));
+        Files.writeString(services.resolve("web.yml"), WEB);
+        return start(work, services, work.resolve("run/orbit.sock"), tokenFile, allowedHosts);
+    }
+
+    private static InProcessDaemon start(
+            Path work, Path services, Path socket, Optional<Path> tokenFile, List<String> allowedHosts)
+            throws Exception {
         DaemonOptions options = new DaemonOptions(
                 services,
                 DaemonOptions.Runtime.podman,
@@ -103,6 +117,7 @@ public final class InProcessDaemon implements AutoCloseable {
                 Optional.of(socket),
                 Optional.empty(),
                 tokenFile,
+                allowedHosts,
                 "127.0.0.1",
                 DaemonOptions.DEFAULT_DRAIN_TIMEOUT,
                 ProxyOptions.DEFAULT_MAX_CONNECTIONS_PER_CLIENT);
