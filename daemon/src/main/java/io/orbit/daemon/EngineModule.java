@@ -304,7 +304,13 @@ public final class EngineModule extends AbstractModule {
     ConfigReloader reloader(
             DesiredState desired, ReconcileQueue queue, InstantSource clock, ConfigReloader.Listener listener) {
         return new ConfigReloader(
-                options.configDirectory(), options.apiAddress().getPort(), desired, queue, clock, listener);
+                options.configDirectoryReader(),
+                options.apiAddress().getPort(),
+                options.hostAccess(),
+                desired,
+                queue,
+                clock,
+                listener);
     }
 
     @Provides

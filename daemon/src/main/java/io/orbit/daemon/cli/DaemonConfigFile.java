@@ -21,6 +21,9 @@ import picocli.CommandLine;
  *   config_dir: /etc/orbit/services
  *   api_address: 127.0.0.1:4112
  *   drain_timeout: 30s
+ *   allow_host_access: false
+ *   max_service_file_size: 1Mi
+ *   state_dir: /var/lib/orbit
  * </pre>
  *
  * Keys are the long flag names in snake_case. An unknown key or an unreadable file is an error naming the file.
@@ -41,7 +44,10 @@ final class DaemonConfigFile implements CommandLine.IDefaultValueProvider {
             "control_socket",
             "control_group",
             "api_token",
-            "drain_timeout");
+            "drain_timeout",
+            "allow_host_access",
+            "max_service_file_size",
+            "state_dir");
     private static final Map<String, String> ENVIRONMENT_FIRST =
             Map.of("runtime", "ORBIT_RUNTIME", "log_level", "LOG_LVL", "instance", "ORBIT_INSTANCE");
 

@@ -152,9 +152,11 @@ public final class HostAccessRules {
             }
             for (Path guarded : policy.protectedPaths()) {
                 Path normal = guarded.toAbsolutePath().normalize();
-                if (candidate.startsWith(normal) || normal.startsWith(candidate)) {
-                    return Optional.of(shown + " exposes the daemon's own " + normal
-                            + (isEngineSocketName(normal) ? " (its engine socket)" : ""));
+                for (Path own : List.of(normal, policy.host().realPath(normal))) {
+                    if (candidate.startsWith(own) || own.startsWith(candidate)) {
+                        return Optional.of(shown + " exposes the daemon's own " + normal
+                                + " (its config, volume or state directory, or its engine socket)");
+                    }
                 }
             }
         }
