@@ -22,8 +22,11 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The service files of a config directory. Unlike Orbit, whose startup load read only the top level, the whole tree is
@@ -250,8 +253,15 @@ public final class ConfigDirectory {
             throw new UncheckedIOException("cannot resolve the config directory " + root + ": " + e.getMessage(), e);
         }
         Optional<String> unsafe = unsafe(realRoot, "the config directory " + realRoot);
-        for (Path above = realRoot.getParent(); unsafe.isEmpty() && above != null; above = above.getParent()) {
-            Path dir = above;
+        // Above the directory as named and above where it really is: whoever can replace a link on the way can too.
+        Set<Path> above = new LinkedHashSet<>();
+        for (Path start : List.of(realRoot, root.toAbsolutePath().normalize())) {
+            for (Path dir = start.getParent(); dir != null; dir = dir.getParent()) {
+                above.add(dir);
+            }
+        }
+        for (Iterator<Path> dirs = above.iterator(); unsafe.isEmpty() && dirs.hasNext(); ) {
+            Path dir = dirs.next();
             unsafe = unsafe(dir, "the directory " + dir + " above the config directory")
                     .filter(problem -> !isStickyAndRootOwned(dir));
         }

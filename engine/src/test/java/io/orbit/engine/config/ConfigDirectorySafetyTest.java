@@ -135,6 +135,20 @@ class ConfigDirectorySafetyTest {
     }
 
     @Test
+    void asRootTheDirectoriesAboveALinkedConfigDirectoryAreCheckedToo() throws IOException {
+        write("web.yml", VALID.formatted("web"));
+        Path open = Files.createDirectories(work.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path link = Files.createSymbolicLink(open.resolve("services"), root);
+
+        assertThatThrownBy(() -> new ConfigDirectory(link, new ReadPolicy(LIMIT, true, attributes)).loadAll())
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("the directory " + open + " above the config directory is writable by group or"
+                        + " others (mode 0777)")
+                .hasMessageContaining("chmod go-w " + open);
+    }
+
+    @Test
     void aWorldWritableStickyDirectoryAboveTheConfigDirectoryIsAccepted() throws IOException {
         // /tmp, where this test's directory lives, is 1777 and root's: others cannot rename what they do not own.
         write("web.yml", VALID.formatted("web"));
