@@ -21,16 +21,27 @@ import org.jspecify.annotations.Nullable;
  * low-entropy {@code env} value against it. The API therefore shows {@code HMAC-SHA256(host key, hash)} (16 hex
  * digits, as the label), keeping a rollout token suffix ({@code -r…}, {@code -x…}) as it is.
  *
+ * <p>Every other text of an answer is shown with each 16-hex-digit word taken for a label hash and keyed the same way,
+ * except the fields that name things ({@code service_name}, {@code image}, {@code id}...): so the directory of inline
+ * files in {@code volumes[].source} shows the keyed hash where the one on disk has the label.
+ *
  * <p>The label itself is not changed: changing it would replace every running pod on upgrade. The same label always
  * shows as the same value, so {@code config_hash} of a service and of its pods still compare, and the hashes in
  * rollout messages and events match those in {@code /status}.
  */
 public final class ExposedHashes {
 
-    /** Fields holding a hash, and fields holding text that may quote one ("rolling to spec 0123456789abcdef"). */
+    /** Fields holding a hash. */
     private static final Set<String> HASH_FIELDS = Set.of("config_hash", "desired_hash", "running_hash");
 
-    private static final Set<String> TEXT_FIELDS = Set.of("message");
+    /**
+     * Fields that name something (a service may be called {@code deadbeefdeadbeef}) and are shown as they are. Every
+     * other text may quote a hash: messages ("rolling to spec 0123456789abcdef"), {@code last_error}, the directory
+     * of inline files in {@code volumes[].source} ({@code …/web/0123456789abcdef/config}).
+     */
+    private static final Set<String> NAME_FIELDS =
+            Set.of("service_name", "service", "name", "container_name", "image", "id", "uuid", "pod", "file", "kind");
+
     private static final Pattern HASH_IN_TEXT = Pattern.compile("\\b[0-9a-f]{16}\\b");
     private static final Pattern TOKENED = Pattern.compile("([0-9a-f]{16})(-[rx][0-9a-z]+)?");
 
@@ -85,10 +96,7 @@ public final class ExposedHashes {
             if (HASH_FIELDS.contains(field)) {
                 return hash(text);
             }
-            if (TEXT_FIELDS.contains(field)) {
-                return text(text);
-            }
-            return text;
+            return NAME_FIELDS.contains(field) ? text : text(text);
         }
         return copy(value);
     }

@@ -124,6 +124,8 @@ class ExposedHashesTest {
         service.put("config_hash", hash);
         service.put("pods", List.of(pod));
         service.put("rollout", rollout);
+        service.put("volumes", List.of(Map.of("name", "config", "source", "/v/files/default/web/" + hash + "/config")));
+        service.put("last_error", "cannot start pod: spec " + hash + " failed");
 
         List<Map<String, Object>> shown = HASHES.answer(List.of(service));
 
@@ -141,6 +143,9 @@ class ExposedHashesTest {
                 .containsEntry("desired_hash", keyed + "-r5")
                 .containsEntry("running_hash", null)
                 .containsEntry("message", "rolling to spec " + keyed);
+        assertThat(view.get("volumes"))
+                .isEqualTo(List.of(Map.of("name", "config", "source", "/v/files/default/web/" + keyed + "/config")));
+        assertThat(view.get("last_error")).isEqualTo("cannot start pod: spec " + keyed + " failed");
         assertThat(service.get("config_hash")).as("the original is not changed").isEqualTo(hash);
     }
 }
