@@ -54,6 +54,43 @@ class ConfigDirectoryWatcherFatalTest {
         }
     }
 
+    /** Run in a child JVM: a watcher with the default handler whose reload runs out of memory. */
+    public static void main(String[] args) throws Exception {
+        Path directory = Path.of(args[0]);
+        ConfigDirectoryWatcher watcher = new ConfigDirectoryWatcher(
+                directory,
+                () -> {
+                    throw new OutOfMemoryError("Java heap space (simulated)");
+                },
+                DEBOUNCE,
+                POLL);
+        watcher.start();
+        Files.writeString(directory.resolve("web.yml"), "name: web\n");
+        Thread.sleep(Duration.ofSeconds(DEADLINE_SECONDS));
+        System.exit(0); // not reached when the handler exits first
+    }
+
+    @Test
+    void byDefaultTheDaemonProcessExitsWithCode70ForSystemdToRestartIt() throws Exception {
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ConfigDirectoryWatcherFatalTest.class.getName(),
+                        directory.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try {
+            assertThat(child.waitFor(DEADLINE_SECONDS + 5, TimeUnit.SECONDS)).isTrue();
+            assertThat(child.exitValue())
+                    .isEqualTo(ConfigDirectoryWatcher.FATAL_EXIT_CODE)
+                    .isEqualTo(70);
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
     @Test
     void aStackOverflowErrorGoesToTheFatalHandlerToo() throws Exception {
         BlockingQueue<Throwable> fatal = new LinkedBlockingQueue<>();
