@@ -20,6 +20,7 @@ import java.util.stream.Stream;
  *       /sys}, {@code /dev}, {@code /run}, {@code /var/lib/docker}...), lies above one ({@code /var} holds {@code
  *       /var/run/docker.sock}), is or holds an engine socket ({@code docker.sock}, {@code podman.sock}... by any
  *       path, also through symbolic links or as the directory holding it), or is one of the daemon's own directories;
+ *       also joined with a {@code volume_mounts[].sub_path};
  *   <li>{@code volumes.NAME.named_volume.driver_opts.device} naming such a host path: the {@code local} driver mounts
  *       it ({@code type: none, o: bind}) or the block device it names;
  *   <li>{@code network: host} (the host's network namespace) and namespace modes such as {@code container:ID} or
@@ -90,13 +91,45 @@ public final class HostAccessRules {
         spec.volumesOrEmpty().forEach((name, volume) -> volumeUses(name, volume, policy, uses));
         List<ContainerTemplate> containers = spec.spec().containers();
         for (int i = 0; i < containers.size(); i++) {
+            String containerPath = FieldPaths.index("spec.containers", i);
             if (Boolean.TRUE.equals(containers.get(i).privileged())) {
                 uses.add(new Use(
-                        FieldPaths.child(FieldPaths.index("spec.containers", i), "privileged"),
+                        FieldPaths.child(containerPath, "privileged"),
                         "a privileged container gets every device and capability of the host"));
             }
+            subPathUses(containerPath, containers.get(i), spec, policy, uses);
         }
         return uses;
+    }
+
+    /**
+     * A {@code sub_path} below a harmless {@code host_path} can still name a socket or lead (through links on the
+     * host) into a system path: {@code host_path: /home/alice} with {@code sub_path: .docker/run/docker.sock}.
+     */
+    private static void subPathUses(
+            String containerPath, ContainerTemplate container, ServiceSpec spec, HostAccess policy, List<Use> uses) {
+        List<ContainerTemplate.VolumeMount> mounts = container.volumeMountsOrEmpty();
+        for (int k = 0; k < mounts.size(); k++) {
+            ContainerTemplate.VolumeMount mount = mounts.get(k);
+            VolumeData volume = spec.volumesOrEmpty().get(mount.name());
+            if (volume == null
+                    || volume.hostPath() == null
+                    || mount.subPath() == null
+                    || mount.subPath().isEmpty()) {
+                continue;
+            }
+            String subPath = mount.subPath();
+            if (hostPathUse(volume.hostPath(), policy).isPresent()
+                    || subPath.startsWith("/")
+                    || subPath.contains("\0")
+                    || List.of(subPath.split("/")).contains("..")) {
+                continue; // reported once on host_path, or an invalid sub_path (ContainerRules says so)
+            }
+            String joined = volume.hostPath().replaceAll("/+$", "") + "/" + mount.subPath();
+            String field =
+                    FieldPaths.child(FieldPaths.index(FieldPaths.child(containerPath, "volume_mounts"), k), "sub_path");
+            hostPathUse(joined, policy).ifPresent(what -> uses.add(new Use(field, "with host_path it mounts " + what)));
+        }
     }
 
     private static void volumeUses(String name, VolumeData volume, HostAccess policy, List<Use> uses) {

@@ -174,6 +174,21 @@ class HostAccessRulesTest {
     }
 
     @Test
+    void aSubPathBelowAHarmlessHostPathIsJudgedWithIt() {
+        String yaml = service(
+                "volumes:\n  home: {host_path: /home/alice}",
+                "volume_mounts:\n  - {name: home, mount_path: /sock, sub_path: .docker/run/docker.sock}\n"
+                        + "  - {name: home, mount_path: /notes, sub_path: notes.txt}");
+
+        assertThat(validate(yaml, DENIED).errors()).singleElement().satisfies(error -> {
+            assertThat(error.fieldPath()).isEqualTo("spec.containers[0].volume_mounts[0].sub_path");
+            assertThat(error.message())
+                    .isEqualTo("host access: with host_path it mounts '/home/alice/.docker/run/docker.sock' is"
+                            + " a container engine's socket, which controls the host; " + FIX);
+        });
+    }
+
+    @Test
     void keysTheFormatDoesNotHaveGrantNothingAndAreOnlyWarnedAbout() {
         SpecValidator.Result result = validate(
                 service("pid: host\nipc: host", "cap_add: [SYS_ADMIN]\ndevices: [/dev/kmsg]\nnetwork_mode: host"),
