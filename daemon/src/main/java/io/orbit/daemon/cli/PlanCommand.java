@@ -75,9 +75,15 @@ final class PlanCommand implements Callable<Integer> {
         DaemonOptions options = parent.options();
         Path dir = directory != null ? directory : options.configDirectory();
         PrintWriter out = spec.commandLine().getOut();
-        List<ParsedFile> files = new ConfigDirectory(
-                        dir, ReadPolicy.forThisProcess(options.hardening().maxServiceFileBytes()))
-                .loadAll();
+        List<ParsedFile> files;
+        try {
+            files = new ConfigDirectory(
+                            dir, ReadPolicy.forThisProcess(options.hardening().maxServiceFileBytes()))
+                    .loadAll();
+        } catch (java.io.UncheckedIOException refused) {
+            spec.commandLine().getErr().println("orbit plan: " + refused.getMessage());
+            return 1;
+        }
         SpecValidator.Result result =
                 SpecValidator.validate(files, options.apiAddress().getPort(), options.hostAccess());
         BrokenFiles broken = BrokenFiles.of(files, result.problems());
