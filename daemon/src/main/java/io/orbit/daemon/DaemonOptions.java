@@ -2,10 +2,15 @@ package io.orbit.daemon;
 
 import static java.util.Objects.requireNonNull;
 
+import io.orbit.engine.config.ConfigDirectory;
+import io.orbit.engine.config.ReadPolicy;
+import io.orbit.engine.spec.HostAccess;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,6 +34,7 @@ import java.util.Optional;
  *     in-flight requests before it is stopped anyway
  * @param proxyMaxConnectionsPerClient open connections one client IP address may hold on one node port; more are closed
  *     on accept
+ * @param hardening what service files may do and how they are read, and where the daemon keeps its state
  */
 public record DaemonOptions(
         Path configDirectory,
@@ -45,7 +51,8 @@ public record DaemonOptions(
         List<String> apiAllowedHosts,
         String proxyAddress,
         Duration drainTimeout,
-        int proxyMaxConnectionsPerClient) {
+        int proxyMaxConnectionsPerClient,
+        Hardening hardening) {
 
     /** The default of {@code --drain-timeout}: what Orbit slept before removing a pod. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
@@ -65,12 +72,69 @@ public record DaemonOptions(
         requireNonNull(apiToken, "apiToken is null");
         apiAllowedHosts = List.copyOf(apiAllowedHosts);
         requireNonNull(drainTimeout, "drainTimeout is null");
+        requireNonNull(hardening, "hardening is null");
         if (drainTimeout.isNegative()) {
             throw new IllegalArgumentException("drainTimeout is negative: " + drainTimeout);
         }
         if (proxyMaxConnectionsPerClient < 1) {
             throw new IllegalArgumentException(
                     "proxyMaxConnectionsPerClient must be >= 1: " + proxyMaxConnectionsPerClient);
+        }
+    }
+
+    /** The service files as this daemon reads them: its size limit, and its ownership rules when it runs as root. */
+    public ConfigDirectory configDirectoryReader() {
+        return new ConfigDirectory(configDirectory, ReadPolicy.forThisProcess(hardening.maxServiceFileBytes()));
+    }
+
+    /**
+     * The host access policy: {@code --allow-host-access}, and the daemon's own directories and engine socket, which
+     * no volume may expose.
+     */
+    public HostAccess hostAccess() {
+        List<Path> own = new ArrayList<>(List.of(configDirectory, volumeDirectory, hardening.stateDirectory()));
+        runtimeSocket
+                .map(socket -> Path.of(socket.replaceFirst("^unix://", "")))
+                .ifPresent(own::add);
+        HostAccess policy = hardening.allowHostAccess() ? HostAccess.permitted() : HostAccess.denied();
+        return policy.withProtectedPaths(own);
+    }
+
+    /**
+     * Hardening (issue 13): what service files may do and how they are read, and where the daemon keeps its state.
+     *
+     * @param allowHostAccess {@code --allow-host-access}: service files may run privileged containers, mount host
+     *     system paths and engine sockets, and use the host's network (each use is then a warning, not an error)
+     * @param maxServiceFileBytes {@code --max-service-file-size}: larger files are refused before they are read
+     * @param stateDirectory {@code --state-dir}: the daemon's own state (the key of the hashes the API shows)
+     */
+    public record Hardening(boolean allowHostAccess, long maxServiceFileBytes, Path stateDirectory) {
+
+        public Hardening {
+            requireNonNull(stateDirectory, "stateDirectory is null");
+            if (maxServiceFileBytes < 1) {
+                throw new IllegalArgumentException("maxServiceFileBytes must be at least 1: " + maxServiceFileBytes);
+            }
+        }
+
+        /** Host access denied, files up to 1 MiB, state in {@code stateDirectory}. */
+        public static Hardening defaults(Path stateDirectory) {
+            return new Hardening(false, ReadPolicy.DEFAULT_MAX_FILE_BYTES, stateDirectory);
+        }
+
+        /**
+         * The default {@code --state-dir}: {@code /var/lib/orbit} as root, else {@code $XDG_STATE_HOME/orbit}, else
+         * {@code ~/.local/state/orbit}.
+         */
+        public static Path defaultStateDirectory(boolean root, Map<String, String> environment, String home) {
+            if (root) {
+                return Path.of("/var/lib/orbit");
+            }
+            String xdg = environment.get("XDG_STATE_HOME");
+            if (xdg != null && xdg.startsWith("/")) {
+                return Path.of(xdg, "orbit");
+            }
+            return Path.of(home, ".local", "state", "orbit");
         }
     }
 

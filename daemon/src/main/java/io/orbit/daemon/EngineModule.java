@@ -33,6 +33,7 @@ import io.orbit.engine.reconcile.ServicePass;
 import io.orbit.engine.reload.ConfigReloader;
 import io.orbit.engine.routing.RoutePublisher;
 import io.orbit.engine.routing.TrafficControl;
+import io.orbit.engine.spec.HostAccess;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.StatusStore;
 import io.orbit.engine.volume.PodVolumes;
@@ -40,6 +41,7 @@ import io.orbit.proxy.ProxyOptions;
 import io.orbit.proxy.ProxyServer;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.EngineInfo;
+import io.orbit.runtime.http.EngineSocketDiscovery;
 import java.time.InstantSource;
 import java.util.List;
 
@@ -309,9 +311,23 @@ public final class EngineModule extends AbstractModule {
     @Provides
     @Singleton
     ConfigReloader reloader(
-            DesiredState desired, ReconcileQueue queue, InstantSource clock, ConfigReloader.Listener listener) {
+            DesiredState desired,
+            ReconcileQueue queue,
+            InstantSource clock,
+            ConfigReloader.Listener listener,
+            EngineSocketDiscovery.Discovered engineSocket) {
+        // The engine socket the daemon found is protected like --runtime-socket: no volume may expose it.
+        HostAccess hostAccess = options.hostAccess();
+        List<java.nio.file.Path> own = new java.util.ArrayList<>(hostAccess.protectedPaths());
+        own.add(engineSocket.socket());
         return new ConfigReloader(
-                options.configDirectory(), options.apiAddress().getPort(), desired, queue, clock, listener);
+                options.configDirectoryReader(),
+                options.apiAddress().getPort(),
+                hostAccess.withProtectedPaths(own),
+                desired,
+                queue,
+                clock,
+                listener);
     }
 
     @Provides

@@ -313,7 +313,11 @@ abstract class DaemonContract {
         String desiredHash = StatusJson.service(daemon.getJson("/status"), app)
                 .path("config_hash")
                 .asText();
-        assertThat(updated).extracting(EnginePods.Pod::configHash).containsOnly(desiredHash);
+        // /status shows the keyed form of the pods' label (docs/operations.md, "The state directory and
+        // config_hash"): one spec, one label on every pod, one value in /status, and never the label itself.
+        String label = updated.get(0).configHash();
+        assertThat(updated).extracting(EnginePods.Pod::configHash).containsOnly(label);
+        assertThat(desiredHash).matches("[0-9a-f]{16}").isNotEqualTo(label);
         Poll.until(
                 "only the 3 new pods' networks",
                 () -> engine.networkNames(app),

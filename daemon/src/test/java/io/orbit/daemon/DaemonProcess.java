@@ -103,6 +103,11 @@ final class DaemonProcess implements AutoCloseable {
         Path controlSocket = configDirectory
                 .resolveSibling("run-" + configDirectory.getFileName())
                 .resolve("orbit.sock");
+        if (extraArguments.stream().noneMatch(argument -> argument.startsWith("--state-dir"))) {
+            // Beside the config directory: a test daemon running as root must not create the host's /var/lib/orbit.
+            command.addAll(List.of(
+                    "--state-dir", configDirectory.resolveSibling("state").toString()));
+        }
         if (!extraArguments.contains("--control-socket")) {
             command.addAll(List.of("--control-socket", controlSocket.toString()));
         }

@@ -1,7 +1,13 @@
 package io.orbit.daemon.api;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import io.orbit.daemon.DaemonOptions;
+import io.orbit.daemon.HashKey;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import org.slf4j.LoggerFactory;
 
 /**
  * Binds the API's endpoints ({@link ApiServer} itself is bound with the lifecycle in the daemon's engine module):
@@ -17,5 +23,26 @@ public final class ApiModule extends AbstractModule {
         bind(ServiceCommands.class).in(Singleton.class);
         bind(EventsEndpoint.class).in(Singleton.class);
         bind(ServiceLogs.class).in(Singleton.class);
+    }
+
+    /**
+     * The key of the hashes the API shows, from {@code --state-dir}. If it cannot be read or made, a key for this run
+     * only: the hashes then change at each restart, but never show the unkeyed hash.
+     */
+    @Provides
+    @Singleton
+    ExposedHashes exposedHashes(DaemonOptions options) {
+        SecureRandom random = new SecureRandom();
+        try {
+            return new ExposedHashes(HashKey.loadOrCreate(options.hardening().stateDirectory(), random));
+        } catch (UncheckedIOException e) {
+            LoggerFactory.getLogger(ApiModule.class)
+                    .atError()
+                    .log(e.getMessage() + "; using a key for this run only: config_hash values change at each"
+                            + " restart until this is fixed");
+            byte[] key = new byte[32];
+            random.nextBytes(key);
+            return new ExposedHashes(key);
+        }
     }
 }

@@ -42,6 +42,8 @@ final class ApiRoutes extends Handler.Abstract {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final int MAX_HELD_REQUESTS = 16;
     static final int MAX_BODY_BYTES = 64 * 1024;
+    /** On /status: {@code allowed} or {@code denied}, whether service files may reach into the host. */
+    static final String HOST_ACCESS_HEADER = "Orbit-Host-Access";
 
     private final ReadEndpoints reads;
     private final ServiceCommands commands;
@@ -164,7 +166,11 @@ final class ApiRoutes extends Handler.Abstract {
             throws InterruptedException, IOException {
         Fields query = Request.extractQueryParameters(request);
         switch (endpoint) {
-            case ApiEndpoint.Status s -> respondJson(response, callback, 200, reads.status());
+            case ApiEndpoint.Status s -> {
+                // /status is Orbit's JSON array: the daemon-wide host access policy goes in a header
+                response.getHeaders().put(HOST_ACCESS_HEADER, reads.hostAccess());
+                respondJson(response, callback, 200, reads.status());
+            }
             case ApiEndpoint.Service service -> respondJson(response, callback, 200, reads.service(service.name()));
             case ApiEndpoint.Metrics m ->
                 respond(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8", reads.metrics());

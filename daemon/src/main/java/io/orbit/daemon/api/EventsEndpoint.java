@@ -20,10 +20,12 @@ final class EventsEndpoint {
     static final Duration MAX_WAIT = Duration.ofSeconds(60);
 
     private final EventJournal journal;
+    private final ExposedHashes hashes;
 
     @Inject
-    EventsEndpoint(EventJournal journal) {
+    EventsEndpoint(EventJournal journal, ExposedHashes hashes) {
         this.journal = journal;
+        this.hashes = hashes;
     }
 
     List<Map<String, Object>> events(Optional<String> after, Optional<String> wait) throws InterruptedException {
@@ -31,7 +33,7 @@ final class EventsEndpoint {
         long seconds = number("wait", wait.orElse("0"));
         Duration held = Duration.ofSeconds(Math.min(seconds, MAX_WAIT.toSeconds()));
         List<JournalEntry> entries = held.isZero() ? journal.after(sequence) : journal.await(sequence, held);
-        return entries.stream().map(EventsEndpoint::view).toList();
+        return hashes.answer(entries.stream().map(EventsEndpoint::view).toList());
     }
 
     static Map<String, Object> view(JournalEntry entry) {

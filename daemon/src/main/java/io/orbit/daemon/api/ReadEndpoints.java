@@ -1,6 +1,7 @@
 package io.orbit.daemon.api;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.orbit.daemon.DaemonOptions;
 import io.orbit.daemon.runtime.RuntimeMonitor;
 import io.orbit.engine.autoscale.AutoscaleLoop;
 import io.orbit.engine.netlimit.NetworkLimitEnforcer;
@@ -30,6 +31,8 @@ final class ReadEndpoints {
     private final AutoscaleLoop autoscaler;
     private final NetworkLimitEnforcer networkLimits;
     private final Rollouts rollouts;
+    private final ExposedHashes hashes;
+    private final boolean hostAccessAllowed;
 
     @Inject
     ReadEndpoints(
@@ -41,8 +44,12 @@ final class ReadEndpoints {
             PodVolumes volumes,
             AutoscaleLoop autoscaler,
             NetworkLimitEnforcer networkLimits,
-            ServicePass pass) {
+            ServicePass pass,
+            ExposedHashes hashes,
+            DaemonOptions options) {
         this.rollouts = pass.rollouts();
+        this.hashes = hashes;
+        this.hostAccessAllowed = options.hardening().allowHostAccess();
         this.autoscaler = autoscaler;
         this.networkLimits = networkLimits;
         this.status = status;
@@ -59,7 +66,15 @@ final class ReadEndpoints {
         views.forEach(this::addAutoscaler);
         views.forEach(this::addNetworkLimits);
         views.forEach(this::addRollout);
-        return views;
+        return hashes.answer(views);
+    }
+
+    /**
+     * The daemon's host access policy, {@code allowed} or {@code denied}: /status is a JSON array (Orbit's shape), so
+     * it is shown in a response header of /status and in /healthz.
+     */
+    String hostAccess() {
+        return hostAccessAllowed ? "allowed" : "denied";
     }
 
     /** Where the service's rollout stands ({@code rollout}: phase, hashes, progress, message). */
@@ -86,8 +101,8 @@ final class ReadEndpoints {
         if (service == null) {
             throw unknownService(name);
         }
-        return addRollout(addNetworkLimits(addAutoscaler(
-                StatusView.service(service, engine.state().limitations(), proxy.listeners(), volumes::usage))));
+        return hashes.answer(addRollout(addNetworkLimits(addAutoscaler(
+                StatusView.service(service, engine.state().limitations(), proxy.listeners(), volumes::usage)))));
     }
 
     /** Each container's {@code network_limit} block, after its other fields (null for a container without a limit). */
@@ -128,6 +143,8 @@ final class ReadEndpoints {
                 state.info().map(info -> info.engine() + " " + info.version()).orElse(null));
         body.put("error", state.error().orElse(null));
         body.put("warnings", state.limitations());
+        // Whether service files may reach into the host (--allow-host-access); /status has it as a header.
+        body.put("host_access", hostAccess());
         return Map.entry(state.info().isPresent() ? 200 : 503, body);
     }
 

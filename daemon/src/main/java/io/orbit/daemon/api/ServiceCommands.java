@@ -38,6 +38,7 @@ final class ServiceCommands {
     private final ReconcileQueue queue;
     private final EventJournal journal;
     private final ReadEndpoints reads;
+    private final ExposedHashes hashes;
     private final Rollouts rollouts;
 
     @Inject
@@ -47,7 +48,9 @@ final class ServiceCommands {
             ReconcileQueue queue,
             EventJournal journal,
             ReadEndpoints reads,
-            ServicePass pass) {
+            ServicePass pass,
+            ExposedHashes hashes) {
+        this.hashes = hashes;
         this.desired = desired;
         this.status = status;
         this.queue = queue;
@@ -59,7 +62,7 @@ final class ServiceCommands {
     /** {@code orbit rollout status}: where the service's rollout stands. */
     Map<String, Object> rollout(String service) {
         DesiredService current = defined(service);
-        return rolloutView(service, current);
+        return hashes.answer(rolloutView(service, current));
     }
 
     /** {@code orbit rollout undo}: back to the previous spec that ran well. */
@@ -81,7 +84,7 @@ final class ServiceCommands {
         queue.enqueueNow(service);
         Map<String, Object> answer = rolloutView(service, current);
         answer.put("message", message);
-        return answer;
+        return hashes.answer(answer);
     }
 
     /** {@code orbit rollout retry}: try a spec that failed once more. */
@@ -95,7 +98,7 @@ final class ServiceCommands {
         queue.enqueueNow(service);
         Map<String, Object> answer = rolloutView(service, current);
         answer.put("message", message);
-        return answer;
+        return hashes.answer(answer);
     }
 
     private Map<String, Object> rolloutView(String service, DesiredService current) {

@@ -22,6 +22,9 @@ import picocli.CommandLine;
  *   api_address: 127.0.0.1:4112
  *   drain_timeout: 30s
  *   api_allowed_host: [orbit.example.com, 10.0.0.5]
+ *   allow_host_access: false
+ *   max_service_file_size: 1Mi
+ *   state_dir: /var/lib/orbit
  * </pre>
  *
  * Keys are the long flag names in snake_case. An unknown key or an unreadable file is an error naming the file.
@@ -44,7 +47,10 @@ final class DaemonConfigFile implements CommandLine.IDefaultValueProvider {
             "control_group",
             "api_token",
             "api_allowed_host",
-            "drain_timeout");
+            "drain_timeout",
+            "allow_host_access",
+            "max_service_file_size",
+            "state_dir");
     private static final Map<String, String> ENVIRONMENT_FIRST =
             Map.of("runtime", "ORBIT_RUNTIME", "log_level", "LOG_LVL", "instance", "ORBIT_INSTANCE");
 

@@ -7,6 +7,7 @@ import io.orbit.engine.netlimit.NetworkLimit;
 import io.orbit.engine.netlimit.NetworkLimitSupport;
 import io.orbit.engine.spec.ContainerDefinition;
 import io.orbit.engine.spec.ContainerTemplate;
+import io.orbit.engine.spec.HostAccess;
 import io.orbit.engine.spec.ServiceDefinition;
 import io.orbit.engine.spec.SpecProblem;
 import io.orbit.engine.spec.SpecValidator;
@@ -206,6 +207,34 @@ final class DoctorChecks {
                     "orbit validate " + directory + " shows them");
         }
         return Check.ok("config directory", summary);
+    }
+
+    /**
+     * The host access policy: OK when denied (the default); a warning when {@code --allow-host-access} is on, naming
+     * the uses the service files make of it.
+     */
+    static Check hostAccess(boolean allowed, Optional<SpecValidator.Result> result) {
+        if (!allowed) {
+            return Check.ok(
+                    "host access",
+                    "off: service files may not run privileged containers, mount host system paths or engine sockets,"
+                            + " or use the host's network (" + HostAccess.FLAG + " allows it)");
+        }
+        List<String> uses = result.map(r -> r.warnings().stream()
+                        .filter(problem -> problem.message().startsWith("host access allowed"))
+                        .map(problem -> problem.file() + ": " + problem.fieldPath())
+                        .toList())
+                .orElse(List.of());
+        return Check.warn(
+                "host access",
+                "ON (" + HostAccess.FLAG + "): service files may run privileged containers, mount host system paths"
+                        + " and engine sockets, and use the host's network; whoever can write the config directory"
+                        + " controls this host. "
+                        + (uses.isEmpty()
+                                ? "No service uses it now"
+                                : uses.size() + " use(s) now: " + String.join(", ", uses)),
+                "remove " + HostAccess.FLAG + " (or allow_host_access from orbit.yaml) unless a service needs it;"
+                        + " orbit validate without the flag lists what would then be refused");
     }
 
     /** What a bind test found on a port. */

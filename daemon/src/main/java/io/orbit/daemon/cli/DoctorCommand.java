@@ -6,7 +6,6 @@ import io.orbit.daemon.DaemonOptions;
 import io.orbit.daemon.api.ControlSocket;
 import io.orbit.daemon.cli.DoctorChecks.Check;
 import io.orbit.daemon.runtime.ContainerRuntimes;
-import io.orbit.engine.config.ConfigDirectory;
 import io.orbit.engine.netlimit.HostNetworkLimiter;
 import io.orbit.engine.spec.SpecValidator;
 import io.orbit.runtime.ContainerRuntime;
@@ -63,6 +62,7 @@ final class DoctorCommand implements Callable<Integer> {
         checks.addAll(engineChecks(options));
         Optional<SpecValidator.Result> services = validate(options);
         checks.add(DoctorChecks.configDirectory(options.configDirectory(), services));
+        checks.add(DoctorChecks.hostAccess(options.hardening().allowHostAccess(), services));
         checks.add(DoctorChecks.networkLimits(
                 engineInfo(options),
                 HostNetworkLimiter.detect().support(),
@@ -122,9 +122,17 @@ final class DoctorCommand implements Callable<Integer> {
         if (!Files.isDirectory(options.configDirectory())) {
             return Optional.empty();
         }
-        return Optional.of(SpecValidator.validate(
-                new ConfigDirectory(options.configDirectory()).loadAll(),
-                options.apiAddress().getPort()));
+        try {
+            return Optional.of(SpecValidator.validate(
+                    options.configDirectoryReader().loadAll(),
+                    options.apiAddress().getPort(),
+                    options.hostAccess()));
+        } catch (java.io.UncheckedIOException refused) {
+            return Optional.of(new SpecValidator.Result(
+                    List.of(),
+                    List.of(io.orbit.engine.spec.SpecProblem.error(
+                            options.configDirectory(), "", refused.getMessage()))));
+        }
     }
 
     /** Adds the API address check; returns the running daemon's /status when one answers there. */

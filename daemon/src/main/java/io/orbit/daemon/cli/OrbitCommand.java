@@ -176,6 +176,32 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
                     + "421 (a guard against DNS rebinding by web pages).")
     List<String> apiAllowedHosts = new java.util.ArrayList<>();
 
+    @Option(
+            names = "--allow-host-access",
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "Let service files run privileged containers, mount host system paths (/, /etc, /proc, "
+                    + "/run...) or engine sockets, and use the host's network. Off by default: such a file is an "
+                    + "error, since the daemon (root) would hand the host to whoever writes it.")
+    boolean allowHostAccess;
+
+    @Option(
+            names = "--max-service-file-size",
+            scope = CommandLine.ScopeType.INHERIT,
+            paramLabel = "SIZE",
+            converter = SizeConverter.class,
+            description = "Larger service files are refused before they are read; bytes or 512K, 1Mi, 2M (binary "
+                    + "units). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "1Mi")
+    long maxServiceFileBytes;
+
+    @Option(
+            names = "--state-dir",
+            scope = CommandLine.ScopeType.INHERIT,
+            paramLabel = "DIR",
+            description = "The daemon's state (the key of the hashes /status shows). Default: /var/lib/orbit as "
+                    + "root, $XDG_STATE_HOME/orbit or ~/.local/state/orbit otherwise.")
+    Optional<Path> stateDirectory;
+
     private static final Logger log = LoggerFactory.getLogger(OrbitCommand.class);
 
     @Option(
@@ -277,7 +303,32 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
                 apiAllowedHosts,
                 proxyAddress,
                 drainTimeout,
-                proxyMaxConnectionsPerClient);
+                proxyMaxConnectionsPerClient,
+                new DaemonOptions.Hardening(
+                        allowHostAccess,
+                        maxServiceFileBytes,
+                        stateDirectory.orElseGet(() -> DaemonOptions.Hardening.defaultStateDirectory(
+                                ControlSocket.isRoot(), System.getenv(), System.getProperty("user.home")))));
+    }
+
+    /** A size in bytes: a number, or with a binary unit as memory_limit writes it ({@code 512K}, {@code 1Mi}). */
+    static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            String text = value.strip();
+            try {
+                long bytes = text.chars().allMatch(Character::isDigit)
+                        ? Long.parseLong(text)
+                        : Units.memoryBytes(com.fasterxml.jackson.databind.node.TextNode.valueOf(text));
+                if (bytes < 1) {
+                    throw new CommandLine.TypeConversionException("must be at least 1 byte, got '" + value + "'");
+                }
+                return bytes;
+            } catch (InvalidUnitException | NumberFormatException e) {
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not a size; write bytes or e.g. 512K, 1Mi, 2M");
+            }
+        }
     }
 
     /** A whole number of at least 1. */
@@ -363,6 +414,12 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
                 .addKeyValue("config_dir", options.configDirectory())
                 .addKeyValue("runtime", options.runtime())
                 .log("Starting");
+        if (options.hardening().allowHostAccess()) {
+            log.atWarn()
+                    .log("--allow-host-access: service files may run privileged containers, mount host system paths"
+                            + " and engine sockets, and use the host's network; whoever can write them controls this"
+                            + " host");
+        }
         try {
             lifecycle.start();
         } catch (Exception e) {

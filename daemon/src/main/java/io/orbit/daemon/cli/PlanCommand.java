@@ -3,6 +3,7 @@ package io.orbit.daemon.cli;
 import io.orbit.daemon.DaemonOptions;
 import io.orbit.daemon.runtime.ContainerRuntimes;
 import io.orbit.engine.config.ConfigDirectory;
+import io.orbit.engine.config.ReadPolicy;
 import io.orbit.engine.naming.OrbitLabels;
 import io.orbit.engine.naming.Ownership;
 import io.orbit.engine.reconcile.DesiredService;
@@ -74,9 +75,17 @@ final class PlanCommand implements Callable<Integer> {
         DaemonOptions options = parent.options();
         Path dir = directory != null ? directory : options.configDirectory();
         PrintWriter out = spec.commandLine().getOut();
-        List<ParsedFile> files = new ConfigDirectory(dir).loadAll();
+        List<ParsedFile> files;
+        try {
+            files = new ConfigDirectory(
+                            dir, ReadPolicy.forThisProcess(options.hardening().maxServiceFileBytes()))
+                    .loadAll();
+        } catch (java.io.UncheckedIOException refused) {
+            spec.commandLine().getErr().println("orbit plan: " + refused.getMessage());
+            return 1;
+        }
         SpecValidator.Result result =
-                SpecValidator.validate(files, options.apiAddress().getPort());
+                SpecValidator.validate(files, options.apiAddress().getPort(), options.hostAccess());
         BrokenFiles broken = BrokenFiles.of(files, result.problems());
         result.problems().stream().filter(SpecProblem::isError).forEach(problem -> out.println(problem));
         Map<String, DesiredService> desired = new TreeMap<>();

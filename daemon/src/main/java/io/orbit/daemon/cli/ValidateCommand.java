@@ -1,9 +1,12 @@
 package io.orbit.daemon.cli;
 
+import io.orbit.daemon.DaemonOptions;
 import io.orbit.engine.config.ConfigDirectory;
+import io.orbit.engine.config.ReadPolicy;
 import io.orbit.engine.spec.SpecProblem;
 import io.orbit.engine.spec.SpecValidator;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -17,7 +20,9 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Checks every service file in DIR (nested directories too) as the daemon would, all files together,",
-            "and prints every problem with its file, field and fix. Exits 1 if there is any error, 0 otherwise."
+            "and prints every problem with its file, field and fix. Exits 1 if there is any error, 0 otherwise.",
+            "Host access (privileged, host system paths, engine sockets, the host's network) is an error unless",
+            "--allow-host-access is given, as for the daemon; run as root, files other users can write are refused."
         })
 final class ValidateCommand implements Callable<Integer> {
 
@@ -42,9 +47,21 @@ final class ValidateCommand implements Callable<Integer> {
                             "orbit validate: no such directory " + dir + " (pass the directory of your service files)");
             return 2;
         }
-        SpecValidator.Result result = SpecValidator.validate(
-                new ConfigDirectory(dir).loadAll(),
-                parent.options().apiAddress().getPort());
+        DaemonOptions options = parent.options();
+        SpecValidator.Result result;
+        try {
+            result = SpecValidator.validate(
+                    new ConfigDirectory(
+                                    dir,
+                                    ReadPolicy.forThisProcess(
+                                            options.hardening().maxServiceFileBytes()))
+                            .loadAll(),
+                    options.apiAddress().getPort(),
+                    options.hostAccess());
+        } catch (UncheckedIOException refused) {
+            spec.commandLine().getErr().println("orbit validate: " + refused.getMessage());
+            return 2;
+        }
         for (SpecProblem problem : result.problems()) {
             out.println(problem);
         }

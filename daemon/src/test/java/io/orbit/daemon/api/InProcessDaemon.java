@@ -120,7 +120,8 @@ public final class InProcessDaemon implements AutoCloseable {
                 allowedHosts,
                 "127.0.0.1",
                 DaemonOptions.DEFAULT_DRAIN_TIMEOUT,
-                ProxyOptions.DEFAULT_MAX_CONNECTIONS_PER_CLIENT);
+                ProxyOptions.DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
+                DaemonOptions.Hardening.defaults(work.resolve("state")));
         InMemoryContainerRuntime runtime = InMemoryContainerRuntime.withFixtureImage();
         Injector injector = Guice.createInjector(
                 Stage.PRODUCTION,

@@ -151,6 +151,31 @@ class DoctorChecksTest {
                 .hasValueSatisfying(fix -> assertThat(fix).contains("ip_unprivileged_port_start=80"));
     }
 
+    @Test
+    void hostAccessIsOkWhileDeniedAndAWarningNamingEveryUseWhileAllowed() throws Exception {
+        Path services = Files.createDirectories(directory.resolve("host-access"));
+        Files.writeString(services.resolve("root.yml"), """
+                name: root
+                instance_count: {min: 1, max: 1}
+                network: host
+                spec: {containers: [{name: main, image: nginx, privileged: true}]}
+                """);
+        SpecValidator.Result allowed = SpecValidator.validate(
+                new ConfigDirectory(services).loadAll(), 4112, io.orbit.engine.spec.HostAccess.permitted());
+
+        Check off = DoctorChecks.hostAccess(false, Optional.of(allowed));
+        Check on = DoctorChecks.hostAccess(true, Optional.of(allowed));
+
+        assertThat(off.outcome()).isEqualTo(Outcome.OK);
+        assertThat(off.detail()).startsWith("off:").contains("--allow-host-access");
+        assertThat(on.outcome()).isEqualTo(Outcome.WARN);
+        assertThat(on.detail())
+                .startsWith("ON (--allow-host-access)")
+                .endsWith("2 use(s) now: root.yml: network, root.yml: spec.containers[0].privileged");
+        assertThat(on.fix()).hasValueSatisfying(fix -> assertThat(fix).startsWith("remove --allow-host-access"));
+        assertThat(DoctorChecks.hostAccess(true, Optional.empty()).detail()).endsWith("No service uses it now");
+    }
+
     private static SpecValidator.Result validate(Path services) {
         return SpecValidator.validate(new ConfigDirectory(services).loadAll(), 4112);
     }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.orbit.engine.spec.ParsedFile;
 import io.orbit.engine.spec.SpecProblem;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -21,7 +22,11 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The service files of a config directory. Unlike Orbit, whose startup load read only the top level, the whole tree is
@@ -30,15 +35,33 @@ import java.util.List;
  * also skips editor files ({@code .#web.yml}, {@code .web.yml.swp}) and Kubernetes' {@code ..data} mounts, while
  * {@code web.yml~} and vim's {@code 4913} do not end in {@code .yml}. Files are read in path order, so results do not
  * depend on the file system.
+ *
+ * <p>Reading is guarded ({@link ReadPolicy}): a file over the size limit is refused before it is read; a symbolic link
+ * whose target lies outside the config directory is refused (naming the link and its target); and when the daemon
+ * runs as root, a file or directory another user can write is refused with the {@code chmod}/{@code chown} that fixes
+ * it. A refused file is a broken file, so the service it describes keeps running as it was ({@code BrokenFiles}).
  */
 public final class ConfigDirectory {
 
+    private static final int GROUP_OR_OTHERS_WRITE = 0022;
+    private static final int STICKY = 01000;
+
     private final Path root;
     private final ServiceFileParser parser;
+    private final ReadPolicy policy;
 
-    public ConfigDirectory(Path root, ServiceFileParser parser) {
+    public ConfigDirectory(Path root, ServiceFileParser parser, ReadPolicy policy) {
         this.root = requireNonNull(root, "root is null");
         this.parser = requireNonNull(parser, "parser is null");
+        this.policy = requireNonNull(policy, "policy is null");
+    }
+
+    public ConfigDirectory(Path root, ServiceFileParser parser) {
+        this(root, parser, ReadPolicy.defaults());
+    }
+
+    public ConfigDirectory(Path root, ReadPolicy policy) {
+        this(root, new ServiceFileParser(), policy);
     }
 
     public ConfigDirectory(Path root) {
@@ -80,14 +103,28 @@ public final class ConfigDirectory {
         return list().files;
     }
 
-    /** Reads and parses one file; problems name it by {@link #displayPath(Path)}. */
+    /**
+     * Reads and parses one file; problems name it by {@link #displayPath(Path)}. A file the {@link ReadPolicy} refuses
+     * (outside the directory through a link, writable by another user, too large) is not read.
+     */
     public ParsedFile load(Path file) {
         Path shown = displayPath(file);
         String yaml;
         try {
+            Optional<String> refused = refusal(file);
+            if (refused.isPresent()) {
+                return ParsedFile.failed(shown, SpecProblem.error(shown, "", refused.get()));
+            }
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, policy.maxFileBytes() + 1));
+            }
+            if (bytes.length > policy.maxFileBytes()) {
+                return ParsedFile.failed(shown, SpecProblem.error(shown, "", tooLarge(bytes.length + "+")));
+            }
             yaml = StandardCharsets.UTF_8
                     .newDecoder()
-                    .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
+                    .decode(ByteBuffer.wrap(bytes))
                     .toString();
         } catch (CharacterCodingException e) {
             return ParsedFile.failed(shown, SpecProblem.error(shown, "", "is not valid UTF-8; save it as UTF-8"));
@@ -119,6 +156,7 @@ public final class ConfigDirectory {
                             ? new NotDirectoryException(root.toString())
                             : new NoSuchFileException(root.toString()));
         }
+        checkRootDirectory();
         Listing listing = new Listing();
         try {
             Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, listing);
@@ -127,6 +165,120 @@ public final class ConfigDirectory {
         }
         listing.files.sort(Comparator.comparing(this::displayPath));
         return listing;
+    }
+
+    /** Why the policy refuses to read {@code file}, if it does; checked before a single byte of it is read. */
+    private Optional<String> refusal(Path file) throws IOException {
+        Path realRoot = root.toRealPath();
+        Path real = file.toRealPath();
+        if (!real.startsWith(realRoot)) {
+            return Optional.of("is a symbolic link to " + real + ", outside the config directory " + realRoot
+                    + "; copy the file into the config directory, or remove the link");
+        }
+        if (policy.runsAsRoot()) {
+            Optional<String> unsafe = unsafe(real, "it")
+                    .or(() -> unsafeDirectories(real.getParent(), realRoot))
+                    .or(() ->
+                            unsafeDirectories(file.toAbsolutePath().normalize().getParent(), realRoot));
+            if (unsafe.isPresent()) {
+                return unsafe;
+            }
+        }
+        long size = Files.size(real);
+        if (size > policy.maxFileBytes()) {
+            return Optional.of(tooLarge(Long.toString(size)));
+        }
+        return Optional.empty();
+    }
+
+    private String tooLarge(String size) {
+        return "is " + size + " bytes, over the limit of " + policy.maxFileBytes() + " bytes for a service file; it"
+                + " was not read. Make it smaller (one service per file), or raise --max-service-file-size";
+    }
+
+    /** The directories from {@code directory} up to (not including) the config directory, checked as below. */
+    private Optional<String> unsafeDirectories(Path directory, Path realRoot) {
+        for (Path dir = directory;
+                dir != null && dir.startsWith(realRoot) && !dir.equals(realRoot);
+                dir = dir.getParent()) {
+            Optional<String> unsafe = unsafe(dir, "its directory " + dir);
+            if (unsafe.isPresent()) {
+                return unsafe;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why a path the daemon (root) trusts is unsafe: another owner than root, or writable by group or others.
+     *
+     * @param what "it" for the file, else "its directory /x"
+     */
+    private Optional<String> unsafe(Path path, String what) {
+        ReadPolicy.FileAttributes.Owner owner;
+        try {
+            owner = policy.files().owner(path);
+        } catch (IOException | RuntimeException e) {
+            return Optional.of("cannot check who may write " + path + " (" + e.getMessage() + "); the daemon runs as"
+                    + " root and reads only what root alone can change");
+        }
+        String subject = what.equals("it") ? "" : what + " ";
+        if (owner.uid() != 0) {
+            return Optional.of(("%sis owned by uid %d, not root, while the daemon runs as root: that user controls the"
+                            + " host through it; chown root %s")
+                    .formatted(subject, owner.uid(), path));
+        }
+        if ((owner.mode() & GROUP_OR_OTHERS_WRITE) != 0) {
+            return Optional.of(("%sis writable by group or others (mode %04o) while the daemon runs as root: they"
+                            + " control the host through it; chmod go-w %s")
+                    .formatted(subject, owner.mode() & 07777, path));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * When the daemon runs as root: the config directory and every directory above it must be root's and not
+     * writable by group or others (a directory above may be world-writable with the sticky bit, as {@code /tmp}).
+     *
+     * @throws UncheckedIOException naming the directory and the fix
+     */
+    private void checkRootDirectory() {
+        if (!policy.runsAsRoot()) {
+            return;
+        }
+        Path realRoot;
+        try {
+            realRoot = root.toRealPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot resolve the config directory " + root + ": " + e.getMessage(), e);
+        }
+        Optional<String> unsafe = unsafe(realRoot, "the config directory " + realRoot);
+        // Above the directory as named and above where it really is: whoever can replace a link on the way can too.
+        Set<Path> above = new LinkedHashSet<>();
+        for (Path start : List.of(realRoot, root.toAbsolutePath().normalize())) {
+            for (Path dir = start.getParent(); dir != null; dir = dir.getParent()) {
+                above.add(dir);
+            }
+        }
+        for (Iterator<Path> dirs = above.iterator(); unsafe.isEmpty() && dirs.hasNext(); ) {
+            Path dir = dirs.next();
+            unsafe = unsafe(dir, "the directory " + dir + " above the config directory")
+                    .filter(problem -> !isStickyAndRootOwned(dir));
+        }
+        unsafe.ifPresent(problem -> {
+            throw new UncheckedIOException(
+                    "refusing to read the config directory " + root + ": " + problem,
+                    new java.nio.file.AccessDeniedException(root.toString()));
+        });
+    }
+
+    private boolean isStickyAndRootOwned(Path dir) {
+        try {
+            ReadPolicy.FileAttributes.Owner owner = policy.files().owner(dir);
+            return owner.uid() == 0 && (owner.mode() & STICKY) != 0;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static String cannotRead(IOException e) {
@@ -142,7 +294,35 @@ public final class ConfigDirectory {
         public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
             Path name = dir.getFileName();
             boolean hidden = name != null && name.toString().startsWith(".") && !dir.equals(root);
-            return hidden ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            if (hidden) {
+                return FileVisitResult.SKIP_SUBTREE;
+            }
+            if (!dir.equals(root) && Files.isSymbolicLink(dir)) {
+                Optional<Path> outside = outsideRoot(dir);
+                if (outside.isPresent()) {
+                    Path shown = displayPath(dir);
+                    failures.add(ParsedFile.failed(
+                            shown,
+                            SpecProblem.error(
+                                    shown,
+                                    "",
+                                    "is a symbolic link to the directory " + outside.get() + ", outside the config"
+                                            + " directory; its files were not read. Move them into the config"
+                                            + " directory, or remove the link")));
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+            }
+            return FileVisitResult.CONTINUE;
+        }
+
+        /** The real path of {@code link} when it lies outside the config directory. */
+        private Optional<Path> outsideRoot(Path link) {
+            try {
+                Path real = link.toRealPath();
+                return real.startsWith(root.toRealPath()) ? Optional.empty() : Optional.of(real);
+            } catch (IOException e) {
+                return Optional.empty();
+            }
         }
 
         @Override

@@ -31,23 +31,78 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Orbit derived store keys from event paths and broke on {@code -c ./x} or symlinks (ORBIT-REFERENCE §2.7); here
  * paths are only compared with themselves.
+ *
+ * <p>A reload that throws an exception is logged and the watcher keeps going. An {@link Error} ({@code
+ * OutOfMemoryError}, {@code StackOverflowError}...) leaves the daemon in an unknown state, and a watcher thread that
+ * simply died would end hot reload without a word: it goes to the {@link FatalHandler}, by default {@link
+ * #EXIT_PROCESS}, which logs it and ends the daemon with exit code {@value #FATAL_EXIT_CODE} so systemd restarts it
+ * ({@code Restart=on-failure}).
  */
 public final class ConfigDirectoryWatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ConfigDirectoryWatcher.class);
+
+    /** The daemon's exit code after an {@link Error} in the watcher (EX_SOFTWARE). */
+    public static final int FATAL_EXIT_CODE = 70;
+
+    /** How long the shutdown hooks may take after a fatal error before the process is halted anyway. */
+    static final Duration FATAL_EXIT_GRACE = Duration.ofSeconds(20);
+
+    /** Told when the watcher's thread meets an {@link Error}; the thread ends after it returns. */
+    @FunctionalInterface
+    public interface FatalHandler {
+        void fatal(Throwable error);
+    }
+
+    /**
+     * Logs the error and exits with {@value #FATAL_EXIT_CODE}; the shutdown hooks run (the pods stay, to be adopted),
+     * and if they hang for {@code FATAL_EXIT_GRACE} the process is halted.
+     */
+    public static final FatalHandler EXIT_PROCESS = error -> {
+        try {
+            log.atError()
+                    .log(
+                            "config watcher failed with " + error + "; hot reload cannot go on, so the daemon exits"
+                                    + " with code " + FATAL_EXIT_CODE + " for its supervisor (systemd) to restart it",
+                            error);
+        } catch (Throwable logging) {
+            System.err.println("orbit: config watcher failed: " + error + "; exiting with " + FATAL_EXIT_CODE);
+        }
+        try {
+            Thread.ofPlatform().daemon().name("orbit-fatal-exit").start(() -> {
+                try {
+                    Thread.sleep(FATAL_EXIT_GRACE);
+                } catch (InterruptedException ignored) {
+                    // halting anyway
+                }
+                Runtime.getRuntime().halt(FATAL_EXIT_CODE);
+            });
+        } catch (Throwable noThread) {
+            Runtime.getRuntime().halt(FATAL_EXIT_CODE);
+        }
+        System.exit(FATAL_EXIT_CODE);
+    };
 
     private final Path directory;
     private final Runnable onChange;
     private final Duration debounce;
     private final Duration pollInterval;
     private final WatchService watchService;
+    private final FatalHandler onFatal;
     private final Thread thread;
     private volatile boolean closed;
     private List<String> fingerprint;
 
     public ConfigDirectoryWatcher(Path directory, Runnable onChange, Duration debounce, Duration pollInterval) {
+        this(directory, onChange, debounce, pollInterval, EXIT_PROCESS);
+    }
+
+    /** @param onFatal told about an {@link Error} in the watcher's thread (tests pass a recorder) */
+    public ConfigDirectoryWatcher(
+            Path directory, Runnable onChange, Duration debounce, Duration pollInterval, FatalHandler onFatal) {
         this.directory = directory.toAbsolutePath().normalize();
         this.onChange = onChange;
+        this.onFatal = onFatal;
         this.debounce = debounce;
         this.pollInterval = pollInterval;
         try {
@@ -56,7 +111,12 @@ public final class ConfigDirectoryWatcher implements AutoCloseable {
             throw new UncheckedIOException("cannot watch " + directory, e);
         }
         this.fingerprint = fingerprint(this.directory);
-        this.thread = Thread.ofPlatform().daemon().name("orbit-config-watcher").unstarted(this::run);
+        // Errors are caught in run(); the handler also covers anything thrown outside its try.
+        this.thread = Thread.ofPlatform()
+                .daemon()
+                .name("orbit-config-watcher")
+                .uncaughtExceptionHandler((thread, error) -> onFatal.fatal(error))
+                .unstarted(this::run);
     }
 
     public void start() {
@@ -82,6 +142,11 @@ public final class ConfigDirectoryWatcher implements AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 log.atError().log("config reload failed; the watcher keeps going: " + e.getMessage(), e);
+            } catch (Error e) {
+                if (!closed) {
+                    onFatal.fatal(e);
+                }
+                return;
             }
         }
     }

@@ -4,6 +4,7 @@ import io.orbit.engine.config.ConfigDirectory;
 import io.orbit.engine.reconcile.DesiredService;
 import io.orbit.engine.reconcile.ReconcileQueue;
 import io.orbit.engine.spec.BrokenFiles;
+import io.orbit.engine.spec.HostAccess;
 import io.orbit.engine.spec.ParsedFile;
 import io.orbit.engine.spec.ServiceDefinition;
 import io.orbit.engine.spec.SpecProblem;
@@ -40,6 +41,7 @@ public final class ConfigReloader {
 
     private final ConfigDirectory directory;
     private final int apiPort;
+    private final HostAccess hostAccess;
     private final DesiredState desired;
     private final ReconcileQueue queue;
     private final InstantSource clock;
@@ -52,8 +54,24 @@ public final class ConfigReloader {
             ReconcileQueue queue,
             InstantSource clock,
             Listener listener) {
-        this.directory = new ConfigDirectory(configDirectory);
+        this(new ConfigDirectory(configDirectory), apiPort, HostAccess.denied(), desired, queue, clock, listener);
+    }
+
+    /**
+     * @param directory the config directory with its read policy (size limit, ownership rules)
+     * @param hostAccess whether service files may reach into the host
+     */
+    public ConfigReloader(
+            ConfigDirectory directory,
+            int apiPort,
+            HostAccess hostAccess,
+            DesiredState desired,
+            ReconcileQueue queue,
+            InstantSource clock,
+            Listener listener) {
+        this.directory = directory;
         this.apiPort = apiPort;
+        this.hostAccess = hostAccess;
         this.desired = desired;
         this.queue = queue;
         this.clock = clock;
@@ -72,7 +90,7 @@ public final class ConfigReloader {
             listener.reloaded(false, List.of());
             return List.of();
         }
-        SpecValidator.Result result = SpecValidator.validate(files, apiPort);
+        SpecValidator.Result result = SpecValidator.validate(files, apiPort, hostAccess);
         DesiredState.Snapshot previous = desired.snapshot();
         Map<String, DesiredService> services = new HashMap<>();
         for (ServiceDefinition definition : result.services()) {

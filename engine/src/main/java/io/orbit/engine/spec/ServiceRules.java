@@ -26,16 +26,18 @@ final class ServiceRules {
 
     private final ServiceSpec spec;
     private final int apiPort;
+    private final HostAccess hostAccess;
     private final ProblemList problems;
 
-    private ServiceRules(Path file, ServiceSpec spec, int apiPort) {
+    private ServiceRules(Path file, ServiceSpec spec, int apiPort, HostAccess hostAccess) {
         this.spec = spec;
         this.apiPort = apiPort;
+        this.hostAccess = hostAccess;
         this.problems = new ProblemList(file);
     }
 
-    static List<SpecProblem> check(Path file, ServiceSpec spec, int apiPort) {
-        ServiceRules rules = new ServiceRules(file, spec, apiPort);
+    static List<SpecProblem> check(Path file, ServiceSpec spec, int apiPort, HostAccess hostAccess) {
+        ServiceRules rules = new ServiceRules(file, spec, apiPort, hostAccess);
         rules.checkAll();
         return rules.problems.toList();
     }
@@ -59,6 +61,7 @@ final class ServiceRules {
         checkAutoscaling(spec.autoscaling());
         spec.volumesOrEmpty().forEach(this::checkVolume);
         checkContainers();
+        HostAccessRules.report(HostAccessRules.uses(spec, hostAccess), hostAccess, problems);
     }
 
     private void checkInstanceCount(InstanceCount count) {

@@ -15,8 +15,9 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Validates a whole config directory at once and resolves the valid files into {@link ServiceDefinition}s. Pure: the
- * same files give the same result in any order.
+ * Validates a whole config directory at once and resolves the valid files into {@link ServiceDefinition}s. Pure but
+ * for the host access check, which looks at the host paths volumes name ({@link HostAccess.HostPaths}): the same files
+ * give the same result in any order.
  *
  * <p>Rules across files are checked against the whole set, so load order no longer decides (ORBIT-REFERENCE §2.1):
  * when two files claim the same service name or host port, both files get an error naming the other, and neither is
@@ -40,9 +41,11 @@ public final class SpecValidator {
             .thenComparing(SpecProblem::message);
 
     private final int apiPort;
+    private final HostAccess hostAccess;
 
-    private SpecValidator(int apiPort) {
+    private SpecValidator(int apiPort, HostAccess hostAccess) {
         this.apiPort = apiPort;
+        this.hostAccess = hostAccess;
     }
 
     /**
@@ -52,7 +55,15 @@ public final class SpecValidator {
      *     node or target port
      */
     public static Result validate(List<ParsedFile> files, int apiPort) {
-        return new SpecValidator(apiPort).validateAll(files);
+        return validate(files, apiPort, HostAccess.denied());
+    }
+
+    /**
+     * Validates every file under a host access policy: with host access denied (the default) a privileged container,
+     * a host system path or engine socket as a volume, or the host's network is an error; allowed, a warning.
+     */
+    public static Result validate(List<ParsedFile> files, int apiPort, HostAccess hostAccess) {
+        return new SpecValidator(apiPort, hostAccess).validateAll(files);
     }
 
     /**
@@ -95,7 +106,7 @@ public final class SpecValidator {
             problems.addAll(parsed.problems());
             parsed.spec().ifPresent(spec -> {
                 loaded.add(new Loaded(parsed.file(), spec));
-                problems.addAll(ServiceRules.check(parsed.file(), spec, apiPort));
+                problems.addAll(ServiceRules.check(parsed.file(), spec, apiPort, hostAccess));
             });
         }
         problems.addAll(duplicateNames(loaded));

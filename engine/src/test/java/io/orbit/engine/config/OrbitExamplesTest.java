@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.orbit.engine.spec.ContainerDefinition;
+import io.orbit.engine.spec.HostAccess;
 import io.orbit.engine.spec.ServiceDefinition;
 import io.orbit.engine.spec.ServiceSpec;
 import io.orbit.engine.spec.SpecValidator;
@@ -26,8 +27,9 @@ class OrbitExamplesTest {
     @BeforeAll
     static void loadExamples() throws URISyntaxException {
         Path valid = Path.of(OrbitExamplesTest.class.getResource("/specs/valid").toURI());
-        SpecValidator.Result result =
-                SpecValidator.validate(new ConfigDirectory(valid).loadAll(), SpecValidator.DEFAULT_API_PORT);
+        // Orbit's resource-limits example runs privileged: it loads with --allow-host-access only.
+        SpecValidator.Result result = SpecValidator.validate(
+                new ConfigDirectory(valid).loadAll(), SpecValidator.DEFAULT_API_PORT, HostAccess.permitted());
         services = result.services().stream().collect(Collectors.toMap(ServiceDefinition::name, Function.identity()));
     }
 

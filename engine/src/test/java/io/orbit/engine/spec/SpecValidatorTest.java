@@ -443,7 +443,11 @@ class SpecValidatorTest {
                 "command: [nginx, -g, daemon off;]\nenv: {MODE: prod}\nprivileged: true\nports: [{port: 80, node_port:"
                         + " 8080}]");
 
-        ServiceDefinition web = validate(parsed("web.yml", yaml)).services().get(0);
+        // privileged: true needs --allow-host-access (HostAccessRulesTest covers the default refusal)
+        ServiceDefinition web = SpecValidator.validate(
+                        List.of(parsed("web.yml", yaml)), SpecValidator.DEFAULT_API_PORT, HostAccess.permitted())
+                .services()
+                .get(0);
 
         assertThat(web.file()).isEqualTo(Path.of("web.yml"));
         assertThat(web.name()).isEqualTo("web");
