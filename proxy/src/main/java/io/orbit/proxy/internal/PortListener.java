@@ -38,6 +38,7 @@ public final class PortListener {
     private static final int MAX_EVICTION_ATTEMPTS = 16;
 
     private final ProxyOptions options;
+    private final ProxyBuffers buffers;
     private final ProxyConnector connector;
     private final AtomicInteger connections = new AtomicInteger();
     private final IdleConnections<ClientConnection> idle = new IdleConnections<>();
@@ -51,8 +52,15 @@ public final class PortListener {
     private long limitLineNanos;
 
     public PortListener(
-            Server server, Executor executor, Scheduler scheduler, ProxyOptions options, int port, RouteState route) {
+            Server server,
+            Executor executor,
+            Scheduler scheduler,
+            ProxyOptions options,
+            ProxyBuffers buffers,
+            int port,
+            RouteState route) {
         this.options = requireNonNull(options, "options is null");
+        this.buffers = requireNonNull(buffers, "buffers is null");
         this.route = requireNonNull(route, "route is null");
         this.perClient =
                 new ClientAddressLimit(options.maxConnectionsPerClient(), LIMIT_LOG_INTERVAL_NANOS, System::nanoTime);
@@ -92,6 +100,15 @@ public final class PortListener {
 
     ProxyOptions options() {
         return options;
+    }
+
+    ProxyBuffers buffers() {
+        return buffers;
+    }
+
+    /** A connection of this node port was closed because a buffer pool was exhausted (the pool logs it). */
+    void bufferExhausted() {
+        route.metricsFor().rejectedNoBuffer();
     }
 
     IdleConnections<ClientConnection> idle() {
