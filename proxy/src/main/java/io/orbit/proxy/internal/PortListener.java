@@ -118,8 +118,8 @@ public final class PortListener {
     /**
      * Counts a new connection from {@code address} against both limits, closing the least recently idle connection
      * when the listener is full. False when the connection must be closed (its address is at its limit, or nothing is
-     * idle); it is then not counted. Called on accept, before the connection's buffers are allocated (a refused
-     * connection costs none), holding no connection's monitor.
+     * idle); it is then not counted. Called on accept, holding no connection's monitor (no connection holds a buffer
+     * before it has bytes to read, see {@link ProxyBuffers}).
      */
     boolean admit(@Nullable InetAddress address) {
         RouteState current = route;
