@@ -179,7 +179,8 @@ final class UpstreamConnection extends AbstractConnection {
         if (eof) {
             return -1;
         }
-        if (!acquireBuffers()) {
+        // Only the owner (or the idle path) takes buffers, so the unsynchronized check sees its own writes.
+        if ((input == ClientConnection.NO_BUFFER || headOut == ClientConnection.NO_BUFFER) && !acquireBuffers()) {
             throw NO_BUFFER;
         }
         if (input.position() > 0 && BufferUtil.space(input) < 4096) {
