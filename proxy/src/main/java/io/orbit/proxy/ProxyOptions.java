@@ -32,6 +32,10 @@ import java.time.Duration;
  * @param baseEjection ejection lasts this times the backend's ejection count
  * @param maxEjection the cap of one ejection
  * @param maxEjectedPercent never more than this share of a service's backends ejected at once
+ * @param maxDirectBufferBytes direct memory for the input buffers of all connections (taken only while a connection
+ *     has bytes to process); 0: half the JVM's direct-memory limit. Past it, a connection that needs one is closed
+ * @param maxHeapBufferBytes heap for the head buffers of all exchanges in progress; 0: a quarter of the maximum heap.
+ *     Past it, a connection that needs one is closed
  */
 public record ProxyOptions(
         String bindHost,
@@ -54,7 +58,9 @@ public record ProxyOptions(
         int ejectAfterConsecutiveErrors,
         Duration baseEjection,
         Duration maxEjection,
-        int maxEjectedPercent) {
+        int maxEjectedPercent,
+        long maxDirectBufferBytes,
+        long maxHeapBufferBytes) {
 
     /** How a request picks its backend among the ready ones. */
     public enum LoadBalancing {
@@ -89,6 +95,10 @@ public record ProxyOptions(
         }
         if (maxConnectionsPerClient < 1) {
             throw new IllegalArgumentException("maxConnectionsPerClient must be >= 1: " + maxConnectionsPerClient);
+        }
+        if (maxDirectBufferBytes < 0 || maxHeapBufferBytes < 0) {
+            throw new IllegalArgumentException("buffer memory bounds must be >= 0 (0: automatic): "
+                    + maxDirectBufferBytes + ", " + maxHeapBufferBytes);
         }
         if (maxRequestHeadBytes < 256 || maxResponseHeadBytes < 256) {
             throw new IllegalArgumentException("head limits must be >= 256 bytes");
@@ -127,7 +137,9 @@ public record ProxyOptions(
                 5,
                 Duration.ofSeconds(30),
                 Duration.ofMinutes(5),
-                50);
+                50,
+                0,
+                0);
     }
 
     public ProxyOptions withBindHost(String host) {
@@ -157,6 +169,14 @@ public record ProxyOptions(
     public ProxyOptions withMaxConnectionsPerClient(int connections) {
         Copy copy = new Copy(this);
         copy.maxConnectionsPerClient = connections;
+        return copy.build();
+    }
+
+    /** Bounds of the shared buffer pools in bytes (0: automatic, see {@link #maxDirectBufferBytes}). */
+    public ProxyOptions withBufferMemory(long directBytes, long heapBytes) {
+        Copy copy = new Copy(this);
+        copy.maxDirectBufferBytes = directBytes;
+        copy.maxHeapBufferBytes = heapBytes;
         return copy.build();
     }
 
@@ -195,6 +215,8 @@ public record ProxyOptions(
         private Duration baseEjection;
         private Duration maxEjection;
         private int maxEjectedPercent;
+        private long maxDirectBufferBytes;
+        private long maxHeapBufferBytes;
 
         Copy(ProxyOptions options) {
             this.bindHost = options.bindHost();
@@ -218,6 +240,8 @@ public record ProxyOptions(
             this.baseEjection = options.baseEjection();
             this.maxEjection = options.maxEjection();
             this.maxEjectedPercent = options.maxEjectedPercent();
+            this.maxDirectBufferBytes = options.maxDirectBufferBytes();
+            this.maxHeapBufferBytes = options.maxHeapBufferBytes();
         }
 
         ProxyOptions build() {
@@ -242,7 +266,9 @@ public record ProxyOptions(
                     ejectAfterConsecutiveErrors,
                     baseEjection,
                     maxEjection,
-                    maxEjectedPercent);
+                    maxEjectedPercent,
+                    maxDirectBufferBytes,
+                    maxHeapBufferBytes);
         }
     }
 }

@@ -15,6 +15,7 @@ import io.orbit.proxy.internal.HealthTracker;
 import io.orbit.proxy.internal.LatencyShedder;
 import io.orbit.proxy.internal.OutlierDetector;
 import io.orbit.proxy.internal.PortListener;
+import io.orbit.proxy.internal.ProxyBuffers;
 import io.orbit.proxy.internal.RetryBudget;
 import io.orbit.proxy.internal.RouteMetrics;
 import io.orbit.proxy.internal.RouteState;
@@ -62,6 +63,7 @@ public final class ProxyServer implements TrafficControl, AutoCloseable {
     private static final int RETRY_MIN_PER_SECOND = 10;
 
     private final ProxyOptions options;
+    private final ProxyBuffers buffers;
     private final MeterRegistry registry;
     private final Server server;
     private final QueuedThreadPool threadPool;
@@ -95,6 +97,7 @@ public final class ProxyServer implements TrafficControl, AutoCloseable {
     public ProxyServer(ProxyOptions options, MeterRegistry registry) {
         this.options = requireNonNull(options, "options is null");
         this.registry = requireNonNull(registry, "registry is null");
+        this.buffers = ProxyBuffers.of(options);
         this.threadPool = new QueuedThreadPool(256, 2, 60_000);
         threadPool.setName("orbit-proxy");
         threadPool.setReservedThreads(0);
@@ -336,7 +339,8 @@ public final class ProxyServer implements TrafficControl, AutoCloseable {
 
     private void bind(Port port) {
         Route route = port.route.route();
-        PortListener listener = new PortListener(server, threadPool, scheduler, options, port.nodePort, port.route);
+        PortListener listener =
+                new PortListener(server, threadPool, scheduler, options, buffers, port.nodePort, port.route);
         try {
             listener.connector().start();
             server.addConnector(listener.connector());

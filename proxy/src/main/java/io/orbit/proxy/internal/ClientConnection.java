@@ -37,12 +37,24 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
     static final long LINGER_MILLIS = 2_000;
     static final long LINGER_BYTES = 4 * 1024 * 1024;
     static final int HEADER_CACHE_SIZE = 256;
+    /** What {@link #input} and {@link #headOut} are while no pooled buffer is held: empty, zero capacity. */
+    static final ByteBuffer NO_BUFFER = ByteBuffer.allocate(0);
 
     final PortListener listener;
     final ProxyOptions options;
     final HttpParser parser;
-    final ByteBuffer input;
-    final ByteBuffer headOut;
+    /**
+     * Client bytes read and not yet processed: a buffer of the proxy's shared direct pool while there are such bytes,
+     * else {@link #NO_BUFFER}. Taken when the socket is readable, given back once empty with no write reading from it
+     * (see {@link #armClientRead}), so a silent or idle keep-alive connection holds none.
+     */
+    ByteBuffer input = NO_BUFFER;
+    /**
+     * The restated request head or the proxy's own response head: a buffer of the shared heap pool for the exchange's
+     * life (a retry sends it again), else {@link #NO_BUFFER}.
+     */
+    ByteBuffer headOut = NO_BUFFER;
+
     final Heads.Client client;
     /** The client's address, the key of the per-client limit; null only for a non-IP socket. */
     final @Nullable InetAddress remoteAddress;
@@ -91,10 +103,81 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
         // The per-connection field cache is a trie of capacity × 32 chars: Jetty's 1024 would cost 64 KiB a
         // connection; 256 (16 KiB) still holds Host and the usual short fields of a client's repeated requests.
         parser.setHeaderCacheSize(HEADER_CACHE_SIZE);
-        this.input = BufferUtil.allocateDirect(Math.max(16 * 1024, options.maxRequestHeadBytes() + 1));
-        this.headOut = BufferUtil.allocate(options.maxRequestHeadBytes() + 2048);
         this.client = new Heads.Client(addressOf(endPoint.getRemoteSocketAddress()), "http");
         this.remoteAddress = inetAddressOf(endPoint.getRemoteSocketAddress());
+    }
+
+    /** Takes an input buffer if none is held; false when the pool is exhausted: the connection is then closed. */
+    boolean acquireInput() {
+        if (input != NO_BUFFER) {
+            return true;
+        }
+        ByteBuffer buffer = listener.buffers().input().acquire();
+        if (buffer == null) {
+            noBuffer();
+            return false;
+        }
+        input = buffer;
+        return true;
+    }
+
+    /**
+     * Takes a head buffer if none is held and clears it for writing (at most {@code limit} bytes); false when the pool
+     * is exhausted: the connection is then closed.
+     */
+    boolean acquireHead(int limit) {
+        if (headOut == NO_BUFFER) {
+            ByteBuffer buffer = listener.buffers().heads().acquire();
+            if (buffer == null) {
+                noBuffer();
+                return false;
+            }
+            headOut = buffer;
+        }
+        headOut.clear().limit(Math.min(headOut.capacity(), limit));
+        return true;
+    }
+
+    /**
+     * No buffer within the pool's bound: this one connection is closed (and counted) rather than the selector thread
+     * waiting for memory, which would stall every connection on it.
+     */
+    void noBuffer() {
+        listener.bufferExhausted();
+        close();
+    }
+
+    /** Gives the input buffer back when it is empty and no upstream write reads from it. */
+    void releaseInput() {
+        if (input != NO_BUFFER && !input.hasRemaining() && !clientReadPaused()) {
+            listener.buffers().input().release(input);
+            input = NO_BUFFER;
+        }
+    }
+
+    /** Gives the head buffer back at the end of an exchange; a write that may still read it leaves it to the GC. */
+    void releaseHead() {
+        if (headOut != NO_BUFFER) {
+            if (clientWritePending || clientReadPaused()) {
+                listener.buffers().heads().discard(headOut);
+            } else {
+                listener.buffers().heads().release(headOut);
+            }
+            headOut = NO_BUFFER;
+        }
+    }
+
+    /** On close: every buffer back, or left to the GC when a pending write may still read it. Under the monitor. */
+    void releaseBuffers() {
+        if (input != NO_BUFFER) {
+            if (clientReadPaused()) {
+                listener.buffers().input().discard(input);
+            } else {
+                listener.buffers().input().release(input);
+            }
+            input = NO_BUFFER;
+        }
+        releaseHead();
     }
 
     /** The client sent something (or closed); not lingering. */
@@ -155,6 +238,7 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
                 closed = true;
                 abortExchange();
             }
+            releaseBuffers();
             leave();
         }
     }
@@ -210,7 +294,7 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
     }
 
     void fillClient() throws IOException {
-        if (clientEof) {
+        if (clientEof || !acquireInput()) {
             return;
         }
         if (input.position() > 0 && BufferUtil.space(input) < 4096) {
@@ -231,10 +315,8 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
         if (closed || clientEof || clientReadPaused()) {
             return;
         }
-        if (!input.hasRemaining()) {
-            BufferUtil.clear(input); // nothing in it is referenced once no write is pending
-        }
-        if (input.remaining() < input.capacity()) {
+        releaseInput(); // when empty: nothing in it is referenced once no write is pending
+        if (input == NO_BUFFER || input.remaining() < input.capacity()) {
             getEndPoint().tryFillInterested(readCallback);
         }
     }
@@ -324,11 +406,16 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
         lingering = true;
         getEndPoint().shutdownOutput();
         getEndPoint().setIdleTimeout(LINGER_MILLIS);
-        BufferUtil.clear(input);
+        if (!clientReadPaused()) {
+            BufferUtil.clear(input);
+        }
         armClientRead();
     }
 
     void lingerRead() {
+        if (!acquireInput()) {
+            return;
+        }
         try {
             BufferUtil.clear(input);
             int discarded = getEndPoint().fill(input);
@@ -356,6 +443,7 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
         }
         closed = true;
         abortExchange();
+        releaseBuffers();
         leave();
         getEndPoint().close();
     }

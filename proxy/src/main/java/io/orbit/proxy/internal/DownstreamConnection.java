@@ -31,7 +31,7 @@ final class DownstreamConnection extends ForwardingConnection {
         if (tunnel) {
             UpstreamConnection upstream = current.upstream;
             if (upstream != null) {
-                BufferUtil.clear(upstream.input);
+                upstream.releaseBuffers(true); // written: taken again at its next read
                 upstream.armRead();
             }
             return;
@@ -62,6 +62,9 @@ final class DownstreamConnection extends ForwardingConnection {
         }
         try {
             upstream.fillOnce();
+        } catch (UpstreamConnection.NoBufferException e) {
+            noBuffer(); // the proxy's memory, not the backend's fault: no retry, no ejection
+            return;
         } catch (IOException e) {
             onUpstreamFailed(upstream, e);
             return;
@@ -243,12 +246,13 @@ final class DownstreamConnection extends ForwardingConnection {
         }
         route.metrics().response(current.status, System.nanoTime() - current.startNanos);
         if (upstream != null) {
-            upstream.unbind();
             boolean reusable = !current.upstreamClose
                     && current.phase == Exchange.RequestPhase.SENT
                     && !upstream.eof
                     && !upstream.input.hasRemaining()
                     && backend != null;
+            upstream.releaseBuffers(true); // the response went out: no write reads them any more
+            upstream.unbind();
             if (reusable && backend.releaseIdle(upstream)) {
                 upstream.armRead();
             } else {
@@ -256,6 +260,7 @@ final class DownstreamConnection extends ForwardingConnection {
             }
         }
         exchange = null;
+        releaseHead();
         if (current.closeAfterResponse || current.clientClose) {
             closeGracefully();
             return;
@@ -302,7 +307,7 @@ final class DownstreamConnection extends ForwardingConnection {
             return;
         }
         if (clientDone) {
-            BufferUtil.clear(upstream.input);
+            upstream.releaseBuffers(true);
             upstream.armRead();
         }
         if (input.hasRemaining()) {
@@ -327,6 +332,9 @@ final class DownstreamConnection extends ForwardingConnection {
             close();
             return;
         }
+        if (closed) {
+            return; // no buffer could be had
+        }
         if (clientEof) {
             close();
             return;
@@ -347,6 +355,9 @@ final class DownstreamConnection extends ForwardingConnection {
         }
         try {
             upstream.fillOnce();
+        } catch (UpstreamConnection.NoBufferException e) {
+            noBuffer();
+            return;
         } catch (IOException e) {
             close();
             return;
@@ -356,11 +367,12 @@ final class DownstreamConnection extends ForwardingConnection {
             return;
         }
         if (!upstream.input.hasRemaining()) {
+            upstream.releaseBuffers(true);
             upstream.armRead();
             return;
         }
         if (writeClient(upstream.input)) {
-            BufferUtil.clear(upstream.input);
+            upstream.releaseBuffers(true);
             upstream.armRead();
         }
     }

@@ -229,7 +229,9 @@ abstract class ForwardingConnection extends ClientConnection {
             respondError(started, 405, "CONNECT is not supported", false);
             return;
         }
-        headOut.clear();
+        if (!acquireHead(options.maxRequestHeadBytes() + 2048)) {
+            return; // closed: no head buffer within the pool's bound
+        }
         try {
             Heads.writeRequestHead(
                     headOut,
@@ -267,6 +269,7 @@ abstract class ForwardingConnection extends ClientConnection {
         current.upstream = null;
         upstreamWritePending = false;
         if (upstream != null) {
+            upstream.releaseBuffers(!clientWritePending);
             upstream.unbind();
             upstream.close();
         }
@@ -470,6 +473,7 @@ abstract class ForwardingConnection extends ClientConnection {
         current.upstream = null;
         upstreamWritePending = false;
         if (upstream != null) {
+            upstream.releaseBuffers(!clientWritePending);
             upstream.unbind();
             upstream.close();
         }
@@ -532,7 +536,9 @@ abstract class ForwardingConnection extends ClientConnection {
         if (bodyPending || current.clientClose) {
             current.closeAfterResponse = true;
         }
-        headOut.clear();
+        if (!acquireHead(Integer.MAX_VALUE)) {
+            return; // closed: no head buffer within the pool's bound
+        }
         Heads.writeErrorResponse(
                 headOut,
                 status,
@@ -564,6 +570,7 @@ abstract class ForwardingConnection extends ClientConnection {
         UpstreamConnection upstream = current.upstream;
         current.upstream = null;
         if (upstream != null) {
+            upstream.releaseBuffers(!clientWritePending);
             upstream.unbind();
             upstream.close();
         }

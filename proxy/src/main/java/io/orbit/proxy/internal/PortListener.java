@@ -38,6 +38,7 @@ public final class PortListener {
     private static final int MAX_EVICTION_ATTEMPTS = 16;
 
     private final ProxyOptions options;
+    private final ProxyBuffers buffers;
     private final ProxyConnector connector;
     private final AtomicInteger connections = new AtomicInteger();
     private final IdleConnections<ClientConnection> idle = new IdleConnections<>();
@@ -51,8 +52,15 @@ public final class PortListener {
     private long limitLineNanos;
 
     public PortListener(
-            Server server, Executor executor, Scheduler scheduler, ProxyOptions options, int port, RouteState route) {
+            Server server,
+            Executor executor,
+            Scheduler scheduler,
+            ProxyOptions options,
+            ProxyBuffers buffers,
+            int port,
+            RouteState route) {
         this.options = requireNonNull(options, "options is null");
+        this.buffers = requireNonNull(buffers, "buffers is null");
         this.route = requireNonNull(route, "route is null");
         this.perClient =
                 new ClientAddressLimit(options.maxConnectionsPerClient(), LIMIT_LOG_INTERVAL_NANOS, System::nanoTime);
@@ -94,6 +102,15 @@ public final class PortListener {
         return options;
     }
 
+    ProxyBuffers buffers() {
+        return buffers;
+    }
+
+    /** A connection of this node port was closed because a buffer pool was exhausted (the pool logs it). */
+    void bufferExhausted() {
+        route.metricsFor().rejectedNoBuffer();
+    }
+
     IdleConnections<ClientConnection> idle() {
         return idle;
     }
@@ -101,8 +118,8 @@ public final class PortListener {
     /**
      * Counts a new connection from {@code address} against both limits, closing the least recently idle connection
      * when the listener is full. False when the connection must be closed (its address is at its limit, or nothing is
-     * idle); it is then not counted. Called on accept, before the connection's buffers are allocated (a refused
-     * connection costs none), holding no connection's monitor.
+     * idle); it is then not counted. Called on accept, holding no connection's monitor (no connection holds a buffer
+     * before it has bytes to read, see {@link ProxyBuffers}).
      */
     boolean admit(@Nullable InetAddress address) {
         RouteState current = route;

@@ -38,8 +38,13 @@ final class ResponseParser {
 
     private static final long MAX_CHUNK = Integer.MAX_VALUE;
 
+    /**
+     * The heap copy of a response head, used only within one {@code parseHead} call: one per thread (the selector
+     * threads, in practice), not one per upstream connection (16 KiB each, idle or not).
+     */
+    private static final ThreadLocal<byte @Nullable []> SCRATCH = new ThreadLocal<>();
+
     private final int maxHeadBytes;
-    private final byte[] scratch;
     private State state = State.HEAD;
     private boolean headResponse;
 
@@ -66,7 +71,6 @@ final class ResponseParser {
 
     ResponseParser(int maxHeadBytes) {
         this.maxHeadBytes = maxHeadBytes;
-        this.scratch = new byte[maxHeadBytes + 4];
     }
 
     /** Forgets the last response; {@code headResponse} when the request was a HEAD (no body whatever the head says). */
@@ -177,6 +181,15 @@ final class ResponseParser {
     // ---------------------------------------------------------------------------------------------------------------
     // The head.
 
+    private static byte[] scratch(int size) {
+        byte[] scratch = SCRATCH.get();
+        if (scratch == null || scratch.length < size) {
+            scratch = new byte[size];
+            SCRATCH.set(scratch);
+        }
+        return scratch;
+    }
+
     private Event parseHead(ByteBuffer in, ByteBuffer headOut, boolean eof) {
         int start = in.position();
         int limit = in.limit();
@@ -192,7 +205,7 @@ final class ResponseParser {
             return fail("response head larger than " + maxHeadBytes + " bytes");
         }
         // One bulk copy out of the direct buffer; every pass below runs over the heap array.
-        byte[] h = scratch;
+        byte[] h = scratch(maxHeadBytes + 4);
         in.get(start, h, 0, end);
         int lineEnd = lineEnd(h, 0, end);
         if (!statusLine(h, 0, lineEnd, headOut)) {

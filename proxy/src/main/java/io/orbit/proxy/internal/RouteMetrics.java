@@ -28,7 +28,9 @@ import java.util.function.Supplier;
  *   <li>{@code orbit.proxy.retries}, {@code orbit.proxy.ejections}, {@code orbit.proxy.upstream.connect.errors}
  *       {service,node_port};
  *   <li>{@code orbit.proxy.connections.rejected{service,node_port,reason}} (orbit_proxy_connections_rejected_total):
- *       client connections closed on accept, {@code reason} {@value #PER_CLIENT_LIMIT} or {@value #LISTENER_LIMIT};
+ *       client connections closed by a limit: on accept, {@code reason} {@value #PER_CLIENT_LIMIT} or {@value
+ *       #LISTENER_LIMIT}; when a buffer was needed and the proxy's buffer pool was at its bound, {@value
+ *       #BUFFER_LIMIT};
  *   <li>{@code orbit.proxy.connections.evicted{service,node_port}} (orbit_proxy_connections_evicted_total): idle
  *       client connections closed at the listener's limit to admit a new one.
  * </ul>
@@ -41,6 +43,9 @@ public final class RouteMetrics {
     /** Rejection reason: the node port is at its connection limit and no connection is idle. */
     static final String LISTENER_LIMIT = "listener_limit";
 
+    /** Rejection reason: a connection needed a buffer and the proxy's buffer pool was at its bound. */
+    static final String BUFFER_LIMIT = "buffer_limit";
+
     private final MeterRegistry registry;
     private final Tags tags;
     private final Counter requests;
@@ -51,6 +56,7 @@ public final class RouteMetrics {
     private final Counter connectErrors;
     private final Counter rejectedPerClient;
     private final Counter rejectedAtLimit;
+    private final Counter rejectedNoBuffer;
     private final Counter evicted;
     private final List<Meter> owned = new ArrayList<>();
     private final Map<String, Gauge> backendGauges = new ConcurrentHashMap<>();
@@ -82,6 +88,7 @@ public final class RouteMetrics {
                 .register(registry));
         this.rejectedPerClient = own(rejectedCounter(registry, PER_CLIENT_LIMIT));
         this.rejectedAtLimit = own(rejectedCounter(registry, LISTENER_LIMIT));
+        this.rejectedNoBuffer = own(rejectedCounter(registry, BUFFER_LIMIT));
         this.evicted = own(Counter.builder("orbit.proxy.connections.evicted")
                 .description("Idle client connections closed at the node port's connection limit to admit a new one")
                 .tags(tags)
@@ -100,7 +107,7 @@ public final class RouteMetrics {
 
     private Counter rejectedCounter(MeterRegistry registry, String reason) {
         return Counter.builder("orbit.proxy.connections.rejected")
-                .description("Client connections closed on accept")
+                .description("Client connections closed by a limit (on accept, or when no buffer could be had)")
                 .tags(tags)
                 .tag("reason", reason)
                 .register(registry);
@@ -155,6 +162,10 @@ public final class RouteMetrics {
 
     void rejectedAtLimit() {
         rejectedAtLimit.increment();
+    }
+
+    void rejectedNoBuffer() {
+        rejectedNoBuffer.increment();
     }
 
     void connectionEvicted() {

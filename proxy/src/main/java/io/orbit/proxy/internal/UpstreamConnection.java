@@ -20,8 +20,17 @@ final class UpstreamConnection extends AbstractConnection {
     private final BackendState backend;
     private final @Nullable PendingConnect pendingConnect;
     final ResponseParser parser;
-    final ByteBuffer input;
-    final ByteBuffer headOut;
+    private final BufferPool inputPool;
+    private final BufferPool headPool;
+    private final int headLimit;
+    /**
+     * Response bytes read and not yet sent on: a buffer of the shared direct pool from the first read of a response
+     * until it went out, else {@link ClientConnection#NO_BUFFER}; an idle pooled connection holds none.
+     */
+    ByteBuffer input = ClientConnection.NO_BUFFER;
+    /** The restated response head: a buffer of the shared heap pool for the same span as {@link #input}. */
+    ByteBuffer headOut = ClientConnection.NO_BUFFER;
+
     final Callback readCallback = new NonBlockingCallback(this::onReadable, this::onReadFailed);
     final Callback writeCallback;
     private volatile @Nullable ForwardingConnection owner;
@@ -37,9 +46,9 @@ final class UpstreamConnection extends AbstractConnection {
         this.backend = backend;
         this.pendingConnect = pendingConnect;
         this.parser = new ResponseParser(listener.options().maxResponseHeadBytes());
-        this.input =
-                BufferUtil.allocateDirect(Math.max(16 * 1024, listener.options().maxResponseHeadBytes() + 1));
-        this.headOut = BufferUtil.allocate(listener.options().maxResponseHeadBytes() + 1024);
+        this.inputPool = listener.buffers().input();
+        this.headPool = listener.buffers().heads();
+        this.headLimit = listener.options().maxResponseHeadBytes() + 1024;
         this.writeCallback = new NonBlockingCallback(this::onWriteSucceeded, this::onWriteFailed);
         endPoint.setIdleTimeout(listener.options().upstreamIdleTimeout().toMillis());
     }
@@ -91,8 +100,72 @@ final class UpstreamConnection extends AbstractConnection {
 
     void resetResponse(boolean headResponse) {
         parser.reset(headResponse);
-        headOut.clear();
+        if (headOut != ClientConnection.NO_BUFFER) {
+            headOut.clear().limit(Math.min(headOut.capacity(), headLimit));
+        }
         anyResponseBytes = false;
+    }
+
+    /** The shared pools are at their bound: the exchange's connection is closed (no retry, no ejection). */
+    static final class NoBufferException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NoBufferException() {
+            super("no buffer within the proxy's buffer pool bound");
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this; // one shared instance, thrown on the data path: no stack trace to fill
+        }
+    }
+
+    private static final NoBufferException NO_BUFFER = new NoBufferException();
+
+    /**
+     * Takes the buffers of a response if not held. Called by the bound owner under its monitor, or by the idle path
+     * once out of the pool; synchronized against {@link #releaseBuffers} from {@link #onClose} on another thread.
+     */
+    private synchronized boolean acquireBuffers() {
+        if (input == ClientConnection.NO_BUFFER) {
+            ByteBuffer buffer = inputPool.acquire();
+            if (buffer == null) {
+                return false;
+            }
+            input = buffer;
+        }
+        if (headOut == ClientConnection.NO_BUFFER) {
+            ByteBuffer buffer = headPool.acquire();
+            if (buffer == null) {
+                return false;
+            }
+            headOut = buffer;
+            headOut.clear().limit(Math.min(headOut.capacity(), headLimit));
+        }
+        return true;
+    }
+
+    /**
+     * Gives both buffers back: {@code reuse} when no client write reads from them any more, else they are left to the
+     * GC (a write still in progress may read them). Idempotent.
+     */
+    synchronized void releaseBuffers(boolean reuse) {
+        if (input != ClientConnection.NO_BUFFER) {
+            if (reuse) {
+                inputPool.release(input);
+            } else {
+                inputPool.discard(input);
+            }
+            input = ClientConnection.NO_BUFFER;
+        }
+        if (headOut != ClientConnection.NO_BUFFER) {
+            if (reuse) {
+                headPool.release(headOut);
+            } else {
+                headPool.discard(headOut);
+            }
+            headOut = ClientConnection.NO_BUFFER;
+        }
     }
 
     void armRead() {
@@ -105,6 +178,10 @@ final class UpstreamConnection extends AbstractConnection {
     int fillOnce() throws IOException {
         if (eof) {
             return -1;
+        }
+        // Only the owner (or the idle path) takes buffers, so the unsynchronized check sees its own writes.
+        if ((input == ClientConnection.NO_BUFFER || headOut == ClientConnection.NO_BUFFER) && !acquireBuffers()) {
+            throw NO_BUFFER;
         }
         if (input.position() > 0 && BufferUtil.space(input) < 4096) {
             BufferUtil.compact(input);
@@ -134,12 +211,17 @@ final class UpstreamConnection extends AbstractConnection {
         }
         // Idle and out of the pool now: a backend sends nothing unasked, so this is a close (or garbage).
         try {
-            if (fillOnce() == 0 && backend.releaseIdle(this)) {
+            int filled;
+            synchronized (this) { // against releaseBuffers from onClose on another thread (an idle timeout)
+                filled = fillOnce();
+                releaseBuffers(true); // before it is back in the pool, where a new owner may take buffers
+            }
+            if (filled == 0 && backend.releaseIdle(this)) {
                 armRead();
                 return;
             }
         } catch (IOException e) {
-            // closed below
+            // closed below (also when no buffer could be had: an idle connection is the cheapest to lose)
         }
         close();
     }
@@ -187,6 +269,9 @@ final class UpstreamConnection extends AbstractConnection {
         super.onClose(cause);
         if (pooled) {
             backend.removeIdle(this);
+        }
+        if (owner == null) {
+            releaseBuffers(true); // a bound one's owner gives them back, knowing which of its writes are pending
         }
     }
 }
