@@ -128,9 +128,13 @@ public final class KubeExporter {
             }
             checkSharedPorts();
             objects.add(deployment(containers));
-            if (!options.podman()) {
+            Optional<HorizontalPodAutoscaler> autoscaler = autoscaler();
+            if (options.podman()) {
+                autoscaler.ifPresent(hpa -> warn("resource_thresholds", "podman kube play does not autoscale: the"
+                        + " HorizontalPodAutoscaler is not written and the pod count stays at one"));
+            } else {
                 nodePortService().ifPresent(objects::add);
-                autoscaler().ifPresent(objects::add);
+                autoscaler.ifPresent(objects::add);
             }
         }
 
@@ -308,6 +312,11 @@ public final class KubeExporter {
                         template.volumeMountsOrEmpty().get(m);
                 ServiceSpec.VolumeData volume = spec.volumesOrEmpty().get(mount.name());
                 boolean configMap = volume != null && volume.hostPath() == null && volume.files() != null;
+                if (configMap && mount.subPath() != null && options.podman()) {
+                    warn(field + ".volume_mounts[" + m + "].sub_path", "podman kube play (4.3) ignores subPath on a"
+                            + " ConfigMap volume: the file appears as " + mount.mountPath() + "/" + mount.subPath()
+                            + "; mount the volume on a directory instead");
+                }
                 if (configMap && !mount.isReadOnly()) {
                     warn(
                             field + ".volume_mounts[" + m + "].read_only",
