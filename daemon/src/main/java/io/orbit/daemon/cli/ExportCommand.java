@@ -90,7 +90,8 @@ final class ExportCommand implements Callable<Integer> {
         @Option(
                 names = "--service-type",
                 paramLabel = "TYPE",
-                description = "NodePort, LoadBalancer or ClusterIP for the node ports' Services. Default: ${DEFAULT-VALUE}.",
+                description =
+                        "NodePort, LoadBalancer or ClusterIP for the node ports' Services. Default: ${DEFAULT-VALUE}.",
                 defaultValue = "NodePort")
         KubeOptions.ServiceType serviceType;
 

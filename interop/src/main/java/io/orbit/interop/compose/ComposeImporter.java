@@ -322,6 +322,7 @@ public final class ComposeImporter {
         private @Nullable ObjectNode rollingUpdate;
         private @Nullable String pullPolicy;
         private int replicas = 1;
+        private boolean allAtOnce;
         private boolean privileged;
 
         ServiceTranslation(Translation project, String composeName, JsonNode service, boolean shared) {
@@ -396,6 +397,10 @@ public final class ComposeImporter {
                 root.put("pull_policy", pullPolicy);
             }
             if (rollingUpdate != null) {
+                if (allAtOnce) {
+                    String field = rollingUpdate.path("max_surge").asInt() > 0 ? "max_surge" : "max_unavailable";
+                    rollingUpdate.put(field, Math.min(255, Math.max(1, replicas)));
+                }
                 root.set("rolling_update_config", rollingUpdate);
             }
             if (!volumes.isEmpty()) {
@@ -1007,17 +1012,16 @@ public final class ComposeImporter {
 
         private void updateConfig(JsonNode config, String key) {
             int parallelism = config.path("parallelism").asInt(1);
-            if (parallelism == 0) {
-                parallelism = Math.max(1, replicas);
-            }
+            // 0 means all at once: the replica count, known once every field of the service was read.
+            allAtOnce = parallelism == 0;
             String order = config.path("order").asText("stop-first");
             ObjectNode update = JsonNodeFactory.instance.objectNode();
             if (order.equals("start-first")) {
-                update.put("max_surge", Math.min(255, parallelism));
+                update.put("max_surge", Math.min(255, Math.max(1, parallelism)));
                 update.put("max_unavailable", 0);
             } else {
                 update.put("max_surge", 0);
-                update.put("max_unavailable", Math.min(255, parallelism));
+                update.put("max_unavailable", Math.min(255, Math.max(1, parallelism)));
             }
             String timeout = "300s";
             if (config.hasNonNull("monitor")) {

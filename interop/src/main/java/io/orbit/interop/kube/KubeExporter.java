@@ -130,8 +130,10 @@ public final class KubeExporter {
             objects.add(deployment(containers));
             Optional<HorizontalPodAutoscaler> autoscaler = autoscaler();
             if (options.podman()) {
-                autoscaler.ifPresent(hpa -> warn("resource_thresholds", "podman kube play does not autoscale: the"
-                        + " HorizontalPodAutoscaler is not written and the pod count stays at one"));
+                autoscaler.ifPresent(hpa -> warn(
+                        "resource_thresholds",
+                        "podman kube play does not autoscale: the"
+                                + " HorizontalPodAutoscaler is not written and the pod count stays at one"));
             } else {
                 nodePortService().ifPresent(objects::add);
                 autoscaler.ifPresent(objects::add);
@@ -313,9 +315,12 @@ public final class KubeExporter {
                 ServiceSpec.VolumeData volume = spec.volumesOrEmpty().get(mount.name());
                 boolean configMap = volume != null && volume.hostPath() == null && volume.files() != null;
                 if (configMap && mount.subPath() != null && options.podman()) {
-                    warn(field + ".volume_mounts[" + m + "].sub_path", "podman kube play (4.3) ignores subPath on a"
-                            + " ConfigMap volume: the file appears as " + mount.mountPath() + "/" + mount.subPath()
-                            + "; mount the volume on a directory instead");
+                    warn(
+                            field + ".volume_mounts[" + m + "].sub_path",
+                            "podman kube play (4.3) ignores subPath on a"
+                                    + " ConfigMap volume: the file appears as " + mount.mountPath() + "/"
+                                    + mount.subPath()
+                                    + "; mount the volume on a directory instead");
                 }
                 if (configMap && !mount.isReadOnly()) {
                     warn(
@@ -485,7 +490,7 @@ public final class KubeExporter {
                     .withNewTemplate()
                     .withNewMetadata()
                     .withLabels(labels())
-                    .withAnnotations(annotations.isEmpty() ? null : annotations)
+                    .withAnnotations(new TreeMap<>(annotations))
                     .endMetadata()
                     .withNewSpec()
                     .withContainers(containers)
