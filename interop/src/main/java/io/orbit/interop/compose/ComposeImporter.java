@@ -652,8 +652,8 @@ public final class ComposeImporter {
                 if (entry.hasNonNull("host_ip")) {
                     hostIp(entry.get("host_ip").asText(), where + ".host_ip");
                 }
-                for (String ignored : List.of("name", "app_protocol", "mode")) {
-                    if (entry.has(ignored) && !(ignored.equals("mode"))) {
+                for (String ignored : List.of("name", "app_protocol")) {
+                    if (entry.has(ignored)) {
                         warn(where + "." + ignored, "Orbit ports have no " + ignored + "; not carried over");
                     }
                 }

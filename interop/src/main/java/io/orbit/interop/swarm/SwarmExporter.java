@@ -345,8 +345,8 @@ public final class SwarmExporter {
             @Nullable String timeout = null;
             if (check.httpCheck() != null) {
                 ContainerTemplate.HttpCheck http = check.httpCheck();
-                commands.add("wget -q -O /dev/null http://127.0.0.1:" + http.port()
-                        + (http.path() == null ? "/" : http.path()));
+                commands.add("wget -q -O /dev/null "
+                        + shellQuote("http://127.0.0.1:" + http.port() + (http.path() == null ? "/" : http.path())));
                 timeout = http.timeout();
                 warn(
                         field + ".http_check",
