@@ -29,9 +29,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.representer.Representer;
 
 /**
  * {@code orbit import compose}: one Orbit service file per Compose service. What Orbit can express is carried over
@@ -132,7 +134,14 @@ public final class ComposeImporter {
         options.setCodePointLimit(MAX_FILE_BYTES);
         Object document;
         try {
-            document = new Yaml(new SafeConstructor(options)).load(text);
+            DumperOptions dumper = new DumperOptions();
+            document = new Yaml(
+                            new SafeConstructor(options),
+                            new Representer(dumper),
+                            dumper,
+                            options,
+                            new ComposeYamlResolver())
+                    .load(text);
         } catch (RuntimeException e) {
             throw new InteropException(
                     shown + ": not valid YAML: " + e.getMessage().strip(), e);

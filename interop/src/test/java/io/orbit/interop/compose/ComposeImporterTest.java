@@ -391,6 +391,30 @@ class ComposeImporterTest {
     }
 
     @Test
+    void scalarsAreTypedAsComposeTypesThemNotAsYaml11Would(@TempDir Path dir) throws IOException {
+        Path compose = dir.resolve("compose.yaml");
+        Files.writeString(compose, """
+                services:
+                  ssh:
+                    image: x:1
+                    ports:
+                      - 22:22
+                    environment:
+                      ENABLED: yes
+                      SWITCH: on
+                      RELEASED: 2024-01-31
+                """);
+
+        JsonNode ssh = main(new ComposeImporter(Map.of()).importFile(compose), "ssh");
+
+        // YAML 1.1 reads 22:22 as 1342 (base 60); Compose reads the string.
+        assertThat(ssh.path("ports").get(0).toString()).isEqualTo("{\"port\":22,\"node_port\":22}");
+        assertThat(ssh.path("env").path("ENABLED").asText()).isEqualTo("yes");
+        assertThat(ssh.path("env").path("SWITCH").asText()).isEqualTo("on");
+        assertThat(ssh.path("env").path("RELEASED").asText()).isEqualTo("2024-01-31");
+    }
+
+    @Test
     void brokenInputIsAnErrorNamingTheFileAndField(@TempDir Path dir) throws IOException {
         Path compose = dir.resolve("compose.yaml");
         Files.writeString(compose, "services:\n  app:\n    ports: [\"80:notaport\"]\n    image: x\n");
