@@ -130,10 +130,11 @@ public final class KubeExporter {
             objects.add(deployment(containers));
             Optional<HorizontalPodAutoscaler> autoscaler = autoscaler();
             if (options.podman()) {
-                autoscaler.ifPresent(hpa -> warn(
-                        "resource_thresholds",
-                        "podman kube play does not autoscale: the"
-                                + " HorizontalPodAutoscaler is not written and the pod count stays at one"));
+                autoscaler.ifPresent(
+                        hpa -> warn(
+                                "resource_thresholds",
+                                "podman kube play does not autoscale: the"
+                                        + " HorizontalPodAutoscaler is not written and the pod count stays at instance_count.min"));
             } else {
                 nodePortService().ifPresent(objects::add);
                 autoscaler.ifPresent(objects::add);
@@ -522,13 +523,23 @@ public final class KubeExporter {
                         "a Deployment whose update misses progressDeadlineSeconds is marked"
                                 + " failed but not rolled back: `kubectl rollout undo deployment/" + service.name()
                                 + "` does what Orbit does by itself");
-            } else if (service.minInstances() > 1) {
+            } else if (service.minInstances() > 1 && hasHostPort(containers)) {
+                // Podman 4 starts one pod per replica (NAME-pod-0, -1, ...), but a host port binds once.
+                deployment.editSpec().withReplicas(1).endSpec();
                 warn(
                         "instance_count.min",
-                        "podman kube play starts one pod per Deployment whatever the replicas ("
-                                + service.minInstances() + ")");
+                        "the pod publishes host ports, which only one pod can bind: podman kube"
+                                + " play runs 1 pod, not " + service.minInstances()
+                                + " (and has no proxy to balance over"
+                                + " several)");
             }
             return deployment.build();
+        }
+
+        private static boolean hasHostPort(List<Container> containers) {
+            return containers.stream()
+                    .flatMap(container -> container.getPorts().stream())
+                    .anyMatch(port -> port.getHostPort() != null);
         }
 
         private List<HostAlias> hostAliases() {
