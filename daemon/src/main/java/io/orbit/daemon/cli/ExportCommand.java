@@ -28,6 +28,9 @@ import picocli.CommandLine.Parameters;
         subcommands = {ExportCommand.Kube.class, ExportCommand.Swarm.class})
 final class ExportCommand implements Callable<Integer> {
 
+    @CommandLine.ParentCommand
+    OrbitCommand parent;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -38,9 +41,11 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     /** Reads DIR through the engine's parser and validator; errors stop the export. */
-    static Optional<OrbitServices> load(Path directory, PrintWriter err, String command) {
+    static Optional<OrbitServices> load(ExportCommand export, Path directory, PrintWriter err, String command) {
         try {
-            OrbitServices services = OrbitServices.load(directory, 4112);
+            // The daemon's API port, which no node or target port may use, as `orbit validate` checks it.
+            int apiPort = OrbitCommand.parseAddress(export.parent.apiAddress).getPort();
+            OrbitServices services = OrbitServices.load(directory, apiPort);
             services.problems().forEach(problem -> err.println(problem));
             return Optional.of(services);
         } catch (InteropException e) {
@@ -101,6 +106,9 @@ final class ExportCommand implements Callable<Integer> {
                         + " env; node ports as hostPorts), e.g. for Quadlet .kube units.")
         boolean podman;
 
+        @CommandLine.ParentCommand
+        ExportCommand parent;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -108,7 +116,7 @@ final class ExportCommand implements Callable<Integer> {
         public Integer call() {
             LogLevels.apply("warning");
             PrintWriter err = spec.commandLine().getErr();
-            Optional<OrbitServices> services = load(directory, err, "orbit export kube");
+            Optional<OrbitServices> services = load(parent, directory, err, "orbit export kube");
             if (services.isEmpty()) {
                 return 1;
             }
@@ -139,6 +147,9 @@ final class ExportCommand implements Callable<Integer> {
         @Option(names = "--out", paramLabel = "FILE", description = "Write here instead of stdout.")
         Optional<Path> out;
 
+        @CommandLine.ParentCommand
+        ExportCommand parent;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -146,7 +157,7 @@ final class ExportCommand implements Callable<Integer> {
         public Integer call() {
             LogLevels.apply("warning");
             PrintWriter err = spec.commandLine().getErr();
-            Optional<OrbitServices> services = load(directory, err, "orbit export swarm");
+            Optional<OrbitServices> services = load(parent, directory, err, "orbit export swarm");
             if (services.isEmpty()) {
                 return 1;
             }

@@ -136,6 +136,23 @@ class InteropCommandsTest {
     }
 
     @Test
+    void exportChecksNodePortsAgainstTheDaemonsApiPortAsValidateDoes() throws Exception {
+        Path services = Files.createDirectories(work.resolve("api-port"));
+        Files.writeString(services.resolve("web.yml"), """
+                name: web
+                instance_count: {min: 1, max: 1}
+                spec:
+                  containers:
+                    - {name: main, image: x, ports: [{port: 80, node_port: 4112}]}
+                """);
+
+        assertThat(orbit("export", "kube", services.toString()).exitCode()).isEqualTo(1);
+        assertThat(orbit("export", "kube", services.toString(), "--api-address", "127.0.0.1:4999")
+                        .exitCode())
+                .isZero();
+    }
+
+    @Test
     void exportOfADirectoryWithErrorsExitsOneAndNamesThem() throws Exception {
         Path services = Files.createDirectories(work.resolve("broken"));
         Files.writeString(services.resolve("bad.yml"), "name: bad\ninstance_count: {min: 3, max: 1}\n");
