@@ -164,6 +164,7 @@ public final class ComposeImporter {
         private final List<Warning> projectWarnings = new ArrayList<>();
         private final Set<String> unsetReported = new java.util.HashSet<>();
         private String project = "";
+        private JsonNode root = JsonNodeFactory.instance.objectNode();
         private JsonNode topVolumes = JsonNodeFactory.instance.objectNode();
         private JsonNode topConfigs = JsonNodeFactory.instance.objectNode();
         private JsonNode topSecrets = JsonNodeFactory.instance.objectNode();
@@ -185,7 +186,7 @@ public final class ComposeImporter {
         }
 
         Result run() {
-            JsonNode root = interpolate(raw, "");
+            root = interpolate(raw, "");
             JsonNode services = root.path("services");
             if (!services.isObject() || services.isEmpty()) {
                 throw new InteropException(file + ": services: missing or empty; a Compose file lists its services"
@@ -263,6 +264,33 @@ public final class ComposeImporter {
                     }
                 }
             }
+        }
+
+        /**
+         * Where other services (their environment, command, entrypoint or health check) or the project's configs use
+         * this service's name as a host name: those references stop resolving under Orbit.
+         */
+        List<String> referencesTo(String service) {
+            java.util.regex.Pattern host = java.util.regex.Pattern.compile(
+                    "(?<![A-Za-z0-9_.-])" + java.util.regex.Pattern.quote(service) + "(?![A-Za-z0-9_-])");
+            List<String> places = new ArrayList<>();
+            root.path("services").properties().forEach(other -> {
+                if (!other.getKey().equals(service)) {
+                    for (String field : List.of("environment", "command", "entrypoint", "healthcheck")) {
+                        if (other.getValue().has(field)
+                                && host.matcher(other.getValue().get(field).toString())
+                                        .find()) {
+                            places.add("services." + other.getKey() + "." + field);
+                        }
+                    }
+                }
+            });
+            root.path("configs").properties().forEach(config -> {
+                if (host.matcher(config.getValue().path("content").asText()).find()) {
+                    places.add("configs." + config.getKey());
+                }
+            });
+            return places;
         }
 
         void projectWarning(String field, String message) {
@@ -358,12 +386,13 @@ public final class ComposeImporter {
             if (network == null && shared) {
                 network = project.project + "_default";
             }
-            if (shared) {
+            List<String> users = project.referencesTo(composeName);
+            if (shared && !users.isEmpty()) {
                 warn(
                         "",
-                        "other services reached it as '" + composeName + "'; under Orbit they reach it on network '"
-                                + network + "' as '" + name + "-main' (or through its node_port on the host):"
-                                + " update the host names in their configuration");
+                        "reached as '" + composeName + "' in " + String.join(", ", users) + "; under Orbit other"
+                                + " services reach it on network '" + network + "' as '" + name + "-main' (or"
+                                + " through its node_port on the host): change those host names");
             }
             ObjectNode root = buildRoot(name);
             StringBuilder text = new StringBuilder();
