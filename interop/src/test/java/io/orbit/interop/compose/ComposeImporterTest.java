@@ -167,6 +167,14 @@ class ComposeImporterTest {
                 .isEqualTo(2368);
         assertThat(main(result, "app").path("env").path("database__client").asText())
                 .isEqualTo("sqlite3");
+
+        // nginx.conf names the app by its Compose name, which does not resolve under Orbit: said, with where.
+        assertThat(result.warnings())
+                .anySatisfy(warning -> assertThat(warning.toString())
+                        .contains("services.app: reached as 'app' in configs.nginx_conf; under Orbit")
+                        .contains("as 'app-main'"));
+        assertThat(result.warnings())
+                .noneSatisfy(warning -> assertThat(warning.field()).isEqualTo("services.proxy"));
     }
 
     @Test
