@@ -52,8 +52,10 @@ wait_for_socket() {
 # Podman 4.3 here runs the CNI network backend (no netavark): without the dnsname plugin libpod silently drops
 # dns_enabled and containers cannot resolve each other's names and aliases.
 # iproute2 (tc, ip) and util-linux (nsenter) enforce network_limit on rootful engines.
+# catatonit: `podman kube play` (orbit export kube --podman) runs pods, whose infra container Podman 4.3 builds itself
+# as localhost/podman-pause from catatonit when no infra_image is configured; no registry is needed.
 packages=(podman runc busybox-static uidmap slirp4netns fuse-overlayfs curl iproute2 util-linux procps
-  golang-github-containernetworking-plugin-dnsname rpm)
+  golang-github-containernetworking-plugin-dnsname rpm catatonit)
 [ "$want_docker" = 1 ] && packages+=(docker.io)
 missing=()
 for p in "${packages[@]}"; do

@@ -230,6 +230,8 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
         commands.put("events", EventsCommand::new);
         commands.put("logs", LogsCommand::new);
         commands.put("doctor", DoctorCommand::new);
+        commands.put("import", ImportCommand::new);
+        commands.put("export", ExportCommand::new);
         return Collections.unmodifiableMap(commands);
     }
 

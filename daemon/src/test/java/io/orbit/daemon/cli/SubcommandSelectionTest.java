@@ -14,7 +14,18 @@ import picocli.CommandLine;
 class SubcommandSelectionTest {
 
     private static final String[] ALL = {
-        "validate", "plan", "proxy", "status", "scale", "restart", "rollout", "events", "logs", "doctor"
+        "validate",
+        "plan",
+        "proxy",
+        "status",
+        "scale",
+        "restart",
+        "rollout",
+        "events",
+        "logs",
+        "doctor",
+        "import",
+        "export"
     };
 
     @TempDir
