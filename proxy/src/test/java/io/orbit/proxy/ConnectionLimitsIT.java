@@ -42,12 +42,7 @@ class ConnectionLimitsIT {
 
     @AfterEach
     void closeAll() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        for (AutoCloseable closeable : closeables.reversed()) {
-            closeable.close();
-        }
+        TestBackend.closeAll(proxy, closeables.reversed());
     }
 
     /** Head and idle timeouts of 10 s: nothing in these tests may close by timeout. */
@@ -278,16 +273,7 @@ class ConnectionLimitsIT {
     void anUpgradedTunnelIsNeverClosedForANewOne() throws Exception {
         ServerSocket echo = new ServerSocket(0, 50, LOCAL);
         closeables.add(echo);
-        Thread.ofVirtual().start(() -> {
-            while (!echo.isClosed()) {
-                try {
-                    Socket socket = echo.accept();
-                    Thread.ofVirtual().start(() -> TestBackend.serveUpgrade(socket));
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        });
+        TestBackend.serveUpgrades(echo);
         startProxy(options(), new Backend("ws:80", "ws", "127.0.0.1", echo.getLocalPort()));
         byte[] upgrade = ("GET /chat HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1);

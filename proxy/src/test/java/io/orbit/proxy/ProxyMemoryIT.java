@@ -54,12 +54,7 @@ class ProxyMemoryIT {
 
     @AfterEach
     void closeAll() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        for (AutoCloseable closeable : closeables.reversed()) {
-            closeable.close();
-        }
+        TestBackend.closeAll(proxy, closeables.reversed());
     }
 
     private Backend testBackend() throws Exception {

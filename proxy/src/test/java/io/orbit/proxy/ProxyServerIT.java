@@ -60,12 +60,7 @@ class ProxyServerIT {
 
     @AfterEach
     void closeAll() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        for (AutoCloseable closeable : closeables) {
-            closeable.close();
-        }
+        TestBackend.closeAll(proxy, closeables);
         http.close();
     }
 
@@ -308,16 +303,7 @@ class ProxyServerIT {
     @Test
     void webSocketEchoesThroughTheProxy() throws Exception {
         try (ServerSocket echo = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            Thread.ofVirtual().start(() -> {
-                while (!echo.isClosed()) {
-                    try {
-                        Socket socket = echo.accept();
-                        Thread.ofVirtual().start(() -> TestBackend.serveUpgrade(socket));
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            });
+            TestBackend.serveUpgrades(echo);
             startProxy(testOptions(), FAST_TCP, List.of(new Backend("ws:80", "ws", "127.0.0.1", echo.getLocalPort())));
             awaitReady("ws:80");
             try (Socket client = new Socket("127.0.0.1", port)) {

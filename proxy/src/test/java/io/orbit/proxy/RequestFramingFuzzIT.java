@@ -162,12 +162,7 @@ class RequestFramingFuzzIT {
 
     @AfterAll
     void stop() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        for (RecordingBackend backend : backends) {
-            backend.close();
-        }
+        TestBackend.closeAll(proxy, backends);
     }
 
     @Test

@@ -26,6 +26,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real HTTP backend on 127.0.0.1 for integration tests: answers its name (and {@code X-Backend}), echoes the length
@@ -163,6 +164,16 @@ final class TestBackend implements AutoCloseable {
         return proxy;
     }
 
+    /** A test's teardown: the proxy first (if it started), so that nothing forwards to them, then the rest in order. */
+    static void closeAll(@Nullable ProxyServer proxy, List<? extends AutoCloseable> closeables) throws Exception {
+        if (proxy != null) {
+            proxy.close();
+        }
+        for (AutoCloseable closeable : closeables) {
+            closeable.close();
+        }
+    }
+
     static void awaitReady(ProxyServer proxy, String backendId) {
         await(
                 () -> proxy.backend(backendId)
@@ -188,10 +199,23 @@ final class TestBackend implements AutoCloseable {
     }
 
     /**
-     * A raw backend's side of a WebSocket upgrade on an accepted socket: reads the head, answers 101, then echoes
-     * until the test closes its side.
+     * Makes {@code server} a raw WebSocket echo backend until it closes: every connection it accepts gets 101 to its
+     * upgrade, then its bytes echoed until the test closes its side.
      */
-    static void serveUpgrade(Socket socket) {
+    static void serveUpgrades(ServerSocket server) {
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket socket = server.accept();
+                    Thread.ofVirtual().start(() -> serveUpgrade(socket));
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    private static void serveUpgrade(Socket socket) {
         try (socket) {
             InputStream in = socket.getInputStream();
             String head = RawHttp.readHead(in);
