@@ -1,28 +1,23 @@
 package io.orbit.proxy;
 
+import static io.orbit.proxy.TestBackend.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.orbit.engine.routing.Backend;
-import io.orbit.engine.routing.Route;
-import io.orbit.engine.routing.RouteTable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,8 +32,6 @@ import org.junit.jupiter.api.Timeout;
 class ConnectionLimitsIT {
 
     private static final int LIMIT = 50;
-    private static final Route.HealthCheck FAST_TCP = new Route.HealthCheck(
-            Optional.empty(), 200, 399, Duration.ofMillis(200), Duration.ofMillis(50), Duration.ofMillis(500), 2, 1);
     private static final InetAddress LOCAL = InetAddress.getLoopbackAddress();
     private static final byte[] GET = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
@@ -49,12 +42,7 @@ class ConnectionLimitsIT {
 
     @AfterEach
     void closeAll() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        for (AutoCloseable closeable : closeables.reversed()) {
-            closeable.close();
-        }
+        TestBackend.closeAll(proxy, closeables.reversed());
     }
 
     /** Head and idle timeouts of 10 s: nothing in these tests may close by timeout. */
@@ -71,21 +59,13 @@ class ConnectionLimitsIT {
 
     private void startProxy(ProxyOptions options, Backend backend) throws Exception {
         port = TestBackend.freePort();
-        proxy = new ProxyServer(options.withBindHost("127.0.0.1"), registry);
-        proxy.start();
-        proxy.publish(new RouteTable(
-                1, Map.of(port, new Route("web", port, 80, List.of(backend), FAST_TCP, Optional.empty()))));
-        await(
-                () -> proxy.backend(backend.id())
-                        .map(b -> b.isReady(System.nanoTime()))
-                        .orElse(false),
-                "backend ready");
+        proxy = TestBackend.startProxy(options, registry, Map.of(port, backend));
     }
 
     private Backend testBackend() throws Exception {
         TestBackend backend = TestBackend.start("a");
         closeables.add(backend);
-        return new Backend("a:80", "a", "127.0.0.1", backend.port());
+        return backend.asBackend();
     }
 
     private int connections() {
@@ -150,7 +130,7 @@ class ConnectionLimitsIT {
         closeables.add(socket);
         socket.setSoTimeout(5_000);
         socket.getOutputStream().write(request);
-        String response = readResponse(socket.getInputStream());
+        String response = RawHttp.headAndBody(socket.getInputStream());
         assertThat(response).as("response to a held client").startsWith("HTTP/1.1 ");
         return socket;
     }
@@ -162,70 +142,22 @@ class ConnectionLimitsIT {
             socket.bind(new InetSocketAddress(source, 0));
             socket.connect(new InetSocketAddress(LOCAL, port), 5_000);
             socket.getOutputStream().write(GET);
-            return readResponse(socket.getInputStream());
-        }
-    }
-
-    /** A head with Content-Length and its body, or what arrived before the close ("" if nothing). */
-    private static String readResponse(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b;
-            try {
-                b = in.read();
-            } catch (IOException reset) {
-                return head.toString();
-            }
-            if (b < 0) {
-                return head.toString();
-            }
-            head.append((char) b);
-        }
-        int length = head.toString()
-                .lines()
-                .filter(line -> line.regionMatches(true, 0, "Content-Length:", 0, 15))
-                .mapToInt(line -> Integer.parseInt(line.substring(15).trim()))
-                .findFirst()
-                .orElse(0);
-        return head + new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
-    }
-
-    /** -1 once the proxy closed the channel, 0 while it is open and silent, else the bytes received. */
-    private static int probe(SocketChannel channel) {
-        try {
-            return channel.read(ByteBuffer.allocate(64));
-        } catch (IOException reset) {
-            return -1;
+            return RawHttp.headAndBody(socket.getInputStream());
         }
     }
 
     private static void awaitClosed(SocketChannel channel, String what) {
-        await(() -> probe(channel) < 0, what + " closed by the proxy");
+        await(() -> RawHttp.probe(channel) < 0, what + " closed by the proxy");
     }
 
     private static List<Integer> openOnes(List<SocketChannel> channels) {
         List<Integer> open = new ArrayList<>();
         for (int i = 0; i < channels.size(); i++) {
-            if (probe(channels.get(i)) == 0) {
+            if (RawHttp.probe(channels.get(i)) == 0) {
                 open.add(i);
             }
         }
         return open;
-    }
-
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 
     private double counter(String name, String... tags) {
@@ -265,7 +197,7 @@ class ConnectionLimitsIT {
         try (Socket keepAlive = new Socket(LOCAL, port)) {
             keepAlive.setSoTimeout(5_000);
             keepAlive.getOutputStream().write(GET);
-            assertThat(readResponse(keepAlive.getInputStream())).startsWith("HTTP/1.1 200 ");
+            assertThat(RawHttp.headAndBody(keepAlive.getInputStream())).startsWith("HTTP/1.1 200 ");
             await(() -> idle() == 11, "the keep-alive client idle after its response");
             List<SocketChannel> younger = openSilent(LIMIT - 11);
             assertThat(connections()).isEqualTo(LIMIT);
@@ -309,9 +241,9 @@ class ConnectionLimitsIT {
 
         // Both finish their requests and are answered.
         headOut.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-        assertThat(readResponse(halfHead.getInputStream())).startsWith("HTTP/1.1 200 ");
+        assertThat(RawHttp.headAndBody(halfHead.getInputStream())).startsWith("HTTP/1.1 200 ");
         bodyOut.write("56789".getBytes(StandardCharsets.ISO_8859_1));
-        assertThat(readResponse(halfBody.getInputStream()))
+        assertThat(RawHttp.headAndBody(halfBody.getInputStream()))
                 .startsWith("HTTP/1.1 200 ")
                 .endsWith("a:10");
     }
@@ -328,7 +260,7 @@ class ConnectionLimitsIT {
         // One of them finishes its request and keeps its connection: now idle, it makes room for the next client.
         Socket first = busy.get(0);
         first.getOutputStream().write("Host: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-        assertThat(readResponse(first.getInputStream())).startsWith("HTTP/1.1 200 ");
+        assertThat(RawHttp.headAndBody(first.getInputStream())).startsWith("HTTP/1.1 200 ");
         await(() -> idle() == 1, "the first idle after its response");
         assertThat(get(LOCAL)).startsWith("HTTP/1.1 200 ");
         assertThat(first.getInputStream().read())
@@ -341,23 +273,14 @@ class ConnectionLimitsIT {
     void anUpgradedTunnelIsNeverClosedForANewOne() throws Exception {
         ServerSocket echo = new ServerSocket(0, 50, LOCAL);
         closeables.add(echo);
-        Thread.ofVirtual().start(() -> {
-            while (!echo.isClosed()) {
-                try {
-                    Socket socket = echo.accept();
-                    Thread.ofVirtual().start(() -> serveUpgrade(socket));
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        });
+        TestBackend.serveUpgrades(echo);
         startProxy(options(), new Backend("ws:80", "ws", "127.0.0.1", echo.getLocalPort()));
         byte[] upgrade = ("GET /chat HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1);
         try (Socket tunnel = new Socket(LOCAL, port)) {
             tunnel.setSoTimeout(5_000);
             tunnel.getOutputStream().write(upgrade);
-            assertThat(readResponse(tunnel.getInputStream())).startsWith("HTTP/1.1 101 ");
+            assertThat(RawHttp.headAndBody(tunnel.getInputStream())).startsWith("HTTP/1.1 101 ");
             List<SocketChannel> silent = openSilent(LIMIT - 1);
             // Each new client becomes a tunnel too, and pushes out one silent connection.
             for (int client = 0; client < LIMIT - 1; client++) {
@@ -369,7 +292,7 @@ class ConnectionLimitsIT {
             try (Socket refused = new Socket(LOCAL, port)) {
                 refused.setSoTimeout(5_000);
                 refused.getOutputStream().write(upgrade);
-                assertThat(readResponse(refused.getInputStream())).isEmpty();
+                assertThat(RawHttp.headAndBody(refused.getInputStream())).isEmpty();
             }
             assertThat(idle()).isZero();
             assertThat(counter("orbit.proxy.connections.rejected", "reason", "listener_limit"))
@@ -414,29 +337,6 @@ class ConnectionLimitsIT {
     }
 
     private static String readResponseOf(Socket socket) throws IOException {
-        return readResponse(socket.getInputStream());
-    }
-
-    private static void serveUpgrade(Socket socket) {
-        try (socket) {
-            InputStream in = socket.getInputStream();
-            StringBuilder head = new StringBuilder();
-            int b;
-            while (!head.toString().endsWith("\r\n\r\n") && (b = in.read()) >= 0) {
-                head.append((char) b);
-            }
-            OutputStream out = socket.getOutputStream();
-            out.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            byte[] buffer = new byte[1024];
-            int read;
-            while ((read = in.read(buffer)) > 0) {
-                out.write(buffer, 0, read);
-                out.flush();
-            }
-        } catch (IOException e) {
-            // the test closed its side
-        }
+        return RawHttp.headAndBody(socket.getInputStream());
     }
 }

@@ -1,11 +1,10 @@
 package io.orbit.proxy;
 
+import static io.orbit.proxy.TestBackend.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.orbit.engine.routing.Backend;
-import io.orbit.engine.routing.Route;
-import io.orbit.engine.routing.RouteTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.BufferPoolMXBean;
@@ -14,20 +13,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,8 +36,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ProxyMemoryIT {
 
-    private static final Route.HealthCheck FAST_TCP = new Route.HealthCheck(
-            Optional.empty(), 200, 399, Duration.ofMillis(200), Duration.ofMillis(50), Duration.ofMillis(500), 2, 1);
     private static final InetAddress LOCAL = InetAddress.getLoopbackAddress();
     private static final byte[] GET = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
     /** Two requests at once: while the first is in progress, the second waits unparsed in the input buffer. */
@@ -61,31 +54,18 @@ class ProxyMemoryIT {
 
     @AfterEach
     void closeAll() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        for (AutoCloseable closeable : closeables.reversed()) {
-            closeable.close();
-        }
+        TestBackend.closeAll(proxy, closeables.reversed());
     }
 
     private Backend testBackend() throws Exception {
         TestBackend testBackend = TestBackend.start("a");
         closeables.add(testBackend);
-        return new Backend("a:80", "a", "127.0.0.1", testBackend.port());
+        return testBackend.asBackend();
     }
 
     private void startProxy(ProxyOptions options, Backend backend) throws Exception {
         port = TestBackend.freePort();
-        proxy = new ProxyServer(options.withBindHost("127.0.0.1"), registry);
-        proxy.start();
-        proxy.publish(new RouteTable(
-                1, Map.of(port, new Route("web", port, 80, List.of(backend), FAST_TCP, Optional.empty()))));
-        await(
-                () -> proxy.backend(backend.id())
-                        .map(b -> b.isReady(System.nanoTime()))
-                        .orElse(false),
-                "backend ready");
+        proxy = TestBackend.startProxy(options, registry, Map.of(port, backend));
     }
 
     @Test
@@ -122,7 +102,7 @@ class ProxyMemoryIT {
             closeables.add(socket);
             socket.setSoTimeout(5_000);
             socket.getOutputStream().write(GET);
-            assertThat(readResponse(socket.getInputStream()))
+            assertThat(RawHttp.headAndBody(socket.getInputStream()))
                     .as("keep-alive client " + i)
                     .startsWith("HTTP/1.1 200");
             keepAlive.add(socket);
@@ -140,8 +120,10 @@ class ProxyMemoryIT {
         // And they are still live connections: an idle keep-alive one takes its next request.
         Socket again = keepAlive.getFirst();
         again.getOutputStream().write(GET);
-        assertThat(readResponse(again.getInputStream())).startsWith("HTTP/1.1 200");
-        assertThat(probe(silent.getLast())).as("a silent connection still open").isZero();
+        assertThat(RawHttp.headAndBody(again.getInputStream())).startsWith("HTTP/1.1 200");
+        assertThat(RawHttp.probe(silent.getLast()))
+                .as("a silent connection still open")
+                .isZero();
     }
 
     @Test
@@ -175,29 +157,29 @@ class ProxyMemoryIT {
         Socket third = client();
         long sent = System.nanoTime();
         third.getOutputStream().write(GET);
-        assertThat(readResponse(third.getInputStream()))
+        assertThat(RawHttp.headAndBody(third.getInputStream()))
                 .as("the third client's answer")
                 .isEmpty();
         assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(Duration.ofSeconds(2));
         assertThat(bufferLimitRejections()).isEqualTo(1.0);
 
         // Meanwhile the selector keeps its timers: the silent connection is closed by its head timeout, on time.
-        await(() -> probe(silent) < 0, "the silent connection closed by its head timeout");
+        await(() -> RawHttp.probe(silent) < 0, "the silent connection closed by its head timeout");
         assertThat(Duration.ofNanos(System.nanoTime() - silentOpened)).isLessThan(Duration.ofSeconds(8));
 
         // The backend answers the first client: its upstream connection needs a buffer too, there is none, so that
         // client's connection is closed (counted), which gives its input buffer back.
         backend.answer('a');
-        assertThat(readResponse(first.getInputStream()))
+        assertThat(RawHttp.headAndBody(first.getInputStream()))
                 .as("the first client: closed, not answered")
                 .isEmpty();
         await(() -> bufferLimitRejections() == 2.0, "the first client's rejection counted");
         // With that buffer the second client's exchanges complete, and a new client is served.
         backend.answer('b');
-        assertThat(readResponse(second.getInputStream()))
+        assertThat(RawHttp.headAndBody(second.getInputStream()))
                 .as("second client, request 1")
                 .startsWith("HTTP/1.1 200");
-        assertThat(readResponse(second.getInputStream()))
+        assertThat(RawHttp.headAndBody(second.getInputStream()))
                 .as("second client, request 2")
                 .startsWith("HTTP/1.1 200");
         assertThat(get()).as("a new client").startsWith("HTTP/1.1 200");
@@ -289,7 +271,7 @@ class ProxyMemoryIT {
         try (Socket socket = new Socket(LOCAL, port)) {
             socket.setSoTimeout(5_000);
             socket.getOutputStream().write(GET);
-            return readResponse(socket.getInputStream());
+            return RawHttp.headAndBody(socket.getInputStream());
         }
     }
 
@@ -315,56 +297,5 @@ class ProxyMemoryIT {
             }
         }
         throw new AssertionError("no direct BufferPoolMXBean");
-    }
-
-    /** A head with Content-Length and its body, or what arrived before the close ("" if nothing). */
-    private static String readResponse(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b;
-            try {
-                b = in.read();
-            } catch (SocketTimeoutException timeout) {
-                throw new AssertionError("no answer and no close within 5 s; read so far: " + head, timeout);
-            } catch (IOException reset) {
-                return head.toString();
-            }
-            if (b < 0) {
-                return head.toString();
-            }
-            head.append((char) b);
-        }
-        int length = head.toString()
-                .lines()
-                .filter(line -> line.regionMatches(true, 0, "Content-Length:", 0, 15))
-                .mapToInt(line -> Integer.parseInt(line.substring(15).trim()))
-                .findFirst()
-                .orElse(0);
-        return head + new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
-    }
-
-    /** -1 once the proxy closed the channel, 0 while it is open and silent, else the bytes received. */
-    private static int probe(SocketChannel channel) {
-        try {
-            channel.configureBlocking(false);
-            return channel.read(ByteBuffer.allocate(64));
-        } catch (IOException reset) {
-            return -1;
-        }
-    }
-
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 }

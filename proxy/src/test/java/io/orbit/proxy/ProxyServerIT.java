@@ -1,5 +1,7 @@
 package io.orbit.proxy;
 
+import static io.orbit.proxy.TestBackend.FAST_TCP;
+import static io.orbit.proxy.TestBackend.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.management.UnixOperatingSystemMXBean;
@@ -35,7 +37,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -48,9 +49,6 @@ import org.junit.jupiter.api.Timeout;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProxyServerIT {
 
-    private static final Route.HealthCheck FAST_TCP = new Route.HealthCheck(
-            Optional.empty(), 200, 399, Duration.ofMillis(200), Duration.ofMillis(50), Duration.ofMillis(500), 2, 1);
-
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final HttpClient http = HttpClient.newBuilder()
@@ -62,12 +60,7 @@ class ProxyServerIT {
 
     @AfterEach
     void closeAll() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        for (AutoCloseable closeable : closeables) {
-            closeable.close();
-        }
+        TestBackend.closeAll(proxy, closeables);
         http.close();
     }
 
@@ -78,7 +71,7 @@ class ProxyServerIT {
     }
 
     private static Backend route(TestBackend backend) {
-        return new Backend(backend.name + ":80", backend.name, "127.0.0.1", backend.port());
+        return backend.asBackend();
     }
 
     private void startProxy(ProxyOptions options, Route.HealthCheck check, List<Backend> backends) throws Exception {
@@ -105,26 +98,7 @@ class ProxyServerIT {
 
     private void awaitReady(String... backendIds) {
         for (String id : backendIds) {
-            await(
-                    () -> proxy.backend(id)
-                            .map(b -> b.isReady(System.nanoTime()))
-                            .orElse(false),
-                    "backend " + id + " ready");
-        }
-    }
-
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
+            TestBackend.awaitReady(proxy, id);
         }
     }
 
@@ -329,16 +303,7 @@ class ProxyServerIT {
     @Test
     void webSocketEchoesThroughTheProxy() throws Exception {
         try (ServerSocket echo = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            Thread.ofVirtual().start(() -> {
-                while (!echo.isClosed()) {
-                    try {
-                        Socket socket = echo.accept();
-                        Thread.ofVirtual().start(() -> serveUpgrade(socket));
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            });
+            TestBackend.serveUpgrades(echo);
             startProxy(testOptions(), FAST_TCP, List.of(new Backend("ws:80", "ws", "127.0.0.1", echo.getLocalPort())));
             awaitReady("ws:80");
             try (Socket client = new Socket("127.0.0.1", port)) {
@@ -349,7 +314,7 @@ class ProxyServerIT {
                         .getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
                 InputStream in = client.getInputStream();
-                String head = readHead(in);
+                String head = RawHttp.readHead(in);
                 assertThat(head)
                         .startsWith("HTTP/1.1 101 ")
                         .contains("Upgrade: websocket")
@@ -367,41 +332,6 @@ class ProxyServerIT {
                 assertThat(proxy.backend("ws:80").orElseThrow().inFlight()).isZero();
             }
         }
-    }
-
-    private static void serveUpgrade(Socket socket) {
-        try (socket) {
-            InputStream in = socket.getInputStream();
-            String head = readHead(in);
-            if (head.isEmpty()) {
-                return;
-            }
-            OutputStream out = socket.getOutputStream();
-            out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                            + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            byte[] buffer = new byte[1024];
-            int read;
-            while ((read = in.read(buffer)) > 0) {
-                out.write(buffer, 0, read);
-                out.flush();
-            }
-        } catch (IOException e) {
-            // the test closed its side
-        }
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        int b;
-        while ((b = in.read()) >= 0) {
-            head.append((char) b);
-            if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
-                break;
-            }
-        }
-        return head.toString();
     }
 
     @Test
@@ -779,7 +709,7 @@ class ProxyServerIT {
                     .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             InputStream in = client.getInputStream();
-            String head = readHead(in);
+            String head = RawHttp.readHead(in);
             assertThat(head).startsWith("HTTP/1.1 200 ").contains("X-Backend: a");
             assertThat(head.toLowerCase(java.util.Locale.ROOT)).doesNotContain("keep-alive");
             String body = head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")
@@ -790,10 +720,10 @@ class ProxyServerIT {
             out.write("GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
                     .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            String first = readHead(in);
+            String first = RawHttp.readHead(in);
             assertThat(new String(in.readNBytes(contentLength(first)), StandardCharsets.ISO_8859_1))
                     .isEqualTo("a");
-            String second = readHead(in);
+            String second = RawHttp.readHead(in);
             assertThat(second).contains("Connection: close");
             assertThat(new String(in.readNBytes(contentLength(second)), StandardCharsets.ISO_8859_1))
                     .isEqualTo("a");

@@ -3,6 +3,9 @@ package io.orbit.proxy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,6 +148,58 @@ final class RawHttp {
             }
             line.append((char) b);
             b = in.read();
+        }
+    }
+
+    /** The bytes up to and including the blank line that ends a head, or fewer if the stream ended first. */
+    static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        int b;
+        while ((b = in.read()) >= 0) {
+            head.append((char) b);
+            if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                break;
+            }
+        }
+        return head.toString();
+    }
+
+    /**
+     * Loosely, for tests that only look at the text: a head with Content-Length and its body, or what arrived before
+     * the close or reset ("" if nothing). A read timeout is a failure: neither an answer nor a close came.
+     */
+    static String headAndBody(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b;
+            try {
+                b = in.read();
+            } catch (SocketTimeoutException timeout) {
+                throw new AssertionError("no answer and no close in time; read so far: " + head, timeout);
+            } catch (IOException reset) {
+                return head.toString();
+            }
+            if (b < 0) {
+                return head.toString();
+            }
+            head.append((char) b);
+        }
+        int length = head.toString()
+                .lines()
+                .filter(line -> line.regionMatches(true, 0, "Content-Length:", 0, 15))
+                .mapToInt(line -> Integer.parseInt(line.substring(15).trim()))
+                .findFirst()
+                .orElse(0);
+        return head + new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
+    }
+
+    /** -1 once the proxy closed the channel, 0 while it is open and silent, else the bytes received. */
+    static int probe(SocketChannel channel) {
+        try {
+            channel.configureBlocking(false);
+            return channel.read(ByteBuffer.allocate(64));
+        } catch (IOException reset) {
+            return -1;
         }
     }
 }

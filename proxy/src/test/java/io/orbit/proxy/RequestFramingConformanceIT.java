@@ -1,11 +1,10 @@
 package io.orbit.proxy;
 
+import static io.orbit.proxy.TestBackend.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.orbit.engine.routing.Backend;
-import io.orbit.engine.routing.Route;
-import io.orbit.engine.routing.RouteTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,9 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -573,46 +570,26 @@ class RequestFramingConformanceIT {
     private static final List<String> CLOSING = List.of(
             "/r/short-cl", "/r/short-cl-empty", "/r/short-chunked", "/r/short-head", "/r/until-close", "/r/close");
 
-    @BeforeAll
-    void start() throws Exception {
-        backend = new RecordingBackend();
-        SCRIPTS.forEach((target, response) -> backend.script(target, response, CLOSING.contains(target)));
-        port = TestBackend.freePort();
-        ProxyOptions options = ProxyOptions.defaults()
-                .withBindHost("127.0.0.1")
+    /** The proxy options of the framing tests, this one and the fuzz test. */
+    static ProxyOptions options() {
+        return ProxyOptions.defaults()
                 .withTimeouts(
                         Duration.ofSeconds(1),
                         Duration.ofSeconds(5),
                         Duration.ofSeconds(5),
                         Duration.ofSeconds(2),
                         Duration.ofSeconds(5));
-        proxy = new ProxyServer(options, new SimpleMeterRegistry());
-        proxy.start();
-        Route.HealthCheck tcp = new Route.HealthCheck(
-                Optional.empty(),
-                200,
-                399,
-                Duration.ofMillis(200),
-                Duration.ofMillis(50),
-                Duration.ofMillis(500),
-                2,
-                1);
-        proxy.publish(new RouteTable(
-                1,
-                Map.of(
-                        port,
-                        new Route(
-                                "web",
-                                port,
-                                80,
-                                List.of(new Backend("rec:80", "rec", "127.0.0.1", backend.port())),
-                                tcp,
-                                Optional.empty()))));
-        await(
-                () -> proxy.backend("rec:80")
-                        .map(b -> b.isReady(System.nanoTime()))
-                        .orElse(false),
-                "backend ready");
+    }
+
+    @BeforeAll
+    void start() throws Exception {
+        backend = new RecordingBackend();
+        SCRIPTS.forEach((target, response) -> backend.script(target, response, CLOSING.contains(target)));
+        port = TestBackend.freePort();
+        proxy = TestBackend.startProxy(
+                options(),
+                new SimpleMeterRegistry(),
+                Map.of(port, new Backend("rec:80", "rec", "127.0.0.1", backend.port())));
     }
 
     @AfterAll
@@ -622,22 +599,6 @@ class RequestFramingConformanceIT {
         }
         if (backend != null) {
             backend.close();
-        }
-    }
-
-    static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.onSpinWait();
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
         }
     }
 

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.orbit.engine.routing.Backend;
-import io.orbit.engine.routing.Route;
-import io.orbit.engine.routing.RouteTable;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -13,12 +11,10 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpCompliance;
@@ -150,26 +146,7 @@ class RequestFramingFuzzIT {
 
     @BeforeAll
     void start() throws Exception {
-        ProxyOptions options = ProxyOptions.defaults()
-                .withBindHost("127.0.0.1")
-                .withTimeouts(
-                        Duration.ofSeconds(1),
-                        Duration.ofSeconds(5),
-                        Duration.ofSeconds(5),
-                        Duration.ofSeconds(2),
-                        Duration.ofSeconds(5));
-        proxy = new ProxyServer(options, new SimpleMeterRegistry());
-        proxy.start();
-        Route.HealthCheck tcp = new Route.HealthCheck(
-                Optional.empty(),
-                200,
-                399,
-                Duration.ofMillis(200),
-                Duration.ofMillis(50),
-                Duration.ofMillis(500),
-                2,
-                1);
-        Map<Integer, Route> routes = new java.util.HashMap<>();
+        Map<Integer, Backend> routes = new java.util.HashMap<>();
         for (int lane = 0; lane < LANES; lane++) {
             RecordingBackend backend = new RecordingBackend();
             backends.add(backend);
@@ -178,35 +155,14 @@ class RequestFramingFuzzIT {
                 port = TestBackend.freePort();
             }
             ports.add(port);
-            routes.put(
-                    port,
-                    new Route(
-                            "web",
-                            port,
-                            80,
-                            List.of(new Backend("rec" + lane + ":80", "rec" + lane, "127.0.0.1", backend.port())),
-                            tcp,
-                            Optional.empty()));
+            routes.put(port, new Backend("rec" + lane + ":80", "rec" + lane, "127.0.0.1", backend.port()));
         }
-        proxy.publish(new RouteTable(1, routes));
-        for (int lane = 0; lane < LANES; lane++) {
-            String id = "rec" + lane + ":80";
-            RequestFramingConformanceIT.await(
-                    () -> proxy.backend(id)
-                            .map(b -> b.isReady(System.nanoTime()))
-                            .orElse(false),
-                    id + " ready");
-        }
+        proxy = TestBackend.startProxy(RequestFramingConformanceIT.options(), new SimpleMeterRegistry(), routes);
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        for (RecordingBackend backend : backends) {
-            backend.close();
-        }
+        TestBackend.closeAll(proxy, backends);
     }
 
     @Test

@@ -1,9 +1,22 @@
 package io.orbit.proxy;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.orbit.engine.routing.Backend;
+import io.orbit.engine.routing.Route;
+import io.orbit.engine.routing.RouteTable;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
@@ -13,12 +26,18 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real HTTP backend on 127.0.0.1 for integration tests: answers its name (and {@code X-Backend}), echoes the length
- * of a POST body, serves {@code /health} with a settable status and can be slowed down or killed.
+ * of a POST body, serves {@code /health} with a settable status and can be slowed down or killed. Its static helpers
+ * are what the proxy's integration tests share: a proxy routed to backends, a raw upgrade backend, waits.
  */
 final class TestBackend implements AutoCloseable {
+
+    /** A TCP health check quick enough that a live backend is ready within a second. */
+    static final Route.HealthCheck FAST_TCP = new Route.HealthCheck(
+            Optional.empty(), 200, 399, Duration.ofMillis(200), Duration.ofMillis(50), Duration.ofMillis(500), 2, 1);
 
     final String name;
     final AtomicInteger requests = new AtomicInteger();
@@ -97,6 +116,11 @@ final class TestBackend implements AutoCloseable {
         return connector.getLocalPort();
     }
 
+    /** This backend as a route names it: id {@code name:80}. */
+    Backend asBackend() {
+        return new Backend(name + ":80", name, "127.0.0.1", port());
+    }
+
     /**
      * Dies like a killed process: no new connections, open ones closed without a response. A plain {@code stop()} is
      * graceful instead and lets Jetty answer a request it is still parsing with its own 500 page.
@@ -119,6 +143,98 @@ final class TestBackend implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
+        }
+    }
+
+    /**
+     * Starts a proxy on 127.0.0.1 with one route "web" (checked by {@link #FAST_TCP}) per listener port, each to its
+     * one backend, and returns once every backend is ready.
+     */
+    static ProxyServer startProxy(ProxyOptions options, MeterRegistry registry, Map<Integer, Backend> backendByPort)
+            throws Exception {
+        ProxyServer proxy = new ProxyServer(options.withBindHost("127.0.0.1"), registry);
+        proxy.start();
+        Map<Integer, Route> routes = new java.util.HashMap<>();
+        backendByPort.forEach((port, backend) ->
+                routes.put(port, new Route("web", port, 80, List.of(backend), FAST_TCP, Optional.empty())));
+        proxy.publish(new RouteTable(1, routes));
+        for (Backend backend : backendByPort.values()) {
+            awaitReady(proxy, backend.id());
+        }
+        return proxy;
+    }
+
+    /** A test's teardown: the proxy first (if it started), so that nothing forwards to them, then the rest in order. */
+    static void closeAll(@Nullable ProxyServer proxy, List<? extends AutoCloseable> closeables) throws Exception {
+        if (proxy != null) {
+            proxy.close();
+        }
+        for (AutoCloseable closeable : closeables) {
+            closeable.close();
+        }
+    }
+
+    static void awaitReady(ProxyServer proxy, String backendId) {
+        await(
+                () -> proxy.backend(backendId)
+                        .map(b -> b.isReady(System.nanoTime()))
+                        .orElse(false),
+                "backend " + backendId + " ready");
+    }
+
+    /** Polls {@code condition} until it holds; fails after 10 s. */
+    static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /**
+     * Makes {@code server} a raw WebSocket echo backend until it closes: every connection it accepts gets 101 to its
+     * upgrade, then its bytes echoed until the test closes its side.
+     */
+    static void serveUpgrades(ServerSocket server) {
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket socket = server.accept();
+                    Thread.ofVirtual().start(() -> serveUpgrade(socket));
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    private static void serveUpgrade(Socket socket) {
+        try (socket) {
+            InputStream in = socket.getInputStream();
+            String head = RawHttp.readHead(in);
+            if (head.isEmpty()) {
+                return;
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            byte[] buffer = new byte[1024];
+            int read;
+            while ((read = in.read(buffer)) > 0) {
+                out.write(buffer, 0, read);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // the test closed its side
         }
     }
 }

@@ -177,7 +177,8 @@ class CliTest {
         }
     }
 
-    private static Run run(String... arguments) {
+    /** Runs the command line as {@code orbit} would, capturing what it prints. */
+    static Run run(String... arguments) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = OrbitCommand.commandLine(arguments);

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.orbit.daemon.api.ApiToken;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The API token leaves the CLI only for an {@code --api-address} typed on its command line. A local user who binds
@@ -80,7 +77,7 @@ class ControlClientTokenTest {
         Path config = Files.writeString(
                 work.resolve("orbit.yaml"), "api_address: 127.0.0.1:" + squatter.getLocalPort() + "\n");
 
-        Run run = run(
+        CliTest.Run run = CliTest.run(
                 "scale",
                 "web",
                 "3",
@@ -119,7 +116,7 @@ class ControlClientTokenTest {
             }
         });
 
-        Run run = run(
+        CliTest.Run run = CliTest.run(
                 "scale",
                 "web",
                 "3",
@@ -148,17 +145,5 @@ class ControlClientTokenTest {
         assertThatThrownBy(() -> squatter.accept().close())
                 .as("a connection to the address the token must not go to")
                 .isInstanceOf(SocketTimeoutException.class);
-    }
-
-    record Run(int exitCode, String out, String err) {}
-
-    private static Run run(String... arguments) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = OrbitCommand.commandLine(arguments);
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exitCode = cli.execute(arguments);
-        return new Run(exitCode, out.toString(), err.toString());
     }
 }

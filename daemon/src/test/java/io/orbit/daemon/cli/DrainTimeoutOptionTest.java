@@ -60,14 +60,15 @@ class DrainTimeoutOptionTest {
         return Files.writeString(work.resolve("empty.yaml"), "");
     }
 
-    private static CommandLine commandLine(Path configFile) {
+    /** The daemon's command line with {@code configFile} as its orbit.yaml; shared by the other option tests. */
+    static CommandLine commandLine(Path configFile) {
         CommandLine commandLine = new CommandLine(new OrbitCommand());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setDefaultValueProvider(DaemonConfigFile.load(Optional.of(configFile), Map.of()));
         return commandLine;
     }
 
-    private static DaemonOptions parse(Path configFile, String... args) {
+    static DaemonOptions parse(Path configFile, String... args) {
         CommandLine commandLine = commandLine(configFile);
         commandLine.parseArgs(args);
         return ((OrbitCommand) commandLine.getCommand()).options();

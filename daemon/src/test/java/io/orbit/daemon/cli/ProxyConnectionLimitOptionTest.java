@@ -7,8 +7,6 @@ import io.orbit.daemon.DaemonOptions;
 import io.orbit.proxy.ProxyOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -76,15 +74,10 @@ class ProxyConnectionLimitOptionTest {
     }
 
     private static CommandLine commandLine(Path configFile) {
-        CommandLine commandLine = new CommandLine(new OrbitCommand());
-        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
-        commandLine.setDefaultValueProvider(DaemonConfigFile.load(Optional.of(configFile), Map.of()));
-        return commandLine;
+        return DrainTimeoutOptionTest.commandLine(configFile);
     }
 
     private static DaemonOptions parse(Path configFile, String... args) {
-        CommandLine commandLine = commandLine(configFile);
-        commandLine.parseArgs(args);
-        return ((OrbitCommand) commandLine.getCommand()).options();
+        return DrainTimeoutOptionTest.parse(configFile, args);
     }
 }

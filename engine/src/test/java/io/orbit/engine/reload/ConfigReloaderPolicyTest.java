@@ -6,6 +6,7 @@ import io.orbit.engine.config.ConfigDirectory;
 import io.orbit.engine.config.ReadPolicy;
 import io.orbit.engine.reconcile.ReconcileQueue;
 import io.orbit.engine.reconcile.RetryBackoff;
+import io.orbit.engine.spec.ContainerDefinition;
 import io.orbit.engine.spec.HostAccess;
 import io.orbit.engine.spec.SpecProblem;
 import io.orbit.engine.spec.SpecValidator;
@@ -54,12 +55,15 @@ class ConfigReloaderPolicyTest {
     }
 
     private String image() {
-        return desired.service("web")
-                .orElseThrow()
-                .definition()
-                .containers()
-                .get(0)
-                .image();
+        return webContainer().image();
+    }
+
+    private boolean privileged() {
+        return webContainer().privileged();
+    }
+
+    private ContainerDefinition webContainer() {
+        return desired.service("web").orElseThrow().definition().containers().get(0);
     }
 
     @Test
@@ -75,24 +79,12 @@ class ConfigReloaderPolicyTest {
         assertThat(problems)
                 .singleElement()
                 .satisfies(problem -> assertThat(problem.message()).contains("--allow-host-access"));
-        assertThat(desired.service("web")
-                        .orElseThrow()
-                        .definition()
-                        .containers()
-                        .get(0)
-                        .privileged())
-                .isFalse();
+        assertThat(privileged()).isFalse();
 
         reloader(new ReadPolicy(1024, false, ReadPolicy.FileAttributes.POSIX), HostAccess.permitted())
                 .reload();
 
-        assertThat(desired.service("web")
-                        .orElseThrow()
-                        .definition()
-                        .containers()
-                        .get(0)
-                        .privileged())
-                .isTrue();
+        assertThat(privileged()).isTrue();
     }
 
     @Test

@@ -265,14 +265,7 @@ abstract class ForwardingConnection extends ClientConnection {
             close();
             return;
         }
-        UpstreamConnection upstream = current.upstream;
-        current.upstream = null;
-        upstreamWritePending = false;
-        if (upstream != null) {
-            upstream.releaseBuffers(!clientWritePending);
-            upstream.unbind();
-            upstream.close();
-        }
+        closeUpstream(current);
         BackendState backend = current.backend;
         current.backend = null;
         if (backend != null) {
@@ -467,8 +460,8 @@ abstract class ForwardingConnection extends ClientConnection {
         failAttempt(current, timeout, false, true);
     }
 
-    /** Ends the current attempt; retries on another backend when allowed, else answers 502/504 or aborts. */
-    void failAttempt(Exchange current, Throwable failure, boolean connectFailed, boolean timedOut) {
+    /** Detaches the exchange's upstream connection, if any, and closes it: it holds half an exchange. */
+    private void closeUpstream(Exchange current) {
         UpstreamConnection upstream = current.upstream;
         current.upstream = null;
         upstreamWritePending = false;
@@ -477,6 +470,11 @@ abstract class ForwardingConnection extends ClientConnection {
             upstream.unbind();
             upstream.close();
         }
+    }
+
+    /** Ends the current attempt; retries on another backend when allowed, else answers 502/504 or aborts. */
+    void failAttempt(Exchange current, Throwable failure, boolean connectFailed, boolean timedOut) {
+        closeUpstream(current);
         BackendState backend = current.backend;
         current.backend = null;
         RouteState route = current.route;
