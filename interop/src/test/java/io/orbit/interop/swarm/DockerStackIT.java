@@ -2,6 +2,8 @@ package io.orbit.interop.swarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.orbit.interop.Command;
 import io.orbit.interop.OrbitServices;
 import io.orbit.interop.Poll;
@@ -16,11 +18,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -29,9 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code orbit export swarm} deployed by {@code docker stack deploy} on the test dockerd, made a one-node swarm for
  * the test and left again afterwards (only if the test made it one): 3 replicas with a health check come up, a new
- * image tag rolls out start-first, and the stack is removed. The published port is checked through Swarm's ingress
- * routing mesh where the kernel has IPVS, which the mesh balances with; without it ({@code CONFIG_IP_VS} unset, as in
- * this project's sandbox VMs) no connection reaches a task, and that test is skipped with the reason.
+ * image tag rolls out start-first, and the stack is removed. Requests reach the tasks from a {@link TaskClient} on the
+ * stack's overlay network, by their addresses from Docker's DNS ({@code tasks.<service>}), since Swarm's ingress
+ * routing mesh and service VIPs balance with IPVS, which this project's sandbox kernels lack ({@code CONFIG_IP_VS}
+ * unset). Where {@code /proc/sys/net/ipv4/vs} exists the published port is load-tested through the rollout as well.
  */
 @Tag("container-engine")
 class DockerStackIT {
@@ -47,7 +50,10 @@ class DockerStackIT {
     private String suffix;
     private String stack;
     private String secondTag;
+    private String network;
+    private final List<TaskClient> clients = new ArrayList<>();
     private boolean weMadeTheSwarm;
+    private boolean weMadeTheGatewayBridge;
 
     @BeforeEach
     void swarm() throws Exception {
@@ -56,12 +62,17 @@ class DockerStackIT {
         suffix = "%08x".formatted(RandomGenerator.getDefault().nextInt() & 0x7fffffff);
         stack = "it-stack-" + suffix;
         secondTag = IMAGE.replaceFirst(":[^:/]+$", "") + ":it-swarm-" + suffix;
+        network = "it-net-" + suffix;
     }
 
     /** Makes the test dockerd a one-node swarm unless it is one already (then it is left as it was). */
     private void joinSwarm() throws Exception {
         String state = swarmState();
         if (!state.equals("active")) {
+            // swarm init makes docker_gwbridge, and swarm leave keeps it: removed at the end if it was made here.
+            weMadeTheGatewayBridge = Command.ok(
+                            COMMAND, cmd("network", "ls", "-q", "--filter", "name=^docker_gwbridge$"))
+                    .isBlank();
             Command.ok(COMMAND, cmd("swarm", "init", "--advertise-addr", "127.0.0.1"));
             weMadeTheSwarm = true;
         }
@@ -79,6 +90,12 @@ class DockerStackIT {
         }
         List<String> failures = new ArrayList<>();
         try {
+            for (TaskClient client : clients) {
+                String failure = client.remove();
+                if (!failure.isEmpty()) {
+                    failures.add(failure);
+                }
+            }
             Command.run(COMMAND, cmd("stack", "rm", stack));
             Poll.until(
                     "stack " + stack + "'s containers and network gone",
@@ -97,6 +114,7 @@ class DockerStackIT {
                                     .stdout()
                                     .strip(),
                     String::isEmpty);
+            Command.run(COMMAND, cmd("network", "rm", network));
             Command.run(COMMAND, cmd("image", "rm", secondTag));
         } catch (Exception | AssertionError e) {
             failures.add(e.toString());
@@ -104,6 +122,11 @@ class DockerStackIT {
             Command command = Command.run(COMMAND, cmd("swarm", "leave", "--force"));
             if (command.exitCode() != 0 || !swarmState().equals("inactive")) {
                 failures.add("swarm leave: " + command.stdout() + command.stderr() + " (state " + swarmState() + ")");
+            } else if (weMadeTheGatewayBridge) {
+                Command bridge = Command.run(COMMAND, cmd("network", "rm", "docker_gwbridge"));
+                if (bridge.exitCode() != 0) {
+                    failures.add("network rm docker_gwbridge: " + bridge.stderr());
+                }
             }
         }
         assertThat(failures).as("cleanup").isEmpty();
@@ -139,8 +162,31 @@ class DockerStackIT {
         return file;
     }
 
+    /**
+     * Deploys the export with a second Compose file that puts the stack's default network on the attachable overlay
+     * the test made, so that a plain container (the {@link TaskClient}) can join it and reach the tasks.
+     */
     private void deploy(Path file) throws Exception {
-        Command.ok(COMMAND, cmd("stack", "deploy", "--resolve-image", "never", "-c", file.toString(), stack));
+        Path override = dir.resolve("network.yml");
+        Files.writeString(override, """
+                version: "3.8"
+                networks:
+                  default:
+                    external: true
+                    name: %s
+                """.formatted(network));
+        Command.ok(
+                COMMAND,
+                cmd(
+                        "stack",
+                        "deploy",
+                        "--resolve-image",
+                        "never",
+                        "-c",
+                        file.toString(),
+                        "-c",
+                        override.toString(),
+                        stack));
     }
 
     /** The service's tasks that should run, as "STATE IMAGE" lines. */
@@ -161,53 +207,155 @@ class DockerStackIT {
     }
 
     @Test
-    void threeHealthyReplicasThenAStartFirstRolloutOfANewTag() throws Exception {
+    void threeHealthyTasksServeEveryRequestThroughAStartFirstRolloutOfANewTag() throws Exception {
         joinSwarm();
+        Command.ok(COMMAND, cmd("network", "create", "--driver", "overlay", "--attachable", network));
+        int port = freePort();
         Command.ok(COMMAND, cmd("tag", IMAGE, secondTag));
-        deploy(export(IMAGE, freePort()));
+        Path first = export(IMAGE, port);
+        assertPublishedInIngressMode(first, port);
+        deploy(first);
 
-        // A task with a health check is Running only once healthy.
+        // A task with a health check is Running, and in the service's DNS, only once healthy.
         Poll.until("3 healthy tasks", Duration.ofSeconds(60), this::runningTasks, tasks -> tasks.size() == 3);
+        List<String> firstIps = taskAddresses(IMAGE);
+        assertThat(firstIps).as("addresses of the tasks of " + IMAGE).hasSize(3);
+        boolean ingress = Files.isDirectory(Path.of("/proc/sys/net/ipv4/vs"));
+        if (ingress) {
+            Poll.until(
+                    "the published port answering", Duration.ofSeconds(30), () -> get(port), status -> status == 200);
+        } else {
+            System.out.println("DockerStackIT: no IPVS in this kernel (/proc/sys/net/ipv4/vs is missing), so Swarm's"
+                    + " ingress routing mesh carries nothing here; the tasks are reached on the overlay network only");
+        }
 
-        deploy(export(secondTag, freePort()));
+        TaskClient client = TaskClient.start(docker, network, "it-client-" + suffix, stack + "_web", IMAGE);
+        clients.add(client);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger published = new AtomicInteger();
+        List<String> publishedFailures = new ArrayList<>();
+        Thread load = ingress ? publishedLoad(port, stop, published, publishedFailures) : null;
+        long rollout;
         AtomicInteger lowest = new AtomicInteger(3);
-        Poll.until("3 healthy tasks of " + secondTag, Duration.ofSeconds(90), this::runningTasks, tasks -> {
-            lowest.accumulateAndGet(tasks.size(), Math::min);
-            return tasks.size() == 3 && tasks.stream().allMatch(task -> task.endsWith(secondTag));
-        });
+        try {
+            Poll.until(
+                    "the client answered by the 3 tasks",
+                    Duration.ofSeconds(20),
+                    () -> client.report().answering(),
+                    answering -> answering.containsAll(firstIps));
+            long started = System.nanoTime();
+            deploy(export(secondTag, port));
+            Poll.until("3 healthy tasks of " + secondTag, Duration.ofSeconds(90), this::runningTasks, tasks -> {
+                lowest.accumulateAndGet(tasks.size(), Math::min);
+                return tasks.size() == 3 && tasks.stream().allMatch(task -> task.endsWith(secondTag));
+            });
+            // Swarm watches the last task for update_config.monitor (the file's timeout, 5s) before it calls it done.
+            Poll.until(
+                    "the update completed",
+                    Duration.ofSeconds(30),
+                    () -> Command.ok(
+                                    COMMAND,
+                                    cmd("service", "inspect", "--format", "{{.UpdateStatus.State}}", stack + "_web"))
+                            .strip(),
+                    "completed"::equals);
+            rollout = System.nanoTime() - started;
+        } finally {
+            stop.set(true);
+            if (load != null) {
+                load.join(Duration.ofSeconds(10));
+            }
+        }
+        List<String> secondIps = taskAddresses(secondTag);
+        assertThat(secondIps).as("addresses of the tasks of " + secondTag).hasSize(3);
+        Poll.until(
+                "the client answered by the 3 tasks of " + secondTag + " and only by them",
+                Duration.ofSeconds(20),
+                () -> client.report().lastRoundAnswering(),
+                Set.copyOf(secondIps)::equals);
+        TaskClient.Report report = client.stop();
+        System.out.printf(
+                "DockerStackIT: rollout %d ms; client: %d rounds, %d GETs, %d failed, %d rounds with fewer than 3"
+                        + " tasks in DNS, fewest %d; fewest healthy tasks in service ps %d%n",
+                rollout / 1_000_000,
+                report.rounds(),
+                report.requests(),
+                report.failures().size(),
+                report.thinRounds(),
+                report.fewestTasks(),
+                lowest.get());
+
         // start-first: a new task is healthy before an old one stops, so the healthy count never dipped.
         assertThat(lowest.get())
                 .as("fewest healthy tasks seen during the update")
                 .isGreaterThanOrEqualTo(3);
-        // Swarm watches the last task for update_config.monitor (the file's timeout, 5s) before it calls it done.
-        Poll.until(
-                "the update completed",
-                Duration.ofSeconds(30),
-                () -> Command.ok(
-                                COMMAND,
-                                cmd("service", "inspect", "--format", "{{.UpdateStatus.State}}", stack + "_web"))
-                        .strip(),
-                "completed"::equals);
+        assertThat(report.requests()).as("GETs to the tasks").isGreaterThan(100);
+        assertThat(report.fewestTasks())
+                .as("fewest tasks in an answer to tasks.%s_web (rounds: %s)", stack, report.rounds())
+                .isGreaterThanOrEqualTo(3);
+        assertThat(report.answering())
+                .as("tasks that answered")
+                .containsAll(firstIps)
+                .containsAll(secondIps);
+        assertThat(report.failures())
+                .as("failed GETs to the tasks during the rollout")
+                .isEmpty();
+        if (ingress) {
+            assertThat(published.get()).as("GETs to the published port").isPositive();
+            synchronized (publishedFailures) {
+                assertThat(publishedFailures)
+                        .as("failed GETs to the published port during the rollout")
+                        .isEmpty();
+            }
+        }
     }
 
-    @Test
-    void thePublishedPortAnswersThroughTheRolloutWithoutAFailedRequest() throws Exception {
-        Assumptions.assumeTrue(
-                Files.isDirectory(Path.of("/proc/sys/net/ipv4/vs")),
-                "this kernel has no IPVS (CONFIG_IP_VS is not set: /proc/sys/net/ipv4/vs is missing), which Swarm's"
-                        + " ingress routing mesh balances published ports with; no connection to a published port"
-                        + " reaches a task here");
-        joinSwarm();
-        int port = freePort();
-        Command.ok(COMMAND, cmd("tag", IMAGE, secondTag));
-        deploy(export(IMAGE, port));
-        Poll.until("3 healthy tasks", Duration.ofSeconds(60), this::runningTasks, tasks -> tasks.size() == 3);
-        Poll.until("the published port answering", Duration.ofSeconds(30), () -> get(port), status -> status == 200);
+    /** The export's contract for a real cluster: the node port is published through the routing mesh. */
+    private static void assertPublishedInIngressMode(Path file, int port) throws IOException {
+        JsonNode ports = new YAMLMapper()
+                .readTree(file.toFile())
+                .path("services")
+                .path("web")
+                .path("ports");
+        assertThat(ports.size()).as("ports of %s", file).isEqualTo(1);
+        assertThat(ports.get(0).path("mode").asText()).isEqualTo("ingress");
+        assertThat(ports.get(0).path("published").asInt()).isEqualTo(port);
+        assertThat(ports.get(0).path("target").asInt()).isEqualTo(8080);
+    }
 
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger ok = new AtomicInteger();
-        List<String> failed = new ArrayList<>();
-        Thread load = Thread.ofPlatform().name("swarm-gets").start(() -> {
+    /** The overlay addresses of the service's running containers of that image. */
+    private List<String> taskAddresses(String image) throws Exception {
+        List<String> ids = Command.ok(
+                        COMMAND,
+                        cmd(
+                                "ps",
+                                "-q",
+                                "--filter",
+                                "label=com.docker.swarm.service.name=" + stack + "_web",
+                                "--filter",
+                                "status=running"))
+                .lines()
+                .filter(line -> !line.isBlank())
+                .toList();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<String> argv = cmd(
+                "inspect",
+                "--format",
+                "{{.Config.Image}} {{with index .NetworkSettings.Networks \"" + network + "\"}}{{.IPAddress}}{{end}}");
+        argv.addAll(ids);
+        return Command.ok(COMMAND, argv)
+                .lines()
+                .map(line -> line.split(" "))
+                .filter(fields -> fields.length == 2 && fields[0].equals(image))
+                .map(fields -> fields[1])
+                .sorted()
+                .toList();
+    }
+
+    /** GETs the published port until stopped (only where IPVS lets the routing mesh carry it). */
+    private static Thread publishedLoad(int port, AtomicBoolean stop, AtomicInteger ok, List<String> failed) {
+        return Thread.ofPlatform().name("swarm-gets").start(() -> {
             while (!stop.get() && ok.get() + failed.size() < 100_000) {
                 int status = get(port);
                 if (status == 200) {
@@ -219,21 +367,6 @@ class DockerStackIT {
                 }
             }
         });
-        try {
-            deploy(export(secondTag, port));
-            Poll.until(
-                    "3 healthy tasks of " + secondTag,
-                    Duration.ofSeconds(90),
-                    this::runningTasks,
-                    tasks -> tasks.size() == 3 && tasks.stream().allMatch(task -> task.endsWith(secondTag)));
-        } finally {
-            stop.set(true);
-            load.join(Duration.ofSeconds(10));
-        }
-        assertThat(ok.get()).isPositive();
-        synchronized (failed) {
-            assertThat(failed).as("failed requests during the rollout").isEmpty();
-        }
     }
 
     /** GET / on 127.0.0.1; -1 when the connection fails. */
