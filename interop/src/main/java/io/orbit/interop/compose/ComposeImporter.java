@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.orbit.engine.config.ServiceFileParser;
 import io.orbit.engine.spec.ParsedFile;
@@ -14,6 +12,7 @@ import io.orbit.engine.spec.SpecProblem;
 import io.orbit.engine.spec.SpecValidator;
 import io.orbit.interop.InteropException;
 import io.orbit.interop.Warning;
+import io.orbit.interop.YamlOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,14 +75,8 @@ public final class ComposeImporter {
 
     private static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final YAMLMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
-                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-                    .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-                    .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
-                    .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-                    .build())
-            .build();
+    private static final YAMLMapper YAML =
+            YAMLMapper.builder(YamlOutput.factory()).build();
 
     private final Map<String, String> environment;
 

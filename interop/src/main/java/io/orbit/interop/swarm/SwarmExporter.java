@@ -3,8 +3,6 @@ package io.orbit.interop.swarm;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.orbit.engine.spec.ContainerDefinition;
 import io.orbit.engine.spec.ContainerTemplate;
@@ -13,6 +11,7 @@ import io.orbit.engine.spec.ServiceSpec;
 import io.orbit.engine.spec.Units;
 import io.orbit.interop.InteropException;
 import io.orbit.interop.Warning;
+import io.orbit.interop.YamlOutput;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -45,14 +44,8 @@ public final class SwarmExporter {
     }
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final YAMLMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
-                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-                    .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-                    .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
-                    .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-                    .build())
-            .build();
+    private static final YAMLMapper YAML =
+            YAMLMapper.builder(YamlOutput.factory()).build();
 
     /** @param configDirectory where the inline files go, relative to the Compose file ({@code <stem>-configs}) */
     public SwarmExport export(List<ServiceDefinition> services, String configDirectory) {
