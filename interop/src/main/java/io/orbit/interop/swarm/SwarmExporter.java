@@ -283,46 +283,9 @@ public final class SwarmExporter {
                     bind.put("target", mount.mountPath());
                     bind.put("read_only", mount.isReadOnly());
                 } else if (volume.files() != null) {
-                    List<String> names = mount.subPath() != null
-                            ? List.of(mount.subPath())
-                            : new ArrayList<>(new TreeMap<>(volume.files()).keySet());
-                    if (!mount.isReadOnly()) {
-                        warn(where + ".read_only", "Swarm configs are read-only files");
-                    }
-                    for (String name : names) {
-                        String config = service.name() + "-" + mount.name() + "-" + name.replace('.', '-');
-                        String path = configDirectory + "/" + service.name() + "/" + mount.name() + "/" + name;
-                        files.put(path, volume.files().get(name));
-                        configs.put(config, F.objectNode().put("file", "./" + path));
-                        ObjectNode entry = configMounts.addObject();
-                        entry.put("source", config);
-                        entry.put(
-                                "target", mount.subPath() != null ? mount.mountPath() : mount.mountPath() + "/" + name);
-                        entry.put(
-                                "mode",
-                                Integer.parseInt(volume.permissions() == null ? "0644" : volume.permissions(), 8));
-                    }
+                    configMounts(configMounts, where, mount, volume);
                 } else if (volume.namedVolume() != null) {
-                    ServiceSpec.NamedVolume named = volume.namedVolume();
-                    ObjectNode definition = F.objectNode();
-                    definition.put("name", named.name());
-                    if (named.labels() != null && !named.labels().isEmpty()) {
-                        new TreeMap<>(named.labels()).forEach(definition.putObject("labels")::put);
-                    }
-                    if (named.driverOpts() != null && !named.driverOpts().isEmpty()) {
-                        new TreeMap<>(named.driverOpts()).forEach(definition.putObject("driver_opts")::put);
-                    }
-                    String key = named.name().replaceAll("[^A-Za-z0-9_-]", "_");
-                    volumes.put(key, definition);
-                    ObjectNode entry = volumeMounts.addObject();
-                    entry.put("type", "volume");
-                    entry.put("source", key);
-                    entry.put("target", mount.mountPath());
-                    entry.put("read_only", mount.isReadOnly());
-                    warn(
-                            where,
-                            "a named volume is local to each node: a task on another node starts with an"
-                                    + " empty one");
+                    namedVolumeMount(volumeMounts, where, mount, volume.namedVolume());
                 }
             }
             if (!volumeMounts.isEmpty()) {
@@ -331,6 +294,54 @@ public final class SwarmExporter {
             if (!configMounts.isEmpty()) {
                 node.set("configs", configMounts);
             }
+        }
+
+        /** Inline files: one Swarm config per file, written beside the stack file. */
+        private void configMounts(
+                ArrayNode configMounts,
+                String where,
+                ContainerTemplate.VolumeMount mount,
+                ServiceSpec.VolumeData volume) {
+            List<String> names = mount.subPath() != null
+                    ? List.of(mount.subPath())
+                    : new ArrayList<>(new TreeMap<>(volume.files()).keySet());
+            if (!mount.isReadOnly()) {
+                warn(where + ".read_only", "Swarm configs are read-only files");
+            }
+            for (String name : names) {
+                String config = service.name() + "-" + mount.name() + "-" + name.replace('.', '-');
+                String path = configDirectory + "/" + service.name() + "/" + mount.name() + "/" + name;
+                files.put(path, volume.files().get(name));
+                configs.put(config, F.objectNode().put("file", "./" + path));
+                ObjectNode entry = configMounts.addObject();
+                entry.put("source", config);
+                entry.put("target", mount.subPath() != null ? mount.mountPath() : mount.mountPath() + "/" + name);
+                entry.put("mode", Integer.parseInt(volume.permissions() == null ? "0644" : volume.permissions(), 8));
+            }
+        }
+
+        /** A named volume: local to each node, which the warning says. */
+        private void namedVolumeMount(
+                ArrayNode volumeMounts,
+                String where,
+                ContainerTemplate.VolumeMount mount,
+                ServiceSpec.NamedVolume named) {
+            ObjectNode definition = F.objectNode();
+            definition.put("name", named.name());
+            if (named.labels() != null && !named.labels().isEmpty()) {
+                new TreeMap<>(named.labels()).forEach(definition.putObject("labels")::put);
+            }
+            if (named.driverOpts() != null && !named.driverOpts().isEmpty()) {
+                new TreeMap<>(named.driverOpts()).forEach(definition.putObject("driver_opts")::put);
+            }
+            String key = named.name().replaceAll("[^A-Za-z0-9_-]", "_");
+            volumes.put(key, definition);
+            ObjectNode entry = volumeMounts.addObject();
+            entry.put("type", "volume");
+            entry.put("source", key);
+            entry.put("target", mount.mountPath());
+            entry.put("read_only", mount.isReadOnly());
+            warn(where, "a named volume is local to each node: a task on another node starts with an" + " empty one");
         }
 
         private void healthCheck(ObjectNode node, String field, ContainerTemplate.HealthCheck check) {
