@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
  * A client connection and the exchanges on it: clientToProxyRequest is parsed by {@link ClientConnection},
  * proxyToServerRequest written by {@link ForwardingConnection}, and here serverToProxyResponse (parsed by the
  * upstream's {@link ResponseParser}) becomes proxyToClientResponse; a 101 turns the pair into a byte tunnel.
+ *
+ * <p>Longer than 300 lines: the response half of one exchange state machine (head, body, tunnel), on the same object and monitor as the request half.
  */
 final class DownstreamConnection extends ForwardingConnection {
 

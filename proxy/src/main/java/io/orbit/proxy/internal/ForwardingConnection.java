@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * The request half of an exchange: starting it from a parsed head (shedding, balancing), connecting or reusing an
  * upstream connection, writing proxyToServerRequest and its body, and every failure of an attempt — retried on another
  * backend when {@link RetryPolicy} and the budget allow, answered 502/503/504 by the proxy otherwise.
+ *
+ * <p>Longer than 300 lines: the request half of one exchange state machine; its steps share the connection's fields under one monitor on the per-request path.
  */
 abstract class ForwardingConnection extends ClientConnection {
 

@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  * errors (the exchange answers 502), and so are Transfer-Encoding with Content-Length, Transfer-Encoding in HTTP/1.0
  * and a {@code chunked} that is not the final coding (RFC 9112 §6.1, §6.3). Hop-by-hop fields (RFC 9110 §7.6.1, and
  * those the Connection field names) and the framing fields are not copied: the data path restates the framing. Not thread-safe: owned by one {@link UpstreamConnection}.
+ *
+ * <p>Longer than 300 lines: one incremental state machine (head, length, chunked, until close) over one buffer position, whose states share fields on the per-response path.
  */
 final class ResponseParser {
 
