@@ -55,6 +55,8 @@ import org.slf4j.LoggerFactory;
  * connections are held for a few pointer updates: its backend's keep-alive pool and its listener's idle list (the
  * connection limit's eviction order). Bind failures do not throw: they are logged with the port and the fix, retried every few seconds and
  * reported by {@link #listeners()}.
+ *
+ * <p>Longer than 300 lines: the proxy's one public surface (publish, drain, listeners, metrics) over the Jetty server it owns; the data path itself is in internal.
  */
 public final class ProxyServer implements TrafficControl, AutoCloseable {
 

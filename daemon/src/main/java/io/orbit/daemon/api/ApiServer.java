@@ -3,6 +3,7 @@ package io.orbit.daemon.api;
 import io.orbit.daemon.DaemonOptions;
 import io.orbit.daemon.lifecycle.Managed;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -121,15 +122,7 @@ public final class ApiServer implements Managed {
                     e);
         }
         if (options.controlSocket().isPresent()) {
-            Path socket = options.controlSocket().get();
-            boundSocket = Optional.of(socket);
-            ControlSocket.restrict(socket, options.controlGroup());
-            ControlSocket.unreachableByGroup(socket, options.controlGroup())
-                    .ifPresent(warning -> log.atWarn().log(warning));
-            log.atInfo()
-                    .addKeyValue("socket", socket.toAbsolutePath())
-                    .addKeyValue("group", options.controlGroup().orElse(""))
-                    .log("control socket listening");
+            restrictControlSocket(options.controlSocket().get());
         }
         warnAboutOpenReads(token.isPresent());
         log.atInfo()
@@ -137,6 +130,18 @@ public final class ApiServer implements Managed {
                 .addKeyValue("changes", token.isPresent() ? "with the API token" : "refused")
                 .addKeyValue("hosts", String.join(",", new TreeSet<>(guard.allowed())))
                 .log("status server running");
+    }
+
+    /** Once bound: the socket's owner group and mode, and a warning when the group cannot reach it. */
+    private void restrictControlSocket(Path socket) throws IOException {
+        boundSocket = Optional.of(socket);
+        ControlSocket.restrict(socket, options.controlGroup());
+        ControlSocket.unreachableByGroup(socket, options.controlGroup())
+                .ifPresent(warning -> log.atWarn().log(warning));
+        log.atInfo()
+                .addKeyValue("socket", socket.toAbsolutePath())
+                .addKeyValue("group", options.controlGroup().orElse(""))
+                .log("control socket listening");
     }
 
     /** One listener's server: its own threads, its own held-request limit (its own {@link ApiRoutes}). */

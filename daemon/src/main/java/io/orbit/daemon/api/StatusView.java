@@ -105,23 +105,25 @@ final class StatusView {
         view.put("observed_at", service.observedAt().toString());
         view.put("warnings", engineLimitations);
         // The proxy's listener on each node port: bound, or failed with the reason and the fix (Orbit was silent).
-        view.put(
-                "listeners",
-                listeners.values().stream()
-                        .filter(listener -> listener.service().equals(service.name()))
-                        .map(listener -> {
-                            Map<String, Object> state = new LinkedHashMap<>();
-                            state.put("node_port", listener.nodePort());
-                            state.put("status", listener.status().name().toLowerCase(java.util.Locale.ROOT));
-                            state.put("problem", listener.problem().orElse(null));
-                            return state;
-                        })
-                        .toList());
+        view.put("listeners", listeners(service.name(), listeners));
         // Each volume: where it comes from, where it is mounted, by how many running containers, and its size.
         view.put(
                 "volumes",
                 volumes.apply(service).stream().map(StatusView::volume).toList());
         return view;
+    }
+
+    private static List<Map<String, Object>> listeners(String service, Map<Integer, ListenerState> listeners) {
+        return listeners.values().stream()
+                .filter(listener -> listener.service().equals(service))
+                .map(listener -> {
+                    Map<String, Object> state = new LinkedHashMap<>();
+                    state.put("node_port", listener.nodePort());
+                    state.put("status", listener.status().name().toLowerCase(java.util.Locale.ROOT));
+                    state.put("problem", listener.problem().orElse(null));
+                    return state;
+                })
+                .toList();
     }
 
     /**

@@ -34,6 +34,8 @@ import java.util.stream.Stream;
  * the socket cannot be reached (not there, or not ours to open), and changes go over TCP with {@code --api-token}, but
  * only to an {@code --api-address} given on the command line: never to the default (or {@code orbit.yaml}'s)
  * 127.0.0.1:4112, where another local user could listen while the daemon is down and collect the token. Error answers of the daemon ({@code {"error", "fix"}}) and unreachable daemons become {@link CommandFailure}s.
+ *
+ * <p>Longer than 300 lines: both transports and the rule that keeps the token off addresses not given on the command line, in the one class every command goes through.
  */
 final class ControlClient implements AutoCloseable {
 

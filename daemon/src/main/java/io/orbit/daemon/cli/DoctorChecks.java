@@ -28,6 +28,8 @@ import java.util.stream.Collectors;
  * The checks of {@code orbit doctor}, each giving OK, a warning or a failure with the exact fix. The decisions are
  * pure functions of what was observed (engine info, validation result, whether a port could be bound), so they are
  * unit-tested without an engine.
+ *
+ * <p>Longer than 300 lines: one pure decision per check of orbit doctor, listed together as the doctor's checklist.
  */
 final class DoctorChecks {
 

@@ -62,15 +62,7 @@ final class StatusTable {
             String number =
                     pod.path("pod_number").asText() + (pod.path("current").asBoolean(true) ? "" : "*");
             String uuid = cut(pod.path("uuid").asText(), 8, "");
-            text(pod.path("problem"))
-                    .ifPresent(problem ->
-                            problems.add("pod " + pod.path("pod_number").asText() + ": " + problem));
-            text(pod.path("last_restart_reason"))
-                    .ifPresent(reason ->
-                            problems.add("pod " + pod.path("pod_number").asText() + " last restarted: " + reason
-                                    + text(pod.path("next_restart_at"))
-                                            .map(at -> "; next restart at " + at)
-                                            .orElse("")));
+            problems.addAll(podProblems(pod));
             for (JsonNode container : pod.path("containers")) {
                 rows.add(List.of(
                         number,
@@ -99,6 +91,21 @@ final class StatusTable {
             text.append("* runs an outdated spec; it is replaced one pod at a time\n");
         }
         return text.toString();
+    }
+
+    /** What went wrong with a pod, and its last restart: lines printed under the table. */
+    private static List<String> podProblems(JsonNode pod) {
+        List<String> problems = new ArrayList<>();
+        text(pod.path("problem"))
+                .ifPresent(
+                        problem -> problems.add("pod " + pod.path("pod_number").asText() + ": " + problem));
+        text(pod.path("last_restart_reason"))
+                .ifPresent(
+                        reason -> problems.add("pod " + pod.path("pod_number").asText() + " last restarted: " + reason
+                                + text(pod.path("next_restart_at"))
+                                        .map(at -> "; next restart at " + at)
+                                        .orElse("")));
+        return problems;
     }
 
     private static String published(JsonNode ports) {

@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The loop owns the {@link StatsSampler} (one cadence for all services, {@link #STATS_CADENCE}). {@link #tick} may
  * be called directly (tests).
+ *
+ * <p>Longer than 300 lines: one tick (sample, decide, apply, journal) and the pin, rollout and reload rules that share its per-service records.
  */
 public final class AutoscaleLoop implements AutoCloseable {
 

@@ -40,6 +40,8 @@ import java.util.Set;
  * whose target lies outside the config directory is refused (naming the link and its target); and when the daemon
  * runs as root, a file or directory another user can write is refused with the {@code chmod}/{@code chown} that fixes
  * it. A refused file is a broken file, so the service it describes keeps running as it was ({@code BrokenFiles}).
+ *
+ * <p>Longer than 300 lines: the one reader of the config directory: listing, guarded reads and the per-file results that keep a broken file's service running.
  */
 public final class ConfigDirectory {
 

@@ -28,6 +28,8 @@ import java.util.stream.Collectors;
  * a parsed YAML tree against them. The walk reports what Jackson, configured to ignore unknown keys, would not: every
  * unknown key (a warning, since Orbit silently ignored them; with a "did you mean" suggestion), and every required
  * field that is missing or empty (an error, all of them at once rather than Jackson's first).
+ *
+ * <p>Longer than 300 lines: the schema derived from the spec records and the one walk that checks a tree against it, sharing the derived key tables.
  */
 public final class ServiceFileSchema {
 

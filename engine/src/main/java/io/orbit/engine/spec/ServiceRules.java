@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The rules that look at one service file alone (ORBIT-REFERENCE §2.6 points 2, 4 and 5, plus ours). Rules across
  * files (duplicate names, port conflicts) are {@link SpecValidator}'s.
+ *
+ * <p>Longer than 300 lines: one short method per rule of one service file, listed together so the rules read as the format's checklist.
  */
 final class ServiceRules {
 

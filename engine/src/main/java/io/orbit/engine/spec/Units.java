@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  *   <li>durations: humantime ({@code 100ms}, {@code 30s}, {@code 1h 30m}); a bare number is rejected;
  *   <li>network rates: {@code ^(\d+(\.\d+)?)(Kbps|Mbps|Gbps)$}, decimal, as bits per second.
  * </ul>
+ *
+ * <p>Longer than 300 lines: every unit grammar of the service format (memory, CPU, durations, rates) in the one place that parses them.
  */
 public final class Units {
 

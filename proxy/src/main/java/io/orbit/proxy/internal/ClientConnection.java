@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  * monitor — on the selector thread in the common case, so there are no hand-offs. Read interest is re-armed from
  * inside the read callback, so the selector's interest set does not change on every request. The exchange logic lives
  * in the subclasses ({@link ForwardingConnection}, {@link DownstreamConnection}), on the same object and monitor.
+ *
+ * <p>Longer than 300 lines: reading, writing and the connection limits of one client connection, sharing its monitor and buffers on the per-request path.
  */
 abstract class ClientConnection extends AbstractConnection implements HttpParser.RequestHandler {
 

@@ -7,11 +7,14 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.util.BufferUtil;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A client connection and the exchanges on it: clientToProxyRequest is parsed by {@link ClientConnection},
  * proxyToServerRequest written by {@link ForwardingConnection}, and here serverToProxyResponse (parsed by the
  * upstream's {@link ResponseParser}) becomes proxyToClientResponse; a 101 turns the pair into a byte tunnel.
+ *
+ * <p>Longer than 300 lines: the response half of one exchange state machine (head, body, tunnel), on the same object and monitor as the request half.
  */
 final class DownstreamConnection extends ForwardingConnection {
 
@@ -125,29 +128,11 @@ final class DownstreamConnection extends ForwardingConnection {
         ByteBuffer head = upstream.headOut;
         try {
             if (status == 101) {
-                if (current.upgrade == null) {
-                    // Switching protocols for a request that asked for nothing: the backend's stream is no longer
-                    // HTTP and cannot be framed towards the client.
-                    onUpstreamFailed(upstream, new IOException("101 Switching Protocols without an Upgrade request"));
-                    return false;
-                }
-                String upgrade = parser.upgrade() != null ? parser.upgrade() : current.upgrade;
-                Heads.put(head, "Connection: Upgrade\r\nUpgrade: " + upgrade + "\r\n\r\n");
-                head.flip();
-                startTunnel(current, upstream);
+                switchProtocols(current, upstream, head);
                 return false;
             }
             if (status < 200) {
-                current.interim = true;
-                if (current.http10) {
-                    head.clear(); // RFC 9110 §15.2: no 1xx to an HTTP/1.0 client; the final response follows
-                    return true;
-                }
-                // 1xx interim (100 Continue, 103 Early Hints): forwarded as it is (it has no body), the final follows.
-                Heads.put(head, "\r\n");
-                head.flip();
-                current.responseStarted = true;
-                return writeClient(head);
+                return forwardInterim(current, head);
             }
             current.status = status;
             current.upstreamClose = parser.closes() || parser.declaresBodyItHasNot();
@@ -163,24 +148,7 @@ final class DownstreamConnection extends ForwardingConnection {
             if (current.clientClose || (delimited && current.http10) || current.phase != Exchange.RequestPhase.SENT) {
                 current.closeAfterResponse = true;
             }
-            // The framing of what follows, restated: the backend's own framing fields are never copied.
-            if (current.chunkedResponse) {
-                Heads.put(head, "Transfer-Encoding: ");
-                if (codings != null && !codings.isEmpty()) {
-                    Heads.put(head, codings);
-                    Heads.put(head, ", ");
-                }
-                Heads.put(head, "chunked\r\n");
-            } else if (parser.contentLength() >= 0 && status != 204) {
-                // The body's length, or for HEAD and 304 the length the selected representation would have.
-                Heads.put(head, "Content-Length: " + parser.contentLength() + "\r\n");
-            }
-            if (current.closeAfterResponse) {
-                Heads.put(head, "Connection: close\r\n");
-            } else if (current.http10) {
-                Heads.put(head, "Connection: keep-alive\r\n");
-            }
-            Heads.put(head, "\r\n");
+            restateFraming(head, current, codings, parser.contentLength(), status);
         } catch (BufferOverflowException e) {
             onUpstreamFailed(upstream, new IOException("response head too large"));
             return false;
@@ -188,6 +156,55 @@ final class DownstreamConnection extends ForwardingConnection {
         head.flip();
         current.headPending = true;
         return true;
+    }
+
+    /** 101 for a request that asked to upgrade: the head goes out and both sides become a tunnel. */
+    private void switchProtocols(Exchange current, UpstreamConnection upstream, ByteBuffer head) {
+        if (current.upgrade == null) {
+            // Switching protocols for a request that asked for nothing: the backend's stream is no longer
+            // HTTP and cannot be framed towards the client.
+            onUpstreamFailed(upstream, new IOException("101 Switching Protocols without an Upgrade request"));
+            return;
+        }
+        String upgrade = upstream.parser.upgrade() != null ? upstream.parser.upgrade() : current.upgrade;
+        Heads.put(head, "Connection: Upgrade\r\nUpgrade: " + upgrade + "\r\n\r\n");
+        head.flip();
+        startTunnel(current, upstream);
+    }
+
+    /** 1xx interim (100 Continue, 103 Early Hints): forwarded as it is (it has no body), the final follows. */
+    private boolean forwardInterim(Exchange current, ByteBuffer head) {
+        current.interim = true;
+        if (current.http10) {
+            head.clear(); // RFC 9110 §15.2: no 1xx to an HTTP/1.0 client; the final response follows
+            return true;
+        }
+        Heads.put(head, "\r\n");
+        head.flip();
+        current.responseStarted = true;
+        return writeClient(head);
+    }
+
+    /** The framing of what follows, restated: the backend's own framing fields are never copied. */
+    private static void restateFraming(
+            ByteBuffer head, Exchange current, @Nullable String codings, long contentLength, int status) {
+        if (current.chunkedResponse) {
+            Heads.put(head, "Transfer-Encoding: ");
+            if (codings != null && !codings.isEmpty()) {
+                Heads.put(head, codings);
+                Heads.put(head, ", ");
+            }
+            Heads.put(head, "chunked\r\n");
+        } else if (contentLength >= 0 && status != 204) {
+            // The body's length, or for HEAD and 304 the length the selected representation would have.
+            Heads.put(head, "Content-Length: " + contentLength + "\r\n");
+        }
+        if (current.closeAfterResponse) {
+            Heads.put(head, "Connection: close\r\n");
+        } else if (current.http10) {
+            Heads.put(head, "Connection: keep-alive\r\n");
+        }
+        Heads.put(head, "\r\n");
     }
 
     boolean sendResponseContent(Exchange current, ByteBuffer content) {

@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * The request half of an exchange: starting it from a parsed head (shedding, balancing), connecting or reusing an
  * upstream connection, writing proxyToServerRequest and its body, and every failure of an attempt — retried on another
  * backend when {@link RetryPolicy} and the budget allow, answered 502/503/504 by the proxy otherwise.
+ *
+ * <p>Longer than 300 lines: the request half of one exchange state machine; its steps share the connection's fields under one monitor on the per-request path.
  */
 abstract class ForwardingConnection extends ClientConnection {
 
@@ -193,14 +195,7 @@ abstract class ForwardingConnection extends ClientConnection {
         boolean http10 = version == HttpVersion.HTTP_1_0;
         boolean chunked = parser.isChunking();
         boolean hasBody = chunked || parser.getContentLength() > 0;
-        String upgrade = null;
-        if (tokens.upgrade() && !hasBody) {
-            for (HttpField field : requestFields) {
-                if (field.getHeader() == HttpHeader.UPGRADE) {
-                    upgrade = field.getValue();
-                }
-            }
-        }
+        String upgrade = tokens.upgrade() && !hasBody ? upgradeField() : null;
         Exchange started = new Exchange(
                 route,
                 now,
@@ -229,8 +224,31 @@ abstract class ForwardingConnection extends ClientConnection {
             respondError(started, 405, "CONNECT is not supported", false);
             return;
         }
+        if (writeRequestHead(started, framing, tokens, upgrade)) {
+            dispatch(started);
+        }
+    }
+
+    /** The Upgrade field's value (the last one), for a request that asks to upgrade. */
+    private @Nullable String upgradeField() {
+        String upgrade = null;
+        for (HttpField field : requestFields) {
+            if (field.getHeader() == HttpHeader.UPGRADE) {
+                upgrade = field.getValue();
+            }
+        }
+        return upgrade;
+    }
+
+    /**
+     * Writes the forwarded head into {@code headOut}, flipped for sending.
+     *
+     * @return false when the exchange was answered (431) or the connection closed (no head buffer within the pool)
+     */
+    private boolean writeRequestHead(
+            Exchange started, RequestFraming framing, Heads.ConnectionTokens tokens, @Nullable String upgrade) {
         if (!acquireHead(options.maxRequestHeadBytes() + 2048)) {
-            return; // closed: no head buffer within the pool's bound
+            return false; // closed: no head buffer within the pool's bound
         }
         try {
             Heads.writeRequestHead(
@@ -248,10 +266,10 @@ abstract class ForwardingConnection extends ClientConnection {
             headOut.clear();
             started.closeAfterResponse = true;
             respondError(started, 431, "request head too large", false);
-            return;
+            return false;
         }
         headOut.flip();
-        dispatch(started);
+        return true;
     }
 
     /**

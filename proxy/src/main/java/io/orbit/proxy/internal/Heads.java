@@ -196,7 +196,12 @@ public final class Heads {
         putField(out, "X-Forwarded-Host", host);
         String element = client.forwardedElement(host);
         putField(out, "Forwarded", forwarded == null ? element : forwarded + ", " + element);
-        // The framing of the body that follows, as the proxy parsed it: never the client's own fields.
+        writeFraming(out, upgrade, transferCodings, contentLength);
+    }
+
+    /** The framing of the body that follows, as the proxy parsed it: never the client's own fields. */
+    private static void writeFraming(
+            ByteBuffer out, @Nullable String upgrade, @Nullable String transferCodings, long contentLength) {
         if (transferCodings != null) {
             put(out, "Transfer-Encoding: ");
             if (!transferCodings.isEmpty()) {

@@ -83,19 +83,8 @@ record RequestFraming(String target, String host, @Nullable String transferCodin
             }
         }
         String target = uri;
-        if (!isVchars(uri)) {
-            throw new Rejected(400, "request-target with characters outside ASCII VCHAR");
-        }
-        if (uri.indexOf('#') >= 0) {
-            throw new Rejected(400, "request-target with a fragment");
-        }
-        if (uri.startsWith("/")) {
-            // origin-form
-        } else if (uri.equals("*")) {
-            if (!"OPTIONS".equals(method)) {
-                throw new Rejected(400, "asterisk-form request-target is only for OPTIONS");
-            }
-        } else if (startsWithIgnoreCase(uri, "http://") || startsWithIgnoreCase(uri, "https://")) {
+        checkTarget(method, uri);
+        if (!uri.startsWith("/") && !uri.equals("*")) {
             // RFC 9112 §3.2.2: the authority of an absolute-form target replaces Host. Sent on in origin form with
             // that Host, so the backend and the proxy agree on both.
             int authorityStart = uri.indexOf("//") + 2;
@@ -110,21 +99,45 @@ record RequestFraming(String target, String host, @Nullable String transferCodin
             host = authority;
             String rest = uri.substring(authorityEnd);
             target = rest.isEmpty() ? ("OPTIONS".equals(method) ? "*" : "/") : rest.startsWith("?") ? "/" + rest : rest;
-        } else {
-            // authority-form is for CONNECT only (answered 405 before this); anything else is no request-target.
-            throw new Rejected(400, "request-target must be origin-form (/path) or absolute-form (http://host/path)");
         }
+        return framed(target, host == null ? defaultHost : host, codings, chunked, contentLength);
+    }
+
+    /** The body's framing: chunked as the final coding (the others kept), or the Content-Length. */
+    private static RequestFraming framed(
+            String target, String host, @Nullable List<String> codings, boolean chunked, long contentLength)
+            throws Rejected {
         if (chunked) {
             if (codings == null || codings.isEmpty() || !codings.getLast().equals("chunked")) {
                 throw new Rejected(400, "Transfer-Encoding does not end with chunked"); // the parser checked it too
             }
             codings.removeLast();
-            return new RequestFraming(target, host == null ? defaultHost : host, String.join(", ", codings), -1);
+            return new RequestFraming(target, host, String.join(", ", codings), -1);
         }
         if (codings != null) {
             throw new Rejected(400, "Transfer-Encoding without chunked as its final coding");
         }
-        return new RequestFraming(target, host == null ? defaultHost : host, null, contentLength);
+        return new RequestFraming(target, host, null, contentLength);
+    }
+
+    /** Accepts origin-form, asterisk-form (OPTIONS only) and absolute-form http(s) targets of ASCII VCHARs. */
+    private static void checkTarget(String method, String uri) throws Rejected {
+        if (!isVchars(uri)) {
+            throw new Rejected(400, "request-target with characters outside ASCII VCHAR");
+        }
+        if (uri.indexOf('#') >= 0) {
+            throw new Rejected(400, "request-target with a fragment");
+        }
+        if (uri.equals("*") && !"OPTIONS".equals(method)) {
+            throw new Rejected(400, "asterisk-form request-target is only for OPTIONS");
+        }
+        if (!uri.startsWith("/")
+                && !uri.equals("*")
+                && !startsWithIgnoreCase(uri, "http://")
+                && !startsWithIgnoreCase(uri, "https://")) {
+            // authority-form is for CONNECT only (answered 405 before this); anything else is no request-target.
+            throw new Rejected(400, "request-target must be origin-form (/path) or absolute-form (http://host/path)");
+        }
     }
 
     /**

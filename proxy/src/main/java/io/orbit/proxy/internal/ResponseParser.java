@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  * errors (the exchange answers 502), and so are Transfer-Encoding with Content-Length, Transfer-Encoding in HTTP/1.0
  * and a {@code chunked} that is not the final coding (RFC 9112 §6.1, §6.3). Hop-by-hop fields (RFC 9110 §7.6.1, and
  * those the Connection field names) and the framing fields are not copied: the data path restates the framing. Not thread-safe: owned by one {@link UpstreamConnection}.
+ *
+ * <p>Longer than 300 lines: one incremental state machine (head, length, chunked, until close) over one buffer position, whose states share fields on the per-response path.
  */
 final class ResponseParser {
 
@@ -212,7 +214,28 @@ final class ResponseParser {
             return Event.ERROR;
         }
         int fieldsStart = nextLine(h, lineEnd);
-        // First pass: framing and the Connection field, which can name fields that appear before it.
+        int framing = readFraming(h, fieldsStart, end);
+        if (framing < 0) {
+            return Event.ERROR;
+        }
+        String faulty = faultyFraming();
+        if (faulty != null) {
+            return fail(faulty);
+        }
+        if (!copyEndToEnd(h, fieldsStart, end, framing == 1, headOut)) {
+            return fail("response head does not fit");
+        }
+        in.position(headEnd);
+        state = bodyState();
+        return Event.HEAD;
+    }
+
+    /**
+     * First pass over the fields: framing and the Connection field, which can name fields that appear before it.
+     *
+     * @return -1 when a field is malformed (the error is set), 1 when Connection names other fields, else 0
+     */
+    private int readFraming(byte[] h, int fieldsStart, int end) {
         boolean namesFields = false;
         for (int line = fieldsStart; line < end; ) {
             int eol = lineEnd(h, line, end);
@@ -221,7 +244,7 @@ final class ResponseParser {
             }
             int colon = colon(h, line, eol);
             if (colon < 0) {
-                return Event.ERROR;
+                return -1;
             }
             int valueStart = skipSpaces(h, colon + 1, eol);
             int valueEnd = trimSpaces(h, valueStart, eol);
@@ -230,33 +253,47 @@ final class ResponseParser {
                 namesFields |= connectionTokens(h, valueStart, valueEnd);
             } else if (hop == Hop.CONTENT_LENGTH) {
                 if (!contentLength(h, valueStart, valueEnd)) {
-                    return Event.ERROR;
+                    return -1;
                 }
             } else if (hop == Hop.TRANSFER_ENCODING) {
                 transferEncoding = true;
                 if (!transferCodings(h, valueStart, valueEnd)) {
-                    return Event.ERROR;
+                    return -1;
                 }
             } else if (hop == Hop.UPGRADE) {
                 upgrade = new String(h, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1);
             }
             line = nextLine(h, eol);
         }
-        if (transferEncoding && status >= 200) {
-            // RFC 9112 §6.1, §6.3: both framings, or Transfer-Encoding in HTTP/1.0, is faulty framing; a proxy that
-            // picked one of them could be reading a different message than the client will.
-            if (lengthKnown) {
-                return fail("response with both Transfer-Encoding and Content-Length");
-            }
-            if (http10) {
-                return fail("HTTP/1.0 response with Transfer-Encoding");
-            }
-            if (transferCodings == null || (!chunked && transferCodings.isEmpty())) {
-                return fail("empty Transfer-Encoding");
-            }
+        return namesFields ? 1 : 0;
+    }
+
+    /** What makes the framing faulty, or null. */
+    private @Nullable String faultyFraming() {
+        if (!transferEncoding || status < 200) {
+            return null;
         }
-        // Second pass: copy what is end-to-end. Framing (Content-Length, Transfer-Encoding) is never copied: the data
-        // path restates it for the body it sends, so no Connection token can take it away.
+        // RFC 9112 §6.1, §6.3: both framings, or Transfer-Encoding in HTTP/1.0, is faulty framing; a proxy that
+        // picked one of them could be reading a different message than the client will.
+        if (lengthKnown) {
+            return "response with both Transfer-Encoding and Content-Length";
+        }
+        if (http10) {
+            return "HTTP/1.0 response with Transfer-Encoding";
+        }
+        if (transferCodings == null || (!chunked && transferCodings.isEmpty())) {
+            return "empty Transfer-Encoding";
+        }
+        return null;
+    }
+
+    /**
+     * Second pass: copy what is end-to-end. Framing (Content-Length, Transfer-Encoding) is never copied: the data path
+     * restates it for the body it sends, so no Connection token can take it away.
+     *
+     * @return false when the head does not fit {@code headOut}
+     */
+    private boolean copyEndToEnd(byte[] h, int fieldsStart, int end, boolean namesFields, ByteBuffer headOut) {
         for (int line = fieldsStart; line < end; ) {
             int eol = lineEnd(h, line, end);
             if (eol == line) {
@@ -272,25 +309,28 @@ final class ResponseParser {
                 int valueEnd = trimSpaces(h, skipSpaces(h, colon + 1, eol), eol);
                 int length = valueEnd - line;
                 if (headOut.remaining() < length + 2) {
-                    return fail("response head does not fit");
+                    return false;
                 }
                 headOut.put(h, line, length);
                 headOut.put((byte) '\r').put((byte) '\n');
             }
             line = nextLine(h, eol);
         }
-        in.position(headEnd);
+        return true;
+    }
+
+    private State bodyState() {
         if (!hasBody()) {
-            state = State.DONE;
-        } else if (transferEncoding) {
-            state = chunked ? State.CHUNK_SIZE : State.UNTIL_CLOSE;
-        } else if (lengthKnown) {
-            remaining = contentLength;
-            state = contentLength == 0 ? State.DONE : State.LENGTH;
-        } else {
-            state = State.UNTIL_CLOSE;
+            return State.DONE;
         }
-        return Event.HEAD;
+        if (transferEncoding) {
+            return chunked ? State.CHUNK_SIZE : State.UNTIL_CLOSE;
+        }
+        if (lengthKnown) {
+            remaining = contentLength;
+            return contentLength == 0 ? State.DONE : State.LENGTH;
+        }
+        return State.UNTIL_CLOSE;
     }
 
     /** The index just past the blank line ending the head, or -1. Lines end with CRLF or a bare LF. */

@@ -59,6 +59,8 @@ import org.slf4j.LoggerFactory;
  * wire mapping only: the bodies and answers live in {@code internal}, and {@link DockerErrors} turns every status
  * into the port's exceptions. Thread-safe; owns a small platform-thread pool for stats and one thread per event
  * subscription, all stopped by {@link #close()}.
+ *
+ * <p>Longer than 300 lines: one short method per operation of the runtime port; the wire details are in internal.
  */
 public final class DockerContainerRuntime implements ContainerRuntime {
 

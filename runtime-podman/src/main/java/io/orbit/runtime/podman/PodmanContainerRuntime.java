@@ -55,6 +55,8 @@ import org.slf4j.LoggerFactory;
  * <p>libpod rather than Podman's Docker-compatible API, because only libpod says whether the engine is rootless and
  * which cgroup controllers it has, batches stats of many containers in one call, and creates networks with DNS
  * explicitly. Status codes become exceptions in {@code PodmanErrors} only.
+ *
+ * <p>Longer than 300 lines: one short method per operation of the runtime port; the wire details are in internal.
  */
 public final class PodmanContainerRuntime implements ContainerRuntime {
 
