@@ -182,9 +182,11 @@ public final class Engine {
     }
 
     /**
-     * The one lifecycle, in start order; it stops in reverse. The stop order is the one that matters: the loops stop
-     * before the reconciler, health before the pods are removed (--on-exit stop), the pods are removed while the
-     * proxy still drains them and the pod-start pool still exists, and the container engine's client closes last.
+     * The one lifecycle, in start order; it stops in reverse. The first load precedes the reconciler (whose first
+     * sweep would otherwise take every pod for an orphan). The stop order is the one the daemon always had: the loops
+     * stop first, then health stops probing, then the reconciler's workers end; the pods are removed (--on-exit stop)
+     * while the proxy still drains them and the pod-start pool still exists; the container engine's client closes
+     * last.
      */
     private ContainerLifeCycle assemble(List<Managed> upstream) {
         ContainerLifeCycle parts = new ContainerLifeCycle("orbit");
