@@ -3,6 +3,7 @@ package io.orbit.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orbit.engine.Engine;
 import io.orbit.engine.naming.ContainerNames;
 import io.orbit.engine.naming.OrbitLabels;
 import io.orbit.runtime.ContainerSummary;
@@ -44,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class DaemonContract {
 
     /** How often the daemon re-reads every service on its own: "settled" means at least one such pass happened. */
-    private static final Duration RESYNC = EngineRunner.RESYNC_INTERVAL;
+    private static final Duration RESYNC = Engine.RESYNC_INTERVAL;
 
     private static final List<String> CHANGED_COMMAND = List.of("env", "PORT=8081", "/bin/serve");
 

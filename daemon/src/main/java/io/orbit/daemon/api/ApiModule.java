@@ -10,8 +10,7 @@ import java.security.SecureRandom;
 import org.slf4j.LoggerFactory;
 
 /**
- * Binds the API's endpoints ({@link ApiServer} itself is bound with the lifecycle in the daemon's engine module):
- * {@code ReadEndpoints}, {@code ServiceCommands}, {@code EventsEndpoint}, {@code ServiceLogs}. They need the engine's
+ * The API feature: the {@link ApiServer} (a part of the daemon's lifecycle) and its endpoints: {@code ReadEndpoints}, {@code ServiceCommands}, {@code EventsEndpoint}, {@code ServiceLogs}. They need the engine's
  * {@code StatusStore}, {@code DesiredState}, {@code ReconcileQueue}, {@code EventJournal}, the {@code
  * ContainerRuntime}, the {@code RuntimeMonitor} and the Prometheus registry.
  */
@@ -19,6 +18,7 @@ public final class ApiModule extends AbstractModule {
 
     @Override
     protected void configure() {
+        bind(ApiServer.class).in(Singleton.class);
         bind(ReadEndpoints.class).in(Singleton.class);
         bind(ServiceCommands.class).in(Singleton.class);
         bind(EventsEndpoint.class).in(Singleton.class);

@@ -1,7 +1,7 @@
 package io.orbit.daemon.api;
 
 import io.orbit.daemon.DaemonOptions;
-import io.orbit.daemon.lifecycle.Managed;
+import io.orbit.engine.lifecycle.Managed;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.InetAddress;

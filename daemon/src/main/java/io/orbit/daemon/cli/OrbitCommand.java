@@ -1,21 +1,16 @@
 package io.orbit.daemon.cli;
 
 import com.google.inject.Guice;
-import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.Stage;
+import io.orbit.daemon.Daemon;
+import io.orbit.daemon.DaemonModule;
 import io.orbit.daemon.DaemonOptions;
-import io.orbit.daemon.EngineModule;
-import io.orbit.daemon.EngineRunner;
-import io.orbit.daemon.api.ApiModule;
 import io.orbit.daemon.api.BrowserGuard;
 import io.orbit.daemon.api.ControlSocket;
-import io.orbit.daemon.lifecycle.Lifecycle;
-import io.orbit.daemon.metrics.MetricsModule;
 import io.orbit.daemon.runtime.DockerRuntimeModule;
 import io.orbit.daemon.runtime.PodmanRuntimeModule;
 import io.orbit.daemon.systemd.Hangup;
-import io.orbit.daemon.systemd.SystemdNotifier;
 import io.orbit.engine.spec.InvalidUnitException;
 import io.orbit.engine.spec.Units;
 import io.orbit.proxy.ProxyOptions;
@@ -403,13 +398,12 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
     public Integer call() throws InterruptedException {
         LogLevels.apply(logLevel).ifPresent(log::warn);
         DaemonOptions options = options();
-        Injector injector = Guice.createInjector(Stage.PRODUCTION, modules(options));
-        Lifecycle lifecycle = injector.getInstance(Lifecycle.class);
+        Daemon daemon = Guice.createInjector(Stage.PRODUCTION, modules(options)).getInstance(Daemon.class);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(Thread.ofPlatform().name("orbit-shutdown").unstarted(() -> {
                     log.atInfo().log("Shutting down");
-                    lifecycle.stop();
+                    daemon.stop();
                     stopped.countDown();
                 }));
         log.atInfo()
@@ -423,16 +417,14 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
                             + " host");
         }
         try {
-            lifecycle.start();
+            daemon.start();
         } catch (Exception e) {
             log.atError().log(e.getMessage());
             return 1;
         }
-        EngineRunner engine = injector.getInstance(EngineRunner.class);
-        SystemdNotifier systemd = injector.getInstance(SystemdNotifier.class);
         Hangup.onHangup(() -> {
             log.atInfo().log("SIGHUP: reloading the configuration");
-            systemd.reloading(engine::reload);
+            daemon.reload();
         });
         stopped.await();
         return 0;
@@ -444,17 +436,7 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
             case podman -> new PodmanRuntimeModule();
             case docker -> new DockerRuntimeModule();
         };
-        return List.of(
-                binder -> {
-                    binder.requireExplicitBindings();
-                    binder.disableCircularProxies();
-                    binder.requireExactBindingAnnotations();
-                    binder.requireAtInjectOnConstructors();
-                },
-                new EngineModule(options),
-                new ApiModule(),
-                new MetricsModule(),
-                runtimeModule);
+        return DaemonModule.modules(options, runtimeModule);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -1,6 +1,6 @@
 package io.orbit.daemon.runtime;
 
-import io.orbit.daemon.lifecycle.Managed;
+import io.orbit.engine.lifecycle.Managed;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ContainerRuntimeException;
 import io.orbit.runtime.EngineInfo;

@@ -1,7 +1,7 @@
 package io.orbit.daemon.systemd;
 
-import io.orbit.daemon.lifecycle.Managed;
 import io.orbit.engine.health.HealthMonitor;
+import io.orbit.engine.lifecycle.Managed;
 import io.orbit.engine.reconcile.DesiredService;
 import io.orbit.engine.reconcile.Reconciler;
 import io.orbit.engine.spec.ServiceDefinition;

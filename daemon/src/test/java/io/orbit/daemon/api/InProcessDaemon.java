@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Stage;
+import io.orbit.daemon.Daemon;
+import io.orbit.daemon.DaemonModule;
 import io.orbit.daemon.DaemonOptions;
-import io.orbit.daemon.EngineModule;
-import io.orbit.daemon.lifecycle.Lifecycle;
-import io.orbit.daemon.metrics.MetricsModule;
 import io.orbit.engine.naming.OrbitLabels;
 import io.orbit.proxy.ProxyOptions;
 import io.orbit.runtime.ContainerRuntime;
@@ -61,7 +60,7 @@ public final class InProcessDaemon implements AutoCloseable {
     public final Path socket;
     public final InMemoryContainerRuntime runtime;
     private final Injector injector;
-    private final Lifecycle lifecycle;
+    private final Daemon daemon;
     private final EngineHttpClient unix;
     private final HttpClient tcp = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -69,16 +68,12 @@ public final class InProcessDaemon implements AutoCloseable {
             .build();
 
     private InProcessDaemon(
-            Path configDirectory,
-            Path socket,
-            InMemoryContainerRuntime runtime,
-            Injector injector,
-            Lifecycle lifecycle) {
+            Path configDirectory, Path socket, InMemoryContainerRuntime runtime, Injector injector, Daemon daemon) {
         this.configDirectory = configDirectory;
         this.socket = socket;
         this.runtime = runtime;
         this.injector = injector;
-        this.lifecycle = lifecycle;
+        this.daemon = daemon;
         this.unix = EngineHttpClient.open(socket, "the in-process daemon");
     }
 
@@ -123,32 +118,28 @@ public final class InProcessDaemon implements AutoCloseable {
                 ProxyOptions.DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
                 DaemonOptions.Hardening.defaults(work.resolve("state")));
         InMemoryContainerRuntime runtime = InMemoryContainerRuntime.withFixtureImage();
-        Injector injector = Guice.createInjector(
-                Stage.PRODUCTION,
-                binder -> {
-                    binder.requireExplicitBindings();
-                    binder.disableCircularProxies();
-                    binder.requireExactBindingAnnotations();
-                    binder.requireAtInjectOnConstructors();
-                    binder.bind(ContainerRuntime.class).toInstance(runtime);
-                    binder.bind(EngineSocketDiscovery.Discovered.class)
-                            .toInstance(new EngineSocketDiscovery.Discovered(Path.of("/in-memory"), "test", List.of()));
-                },
-                new EngineModule(options),
-                new ApiModule(),
-                new MetricsModule());
-        Lifecycle lifecycle = injector.getInstance(Lifecycle.class);
+        Injector injector = Guice.createInjector(Stage.PRODUCTION, DaemonModule.modules(options, binder -> {
+            binder.bind(ContainerRuntime.class).toInstance(runtime);
+            binder.bind(EngineSocketDiscovery.Discovered.class)
+                    .toInstance(new EngineSocketDiscovery.Discovered(Path.of("/in-memory"), "test", List.of()));
+        }));
+        Daemon daemon = injector.getInstance(Daemon.class);
         try {
-            lifecycle.start();
+            daemon.start();
         } catch (Exception e) {
             runtime.close();
             throw e;
         }
-        return new InProcessDaemon(services, socket, runtime, injector, lifecycle);
+        return new InProcessDaemon(services, socket, runtime, injector, daemon);
     }
 
     public int port() {
         return injector.getInstance(ApiServer.class).port();
+    }
+
+    /** The parts of the daemon's one lifecycle, in start order. */
+    public List<String> lifecyclePartNames() {
+        return daemon.lifecycle().partNames();
     }
 
     <T> T instance(Class<T> type) {
@@ -216,7 +207,9 @@ public final class InProcessDaemon implements AutoCloseable {
     public void close() {
         unix.close();
         tcp.close();
-        lifecycle.stop();
+        daemon.stop().ifPresent(failure -> {
+            throw new AssertionError("the in-process daemon did not stop cleanly", failure);
+        });
         runtime.close();
     }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -37,7 +38,9 @@ public final class StatsSampler implements AutoCloseable {
     private final ContainerRuntime runtime;
     private final Supplier<? extends Collection<String>> containerIds;
     private final Map<String, ContainerStats> latest = new ConcurrentHashMap<>();
-    private final Object tickLock = new Object();
+    /** True while a tick runs: single flight without a lock, so nothing ever waits behind a slow stats call. */
+    private final AtomicBoolean ticking = new AtomicBoolean();
+
     private volatile @Nullable String unavailableReason;
     /** Calls {@link #tick()} on the {@code orbit-stats} thread, the first time as soon as it starts. */
     private final PeriodicTask ticker;
@@ -65,9 +68,15 @@ public final class StatsSampler implements AutoCloseable {
         ticker.start();
     }
 
-    /** One sampling pass: one stats call for every listed container. */
+    /**
+     * One sampling pass: one stats call for every listed container. Returns at once when another pass is running
+     * (no lock is held across the runtime call).
+     */
     public void tick() {
-        synchronized (tickLock) {
+        if (!ticking.compareAndSet(false, true)) {
+            return;
+        }
+        try {
             Set<String> ids = Set.copyOf(containerIds.get());
             latest.keySet().retainAll(ids);
             if (ids.isEmpty()) {
@@ -97,6 +106,8 @@ public final class StatsSampler implements AutoCloseable {
                 unavailableReason = null;
             }
             stats.forEach(sample -> latest.put(sample.containerId(), sample));
+        } finally {
+            ticking.set(false);
         }
     }
 

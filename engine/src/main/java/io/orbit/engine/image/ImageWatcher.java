@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,10 @@ import org.slf4j.LoggerFactory;
  * retried next interval; it never stops the watcher (Orbit's task died on the first error, and only ever watched the
  * services loaded at startup).
  *
- * <p>Thread-safety: ticks are serialised by a lock; {@link #tick} may be called directly (tests).
+ * <p>Thread-safety: ticks never overlap, and no lock is held across a pull or an inspect: a tick that finds another
+ * one running returns at once (the next comes within {@link #TICK}). The maps below are touched only by the one tick
+ * in flight; the {@code ticking} flag's set and reset order their writes before the next tick's reads. {@link #tick}
+ * may be called directly (tests).
  */
 public final class ImageWatcher implements AutoCloseable {
 
@@ -68,7 +72,8 @@ public final class ImageWatcher implements AutoCloseable {
     private final ReconcileQueue queue;
     private final EventJournal journal;
     private final InstantSource clock;
-    private final Object tickLock = new Object();
+    /** True while a tick runs: single flight without a lock, so nothing ever waits behind a long pull. */
+    private final AtomicBoolean ticking = new AtomicBoolean();
     /** Per service, when it was last checked (or first seen). */
     private final Map<String, Instant> lastCheck = new HashMap<>();
     /** Per service and image reference, the image id a rollout was last triggered for. */
@@ -109,26 +114,39 @@ public final class ImageWatcher implements AutoCloseable {
         ticker.start();
     }
 
-    /** Checks every service whose interval has passed; forgets services that are no longer defined. */
+    /**
+     * Checks every service whose interval has passed; forgets services that are no longer defined. Returns at once
+     * when another tick is running.
+     */
     public void tick() {
-        synchronized (tickLock) {
-            Instant now = clock.instant();
-            Map<String, DesiredService> services = desired.snapshot().services();
-            lastCheck.keySet().retainAll(services.keySet());
-            triggered.keySet().removeIf(key -> !services.containsKey(key.service()));
-            failures.keySet().removeIf(key -> !services.containsKey(key.service()));
-            Set<String> running = new HashSet<>();
-            for (DesiredService service : services.values()) {
-                Instant last = lastCheck.putIfAbsent(service.name(), now);
-                if (last != null && !now.isBefore(last.plus(service.definition().imageCheckInterval()))) {
-                    lastCheck.put(service.name(), now);
-                    check(service, running);
-                } else {
-                    containerIdsOf(service.name()).forEach(running::add);
-                }
-            }
-            containerImages.keySet().retainAll(running);
+        if (!ticking.compareAndSet(false, true)) {
+            log.atDebug().log("image check still running; skipping this tick");
+            return;
         }
+        try {
+            checkDueServices();
+        } finally {
+            ticking.set(false);
+        }
+    }
+
+    private void checkDueServices() {
+        Instant now = clock.instant();
+        Map<String, DesiredService> services = desired.snapshot().services();
+        lastCheck.keySet().retainAll(services.keySet());
+        triggered.keySet().removeIf(key -> !services.containsKey(key.service()));
+        failures.keySet().removeIf(key -> !services.containsKey(key.service()));
+        Set<String> running = new HashSet<>();
+        for (DesiredService service : services.values()) {
+            Instant last = lastCheck.putIfAbsent(service.name(), now);
+            if (last != null && !now.isBefore(last.plus(service.definition().imageCheckInterval()))) {
+                lastCheck.put(service.name(), now);
+                check(service, running);
+            } else {
+                containerIdsOf(service.name()).forEach(running::add);
+            }
+        }
+        containerImages.keySet().retainAll(running);
     }
 
     private void check(DesiredService service, Set<String> running) {

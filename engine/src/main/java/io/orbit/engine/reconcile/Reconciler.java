@@ -218,6 +218,6 @@ public final class Reconciler implements AutoCloseable {
                 return;
             }
         }
-        pass.close();
+        // The pass (and its pod-start pool) is not closed here: whoever made it closes it (the Engine's lifecycle).
     }
 }

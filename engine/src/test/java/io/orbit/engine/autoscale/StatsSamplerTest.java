@@ -33,6 +33,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -74,6 +76,31 @@ class StatsSamplerTest {
         assertThat(sampler.latest(busy)).map(ContainerStats::cpuPercent).contains(50.0);
         assertThat(sampler.latest(idle)).map(ContainerStats::cpuPercent).contains(0.1);
         assertThat(sampler.available()).isTrue();
+    }
+
+    /** docs/concurrency.md: no lock is held across a runtime call; a tick during a slow stats call does not wait. */
+    @Test
+    void aTickDuringASlowStatsCallReturnsAtOnceWithoutCallingAgain() throws Exception {
+        start("idle", 1, "sleep", "infinity");
+        CountDownLatch release = new CountDownLatch(1);
+        runtime.hold = release;
+        Thread first = Thread.ofPlatform().name("first-tick").start(sampler::tick);
+        try {
+            assertThat(runtime.entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+            long before = System.nanoTime();
+            sampler.tick();
+            Duration waited = Duration.ofNanos(System.nanoTime() - before);
+
+            assertThat(waited)
+                    .as("the second tick waited behind the stats call")
+                    .isLessThan(Duration.ofSeconds(5));
+            assertThat(runtime.calls).as("one stats call at a time").hasSize(1);
+        } finally {
+            release.countDown();
+            first.join(Duration.ofSeconds(10));
+        }
+        assertThat(first.isAlive()).isFalse();
     }
 
     @Test
@@ -161,6 +188,10 @@ class StatsSamplerTest {
         final List<List<String>> calls = new CopyOnWriteArrayList<>();
         final List<String> threads = new CopyOnWriteArrayList<>();
         volatile @Nullable RuntimeException failure;
+        /** When set, a stats call counts down {@code entered} and waits for it (at most 10 s): a slow engine. */
+        volatile @Nullable CountDownLatch hold;
+
+        final CountDownLatch entered = new CountDownLatch(1);
 
         CountingRuntime(ContainerRuntime delegate) {
             this.delegate = delegate;
@@ -170,6 +201,15 @@ class StatsSamplerTest {
         public List<ContainerStats> stats(Collection<String> containerIds) {
             calls.add(new ArrayList<>(containerIds).stream().sorted().toList());
             threads.add(Thread.currentThread().getName());
+            CountDownLatch slow = hold;
+            if (slow != null) {
+                entered.countDown();
+                try {
+                    slow.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             RuntimeException current = failure;
             if (current != null) {
                 throw current;

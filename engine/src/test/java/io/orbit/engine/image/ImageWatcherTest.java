@@ -18,10 +18,13 @@ import io.orbit.engine.state.StatusStore;
 import io.orbit.engine.testing.ManualClock;
 import io.orbit.engine.testing.TestPasses;
 import io.orbit.engine.testing.TestServices;
+import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ContainerState;
 import io.orbit.runtime.ContainerSummary;
 import io.orbit.runtime.testing.FakeImage;
 import io.orbit.runtime.testing.InMemoryContainerRuntime;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +32,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -228,6 +234,54 @@ class ImageWatcherTest {
                 .isNotEqualTo(Optional.of(token));
         converge("web");
         assertThat(imageIds("web")).containsOnly("eeeeeeeeeeeeeeee");
+    }
+
+    /** docs/concurrency.md: no lock is held across a runtime call; a tick during a long pull neither waits nor pulls. */
+    @Test
+    void aTickDuringALongPullReturnsAtOnceWithoutPullingAgain() throws Exception {
+        define(web(ServiceSpec.PullPolicy.Always));
+        converge("web");
+        CountDownLatch pulling = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger pulls = new AtomicInteger();
+        ContainerRuntime slowPulls = (ContainerRuntime) Proxy.newProxyInstance(
+                ContainerRuntime.class.getClassLoader(),
+                new Class<?>[] {ContainerRuntime.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("pullImage")) {
+                        pulls.incrementAndGet();
+                        pulling.countDown();
+                        release.await(10, TimeUnit.SECONDS);
+                    }
+                    try {
+                        return method.invoke(runtime, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        ImageWatcher slow = new ImageWatcher(desired, status, slowPulls, queue, journal, clock);
+        slow.tick();
+        clock.advance(INTERVAL);
+        Thread first = Thread.ofPlatform().name("first-tick").start(slow::tick);
+        try {
+            assertThat(pulling.await(10, TimeUnit.SECONDS))
+                    .as("the first tick pulls")
+                    .isTrue();
+
+            long before = System.nanoTime();
+            slow.tick();
+            Duration waited = Duration.ofNanos(System.nanoTime() - before);
+
+            assertThat(waited).as("the second tick waited behind the pull").isLessThan(Duration.ofSeconds(5));
+            assertThat(pulls).as("the second tick pulled too").hasValue(1);
+        } finally {
+            release.countDown();
+            first.join(Duration.ofSeconds(10));
+            slow.close();
+        }
+        assertThat(first.isAlive()).isFalse();
+        slow.tick();
+        assertThat(pulls).as("not due again until the next interval").hasValue(1);
     }
 
     private DesiredService web(ServiceSpec.PullPolicy policy) {

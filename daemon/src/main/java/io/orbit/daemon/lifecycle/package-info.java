@@ -1,5 +1,0 @@
-/** Ordered start and reverse-ordered stop of the daemon's components. */
-@NullMarked
-package io.orbit.daemon.lifecycle;
-
-import org.jspecify.annotations.NullMarked;
