@@ -807,7 +807,7 @@ public abstract class ContainerRuntimeContract {
         }
     }
 
-    /** A minimal HTTP/1.0 GET, to prove reachability without pulling an HTTP client into the test-jar. */
+    /** A minimal HTTP/1.0 GET, to prove reachability without pulling an HTTP client into runtime-testkit. */
     protected static int httpGetStatus(String host, int port) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), 5000);
