@@ -7,6 +7,7 @@ import io.orbit.engine.Engine;
 import io.orbit.engine.naming.ContainerNames;
 import io.orbit.engine.naming.OrbitLabels;
 import io.orbit.runtime.ContainerSummary;
+import io.orbit.testkit.Poll;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package io.orbit.daemon;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.orbit.testkit.Poll;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -32,6 +33,9 @@ final class DaemonProcess implements AutoCloseable {
             List.of("-XX:+UseSerialGC", "-Xss512k", "-XX:TieredStopAtLevel=1", "-Xms16m", "-Xmx256m");
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    /** What the startup probe answers once the process is gone: no HTTP status. */
+    private static final int EXITED = -1;
+
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(60);
 
     private final Process process;
@@ -142,24 +146,19 @@ final class DaemonProcess implements AutoCloseable {
         }
     }
 
-    private void awaitHealthy() throws InterruptedException {
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError(
-                        "the daemon exited with " + process.exitValue() + " during startup:\n" + tail(40));
-            }
-            try {
-                if (get("/healthz").statusCode() == 200) {
-                    return;
-                }
-            } catch (UncheckedIOException notListeningYet) {
-                // the API starts last
-            }
-            Thread.sleep(200);
+    private void awaitHealthy() {
+        // Until /healthz answers 200 or the daemon exits; until then the API is not listening (it starts last) and
+        // the probe's exception is retried.
+        Poll.until(
+                "the daemon's /healthz to answer 200",
+                STARTUP_TIMEOUT,
+                Duration.ofMillis(200),
+                () -> process.isAlive() ? get("/healthz").statusCode() : EXITED,
+                status -> status == 200 || status == EXITED,
+                () -> tail(40));
+        if (!process.isAlive()) {
+            throw new AssertionError("the daemon exited with " + process.exitValue() + " during startup:\n" + tail(40));
         }
-        throw new AssertionError(
-                "the daemon's /healthz did not answer 200 within " + STARTUP_TIMEOUT + ":\n" + tail(40));
     }
 
     HttpResponse<String> get(String path) throws InterruptedException {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orbit.runtime.ExecResult;
+import io.orbit.testkit.Poll;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,7 +136,7 @@ abstract class HealthContract {
         String sickContainer = sick.container("main").id();
         Instant firstRun =
                 engine.runtime().inspectContainer(sickContainer).startedAt().orElseThrow();
-        Thread.sleep(500);
+        load.awaitAnswers(200, Duration.ofSeconds(30)); // the load is under way before the check starts failing
         Instant toggled = Instant.now();
         ExecResult touch =
                 engine.runtime().exec(sickContainer, List.of("touch", "/tmp/unhealthy"), Duration.ofSeconds(5));
@@ -148,7 +149,7 @@ abstract class HealthContract {
                 () -> podStates(web),
                 states -> states.equals(List.of("Ready", "Ready")),
                 daemon::tail);
-        Thread.sleep(1000);
+        load.awaitAnswers(500, Duration.ofSeconds(30)); // and goes on over the restarted pod
         TrafficLoad.Result traffic = load.stop();
         Duration toEjection =
                 Duration.between(toggled, Instant.parse(unhealthy.path("time").asText()));

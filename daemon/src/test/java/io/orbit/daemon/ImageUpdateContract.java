@@ -2,6 +2,7 @@ package io.orbit.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orbit.testkit.Poll;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;

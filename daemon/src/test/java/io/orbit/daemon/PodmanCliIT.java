@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orbit.runtime.EngineSockets;
 import io.orbit.runtime.ExecResult;
 import io.orbit.runtime.podman.PodmanContainerRuntime;
+import io.orbit.testkit.Poll;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.http.HttpResponse;

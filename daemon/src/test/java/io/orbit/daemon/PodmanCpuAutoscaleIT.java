@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orbit.runtime.EngineSockets;
 import io.orbit.runtime.podman.PodmanContainerRuntime;
+import io.orbit.testkit.Poll;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -157,7 +158,19 @@ class PodmanCpuAutoscaleIT {
                         done -> done,
                         () -> "pods: " + pods.pods(service) + "\n" + daemon.tail(30));
                 Duration scaleDown = Duration.ofNanos(System.nanoTime() - loadStoppedNanos);
-                Thread.sleep(2000); // GETs keep going while the last victim is drained and stopped
+                // GETs go on for a while after the scale-down: counted answers, not a sleep.
+                int answered =
+                        plain.values().stream().mapToInt(Integer::intValue).sum() + errors.size();
+                Poll.until(
+                        "40 more plain GETs answered after the scale-down",
+                        Duration.ofSeconds(30),
+                        Duration.ofMillis(20),
+                        () -> plain.values().stream()
+                                        .mapToInt(Integer::intValue)
+                                        .sum()
+                                + errors.size(),
+                        n -> n >= answered + 40,
+                        () -> "");
                 getting.set(false);
                 for (Thread thread : getters) {
                     thread.join(Duration.ofSeconds(30));

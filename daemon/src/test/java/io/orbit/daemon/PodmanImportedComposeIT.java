@@ -7,6 +7,7 @@ import io.orbit.runtime.ContainerState;
 import io.orbit.runtime.ContainerSummary;
 import io.orbit.runtime.ExecResult;
 import io.orbit.runtime.NotFoundException;
+import io.orbit.testkit.Poll;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.orbit.runtime.ContainerSummary;
 import io.orbit.runtime.EngineSockets;
 import io.orbit.runtime.podman.PodmanContainerRuntime;
+import io.orbit.testkit.Poll;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,10 +17,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PodmanProxyDaemonIT {
 
     private static final int REQUESTS = 1500;
+    private static final Pattern SERVED_BY = Pattern.compile("served by the container <strong>([^<]+)</strong>");
 
     @TempDir
     Path directory;
@@ -63,7 +68,18 @@ class PodmanProxyDaemonIT {
                         () -> pods.runningPods(service).size() == 3 && status(client, uri) == 200,
                         ready -> ready,
                         () -> "pods: " + pods.pods(service));
-                Thread.sleep(3000); // let the proxy's health checks admit all three backends
+                // The proxy's health checks admit each backend on its own: wait until all three have answered.
+                Set<String> servedBy = ConcurrentHashMap.newKeySet();
+                Poll.until(
+                        "all three pods answering through the proxy",
+                        Duration.ofSeconds(30),
+                        Duration.ofMillis(20),
+                        () -> {
+                            servedBy.add(servedBy(client, uri));
+                            return servedBy.size();
+                        },
+                        hosts -> hosts == 3,
+                        () -> "served by " + servedBy + "; pods: " + pods.pods(service));
 
                 Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
                 List<String> errors = new CopyOnWriteArrayList<>();
@@ -105,6 +121,18 @@ class PodmanProxyDaemonIT {
         }
     }
 
+    /** The hostname of the container that answered (the demo image's index page names it). */
+    private static String servedBy(HttpClient client, URI uri) throws IOException, InterruptedException {
+        HttpResponse<String> response = client.send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Matcher matcher = SERVED_BY.matcher(response.body());
+        if (response.statusCode() != 200 || !matcher.find()) {
+            throw new IOException("no 'served by' in a " + response.statusCode() + " answer: " + response.body());
+        }
+        return matcher.group(1);
+    }
+
     private static int status(HttpClient client, URI uri) throws IOException, InterruptedException {
         return client.send(
                         HttpRequest.newBuilder(uri)
@@ -121,7 +149,7 @@ class PodmanProxyDaemonIT {
                 spec:
                   containers:
                     - name: main
-                      image: localhost/orbit-fixture:latest
+                      image: localhost/orbit-demo:latest
                       ports:
                         - port: 8080
                           node_port: %d

@@ -3,6 +3,7 @@ package io.orbit.daemon;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.docker.DockerContainerRuntime;
 import io.orbit.runtime.podman.PodmanContainerRuntime;
+import io.orbit.testkit.Poll;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.docker.DockerContainerRuntime;
 import io.orbit.runtime.podman.PodmanContainerRuntime;
+import io.orbit.testkit.Poll;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -171,27 +172,22 @@ public final class RolloutBenchmark {
                 daemon::tail);
     }
 
-    private static void awaitServing(URI uri) throws Exception {
+    private static void awaitServing(URI uri) {
         HttpClient client =
                 HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                if (client.send(
-                                        HttpRequest.newBuilder(uri)
-                                                .timeout(Duration.ofSeconds(2))
-                                                .build(),
-                                        HttpResponse.BodyHandlers.discarding())
-                                .statusCode()
-                        == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // starting
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("not serving within 60 s: " + uri);
+        // While the container starts the connection is refused: the probe throws and is polled again.
+        Poll.until(
+                "a 200 from " + uri,
+                Duration.ofSeconds(60),
+                Duration.ofMillis(10),
+                () -> client.send(
+                                HttpRequest.newBuilder(uri)
+                                        .timeout(Duration.ofSeconds(2))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode(),
+                status -> status == 200,
+                () -> "");
     }
 
     private static void run(List<String> cli, String... args) throws IOException, InterruptedException {

@@ -3,6 +3,7 @@ package io.orbit.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orbit.testkit.Poll;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,7 +119,7 @@ abstract class RolloutContract {
                 () -> daemon.getJson("/services/" + service + "/rollout"),
                 rollout2 -> rollout2.path("phase").asText().equals("rolled_back") && podIds().equals(good),
                 daemon::tail);
-        Thread.sleep(1000);
+        load.awaitAnswers(500, Duration.ofSeconds(30)); // the load goes on after the rollback
         TrafficLoad.Result afterBroken = load.stop();
         System.out.printf(
                 "%s: broken spec rolled back; %d GETs meanwhile, statuses %s, errors %d%n",

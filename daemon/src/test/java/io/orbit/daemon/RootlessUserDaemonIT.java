@@ -8,6 +8,7 @@ import io.orbit.runtime.ContainerSummary;
 import io.orbit.runtime.EngineSockets;
 import io.orbit.runtime.LabelSelector;
 import io.orbit.runtime.podman.PodmanContainerRuntime;
+import io.orbit.testkit.Poll;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

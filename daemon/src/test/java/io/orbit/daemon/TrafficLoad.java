@@ -1,5 +1,6 @@
 package io.orbit.daemon;
 
+import io.orbit.testkit.Poll;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -81,30 +82,51 @@ final class TrafficLoad {
     }
 
     /** Waits until 20 GETs in a row answer 200. */
-    static void awaitServing(URI uri, Duration timeout) throws InterruptedException {
+    static void awaitServing(URI uri, Duration timeout) {
         HttpClient client =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int inARow = 0;
-        while (inARow < 20) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the proxy did not serve " + uri + " within " + timeout);
-            }
-            try {
-                int status = client.send(
-                                HttpRequest.newBuilder(uri)
-                                        .timeout(Duration.ofSeconds(2))
-                                        .build(),
-                                HttpResponse.BodyHandlers.discarding())
-                        .statusCode();
-                inARow = status == 200 ? inARow + 1 : 0;
-            } catch (IOException notYet) {
-                inARow = 0;
-            }
-            if (inARow == 0) {
-                Thread.sleep(20);
-            }
-        }
+        // Each poll sends up to 20 GETs and stops at the first that is not a 200 (a connection refused throws).
+        Poll.until(
+                "20 GETs in a row answered 200 by " + uri,
+                timeout,
+                Duration.ofMillis(20),
+                () -> {
+                    int inARow = 0;
+                    while (inARow < 20 && status(client, uri) == 200) {
+                        inARow++;
+                    }
+                    return inARow;
+                },
+                inARow -> inARow == 20,
+                () -> "");
+    }
+
+    private static int status(HttpClient client, URI uri) throws IOException, InterruptedException {
+        return client.send(
+                        HttpRequest.newBuilder(uri)
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    /**
+     * Waits until the clients have had {@code count} more answers (any status, or a client-side error) than now: "the
+     * load went on for a while", observed rather than slept.
+     */
+    void awaitAnswers(int count, Duration timeout) {
+        int target = answered() + count;
+        Poll.until(
+                count + " more GETs answered",
+                timeout,
+                Duration.ofMillis(20),
+                this::answered,
+                n -> n >= target,
+                () -> "");
+    }
+
+    private int answered() {
+        return statuses.values().stream().mapToInt(Integer::intValue).sum() + errors.size();
     }
 
     /** Forgets what was seen so far: what follows is measured on its own. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orbit.runtime.ExecResult;
 import io.orbit.runtime.NotFoundException;
 import io.orbit.runtime.VolumeDetails;
+import io.orbit.testkit.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -11,12 +11,14 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
@@ -296,15 +298,14 @@ class RequestFramingFuzzIT {
         return new Outcome(seen, statuses, backend.violations());
     }
 
-    /** Polls (with a deadline) until the backend has handled everything it was sent. */
+    /** Polls (with a deadline) until the backend has handled everything it was sent; often already true. */
     private static void awaitIdle(RecordingBackend backend) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (backend.busy() != 0) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for the backend to finish");
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(50_000);
-        }
+        Awaitility.await("the backend to finish what it was sent")
+                .atMost(Duration.ofSeconds(10))
+                .pollInSameThread()
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofNanos(50_000))
+                .until(() -> backend.busy() == 0);
     }
 
     /** The reference parser over the original bytes: Jetty's HttpParser, RFC 9110 compliance, message after message. */

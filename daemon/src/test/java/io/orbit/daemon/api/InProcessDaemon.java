@@ -16,6 +16,7 @@ import io.orbit.runtime.http.EngineHttpClient;
 import io.orbit.runtime.http.EngineResponse;
 import io.orbit.runtime.http.EngineSocketDiscovery;
 import io.orbit.runtime.testing.InMemoryContainerRuntime;
+import io.orbit.testkit.Poll;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -186,17 +187,9 @@ public final class InProcessDaemon implements AutoCloseable {
                 .toList();
     }
 
+    /** {@link Poll#until} for the in-memory engine: it answers at once, so polls are quick and the deadline short. */
     public static <T> T await(String what, Supplier<T> probe, Predicate<T> done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        T last = probe.get();
-        while (!done.test(last)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what + "; last: " + last);
-            }
-            Thread.sleep(20);
-            last = probe.get();
-        }
-        return last;
+        return Poll.until(what, Duration.ofSeconds(10), Duration.ofMillis(20), probe::get, done, () -> "");
     }
 
     static Map<String, Object> replicas(int count) {

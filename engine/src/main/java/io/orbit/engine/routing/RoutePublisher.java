@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiPredicate;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.NullMarked;
 
 /**
  * Builds the {@link RouteTable} from the desired services and the observed pods after every status change, and
@@ -31,7 +32,12 @@ import java.util.function.BooleanSupplier;
  * <p>Where container IPs are reachable from the host the backend is {@code containerIP:port}; otherwise (rootless
  * Podman) it is the port published on 127.0.0.1 — which is why every container port with a {@code node_port} is
  * published on a random loopback port.
+ *
+ * <p>The writer of the route table, so it stays in the engine (it reads desired state, status and health); the types
+ * it writes live in the same package in the {@code routing} module, which the proxy depends on instead of the
+ * engine. That module holds the package's {@code package-info}, hence {@code @NullMarked} here.
  */
+@NullMarked
 public final class RoutePublisher {
 
     private final DesiredState desired;

@@ -27,6 +27,7 @@ import io.orbit.runtime.VolumeDetails;
 import io.orbit.runtime.VolumeSpec;
 import io.orbit.runtime.testing.FakeImage;
 import io.orbit.runtime.testing.InMemoryContainerRuntime;
+import io.orbit.testkit.Poll;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -163,11 +164,13 @@ class StatsSamplerTest {
 
         sampler.start();
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (runtime.calls.isEmpty() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertThat(runtime.calls).isNotEmpty();
+        Poll.until(
+                "a stats call by the sampler's thread",
+                Duration.ofSeconds(5),
+                Duration.ofMillis(5),
+                () -> List.copyOf(runtime.calls),
+                calls -> !calls.isEmpty(),
+                () -> "");
         assertThat(runtime.threads).allMatch(name -> name.equals("orbit-stats"));
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orbit.runtime.ContainerEvent;
 import io.orbit.runtime.EventListener;
+import io.orbit.testkit.Poll;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,11 +55,11 @@ class ReconnectingEventStreamTest {
                 ReconnectingEventStream stream = ReconnectingEventStream.start(
                         "test-events", () -> client.stream("GET", "/events", null), this::parse, listener)) {
 
-            awaitTrue(() -> received.size() >= 2);
+            awaitTrue("two objects received", () -> received.size() >= 2);
 
             assertThat(received).startsWith("c1", "c2");
             assertThat(reconnects.get()).isGreaterThanOrEqualTo(1);
-            awaitTrue(stream::isConnected);
+            awaitTrue("the stream connected", stream::isConnected);
         }
     }
 
@@ -77,7 +78,7 @@ class ReconnectingEventStreamTest {
                 EngineHttpClientTest.sleep(Duration.ofSeconds(30));
                 return false;
             })) {
-                awaitTrue(() -> received.contains("late"));
+                awaitTrue("the object sent after the reconnect received", () -> received.contains("late"));
                 assertThat(received).containsExactly("late");
             }
         }
@@ -94,7 +95,7 @@ class ReconnectingEventStreamTest {
                 EngineHttpClient client = EngineHttpClient.open(socket, "start it")) {
             ReconnectingEventStream stream = ReconnectingEventStream.start(
                     "test-events-close", () -> client.stream("GET", "/events", null), this::parse, listener);
-            awaitTrue(stream::isConnected);
+            awaitTrue("the stream connected", stream::isConnected);
 
             long started = System.nanoTime();
             stream.close();
@@ -121,11 +122,8 @@ class ReconnectingEventStreamTest {
                 Instant.EPOCH));
     }
 
-    private static void awaitTrue(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-            EngineHttpClientTest.sleep(Duration.ofMillis(20));
-        }
+    private static void awaitTrue(String what, BooleanSupplier condition) {
+        Poll.until(
+                what, Duration.ofSeconds(10), Duration.ofMillis(20), condition::getAsBoolean, done -> done, () -> "");
     }
 }

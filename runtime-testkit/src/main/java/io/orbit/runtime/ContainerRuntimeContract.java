@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.orbit.testkit.Poll;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -765,38 +767,29 @@ public abstract class ContainerRuntimeContract {
         await("the event stream to connect", subscription::isConnected, connected -> connected);
     }
 
-    private static ContainerEvent awaitEvent(BlockingQueue<ContainerEvent> events, ContainerEvent.Type type)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    /** Takes events one by one up to the first of {@code type}: later events stay queued for the next wait. */
+    private static ContainerEvent awaitEvent(BlockingQueue<ContainerEvent> events, ContainerEvent.Type type) {
         List<ContainerEvent> seen = new ArrayList<>();
-        while (System.nanoTime() < deadline) {
-            ContainerEvent event = events.poll(200, TimeUnit.MILLISECONDS);
-            if (event != null) {
-                seen.add(event);
-                if (event.type() == type) {
-                    return event;
-                }
-            }
-        }
-        throw new AssertionError("no " + type + " event within 30 s; saw " + seen);
+        return Poll.until(
+                        "a " + type + " event",
+                        Duration.ofSeconds(30),
+                        Duration.ofMillis(50),
+                        () -> {
+                            for (ContainerEvent event = events.poll(); event != null; event = events.poll()) {
+                                seen.add(event);
+                                if (event.type() == type) {
+                                    return Optional.of(event);
+                                }
+                            }
+                            return Optional.<ContainerEvent>empty();
+                        },
+                        Optional::isPresent,
+                        () -> "events seen: " + seen)
+                .orElseThrow();
     }
 
     protected static <T> T await(String what, java.util.function.Supplier<T> probe, Predicate<T> done) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        T last = probe.get();
-        while (!done.test(last)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after 30 s waiting for " + what + "; last: " + last);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what, e);
-            }
-            last = probe.get();
-        }
-        return last;
+        return Poll.until(what, Duration.ofSeconds(30), Duration.ofMillis(100), probe::get, done, () -> "");
     }
 
     private static int statusOrZero(String host, int port) {
@@ -807,7 +800,7 @@ public abstract class ContainerRuntimeContract {
         }
     }
 
-    /** A minimal HTTP/1.0 GET, to prove reachability without pulling an HTTP client into the test-jar. */
+    /** A minimal HTTP/1.0 GET, to prove reachability without pulling an HTTP client into runtime-testkit. */
     protected static int httpGetStatus(String host, int port) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), 5000);
