@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The size limits the project keeps for its main code, checked over every module's {@code src/main/java}: no method
+ * The size limits the project keeps for its main code, checked over every packaged module's {@code src/main/java}: no method
  * (or constructor) longer than {@value #MAX_METHOD_LINES} lines, and no source file longer than {@value
  * #MAX_CLASS_LINES} lines unless its type's Javadoc says why in one line starting with {@value #REASON}. Long
  * methods and classes are where the engine grew knots; the limit keeps the next feature from adding to them.
@@ -107,6 +107,9 @@ class SourceLimitsTest {
         try (Stream<Path> modules = Files.list(root)) {
             List<Path> sources = new ArrayList<>();
             for (Path module : modules.sorted().toList()) {
+                if (module.getFileName().toString().equals("runtime-testkit")) {
+                    continue; // test code by purpose (fakes, the contract suite), never packaged
+                }
                 Path main = module.resolve("src/main/java");
                 if (Files.isDirectory(main)) {
                     try (Stream<Path> files = Files.walk(main)) {
