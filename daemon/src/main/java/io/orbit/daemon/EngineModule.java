@@ -23,7 +23,6 @@ import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.naming.Ownership;
 import io.orbit.engine.netlimit.HostNetworkLimiter;
 import io.orbit.engine.netlimit.NetworkLimitEnforcer;
-import io.orbit.engine.netlimit.NetworkLimitingRuntime;
 import io.orbit.engine.reconcile.PodDrainer;
 import io.orbit.engine.reconcile.ReconcileMetrics;
 import io.orbit.engine.reconcile.ReconcileQueue;
@@ -106,9 +105,9 @@ public final class EngineModule extends AbstractModule {
             EventJournal journal,
             ReconcileQueue queue,
             NetworkLimitEnforcer networkLimits) {
-        // Containers start through the limiting decorator: network_limit is applied after every start (or reported).
+        // network_limit is part of each pass's plan: applied after every start (or reported), refused where impossible.
         return new ServicePass(
-                new NetworkLimitingRuntime(runtime, networkLimits),
+                runtime,
                 ownership,
                 status,
                 clock,
@@ -117,7 +116,8 @@ public final class EngineModule extends AbstractModule {
                 volumes,
                 health,
                 journal,
-                queue::enqueueAfter);
+                queue::enqueueAfter,
+                networkLimits);
     }
 
     /**

@@ -8,6 +8,8 @@ import io.orbit.engine.netlimit.NetworkLimit;
 import io.orbit.engine.spec.ContainerDefinition;
 import io.orbit.engine.spec.ContainerTemplate;
 import io.orbit.engine.spec.ServiceSpec;
+import io.orbit.engine.state.DesiredService;
+import io.orbit.engine.state.PodStartException;
 import io.orbit.engine.volume.PodVolumes;
 import io.orbit.runtime.ConflictException;
 import io.orbit.runtime.ContainerRuntime;
@@ -77,10 +79,22 @@ public final class PodLauncher {
         this.containerIpsReachable = containerIpsReachable;
     }
 
-    /** Starts one pod of the service in the given slot and returns its id. */
-    public String startPod(DesiredService service, int podNumber) {
+    /**
+     * A pod just started.
+     *
+     * @param containerIds its containers' engine ids, by their name in the service file
+     */
+    public record StartedPod(String podId, Map<String, String> containerIds) {
+        public StartedPod {
+            containerIds = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(containerIds));
+        }
+    }
+
+    /** Starts one pod of the service in the given slot. */
+    public StartedPod startPod(DesiredService service, int podNumber) {
         UUID pod = UUID.randomUUID();
         List<String> created = new ArrayList<>();
+        Map<String, String> byName = new java.util.LinkedHashMap<>();
         Optional<String> podNetwork = Optional.empty();
         try {
             service.definition().userNetwork().ifPresent(this::ensureUserNetwork);
@@ -92,14 +106,16 @@ public final class PodLauncher {
             }
             for (ContainerDefinition container : service.definition().containers()) {
                 ContainerSpec spec = containerSpec(service, podNumber, pod, container, podNetwork);
-                created.add(createPullingIfAllowed(service, spec));
+                String id = createPullingIfAllowed(service, spec);
+                created.add(id);
+                byName.put(container.name(), id);
             }
             for (String id : created) {
                 runtime.startContainer(id);
             }
-            return pod.toString();
+            return new StartedPod(pod.toString(), byName);
         } catch (PodStartException refused) {
-            // refused before the engine saw it (a network limit this host cannot enforce): nothing half-started stays
+            // refused before the engine saw it (a volume that cannot be prepared): nothing half-started stays
             removeQuietly(created, podNetwork);
             throw new PodStartException(
                     "cannot start pod %d of service '%s' (%s): %s"

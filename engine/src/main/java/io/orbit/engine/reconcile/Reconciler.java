@@ -3,6 +3,7 @@ package io.orbit.engine.reconcile;
 import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.naming.OrbitLabels;
 import io.orbit.engine.naming.Ownership;
+import io.orbit.engine.state.DesiredService;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.StatusStore;
 import io.orbit.runtime.ContainerRuntime;
