@@ -395,7 +395,8 @@ class SystemdNotifierTest {
                         new PodVolumes(runtime, Ownership.DEFAULT, Path.of("target", "test-volumes"), time),
                         health,
                         new EventJournal(time, 100),
-                        (service, delay) -> {}));
+                        (service, delay) -> {},
+                        null));
     }
 
     /** A service of {@code replicas} pods (its minimum), with a tcp health check or none. */

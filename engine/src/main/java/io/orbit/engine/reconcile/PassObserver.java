@@ -23,32 +23,14 @@ import java.util.function.Supplier;
  * nothing in the engine. Two trackers learn from what it reads, as they would from any observer: health's restart
  * ledger notes each slot seen healthy, and {@link Rollouts} advances the rollout (its journal entries go into the plan).
  */
-final class PassObserver {
-
-    private final PodObserver pods;
-    private final ContainerRuntime runtime;
-    private final HealthMonitor health;
-    private final Rollouts rollouts;
-    private final ExitRecords exits;
-    private final Supplier<Optional<NetworkLimitSupport>> networkLimits;
-    private final InstantSource clock;
-
-    PassObserver(
-            PodObserver pods,
-            ContainerRuntime runtime,
-            HealthMonitor health,
-            Rollouts rollouts,
-            ExitRecords exits,
-            Supplier<Optional<NetworkLimitSupport>> networkLimits,
-            InstantSource clock) {
-        this.pods = pods;
-        this.runtime = runtime;
-        this.health = health;
-        this.rollouts = rollouts;
-        this.exits = exits;
-        this.networkLimits = networkLimits;
-        this.clock = clock;
-    }
+record PassObserver(
+        PodObserver pods,
+        ContainerRuntime runtime,
+        HealthMonitor health,
+        Rollouts rollouts,
+        ExitRecords exits,
+        Supplier<Optional<NetworkLimitSupport>> networkLimits,
+        InstantSource clock) {
 
     Observation observe(String service, Optional<DesiredService> desired, List<String> preferredVictims) {
         List<ObservedPod> observed = pods.observe(service, desired);

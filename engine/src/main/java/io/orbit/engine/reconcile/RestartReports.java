@@ -19,21 +19,9 @@ import org.slf4j.LoggerFactory;
  * What the executor records once a restart step is applied: the slot's restart in health's ledger (its count and
  * next back-off are known only then), the metrics, the journal entry and log line, and a crash loop it starts.
  */
-final class RestartReports {
+record RestartReports(HealthMonitor health, ExitRecords exits, EventJournal journal, InstantSource clock) {
 
     private static final Logger log = LoggerFactory.getLogger(RestartReports.class);
-
-    private final HealthMonitor health;
-    private final ExitRecords exits;
-    private final EventJournal journal;
-    private final InstantSource clock;
-
-    RestartReports(HealthMonitor health, ExitRecords exits, EventJournal journal, InstantSource clock) {
-        this.health = health;
-        this.exits = exits;
-        this.journal = journal;
-        this.clock = clock;
-    }
 
     void restarted(String service, PlanStep.RestartContainers restart) {
         ObservedPod pod = restart.pod();

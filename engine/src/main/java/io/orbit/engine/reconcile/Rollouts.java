@@ -33,6 +33,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Kept in memory: after a daemon restart the first spec seen fully running and ready is the known-good one.
  * Thread-safety: one pass per service at a time (the queue); the API reads snapshots.
+ *
+ * <p>Over 300 lines because it is one state machine over one record per service (observe, undo, retry, status); its
+ * transitions read best side by side.
  */
 public final class Rollouts {
 

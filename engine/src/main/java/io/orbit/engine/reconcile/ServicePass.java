@@ -45,21 +45,6 @@ public final class ServicePass implements AutoCloseable {
     private final InstantSource clock;
     private final BiConsumer<String, Duration> recheck;
 
-    /** A pass that applies no network limits (a service with {@code network_limit} starts unlimited). */
-    public ServicePass(
-            ContainerRuntime runtime,
-            Ownership ownership,
-            StatusStore status,
-            InstantSource clock,
-            ReconcileMetrics metrics,
-            PodDrainer drainer,
-            PodVolumes volumes,
-            HealthMonitor health,
-            EventJournal journal,
-            BiConsumer<String, Duration> recheck) {
-        this(runtime, ownership, status, clock, metrics, drainer, volumes, health, journal, recheck, null);
-    }
-
     /**
      * Builds the three parts of the pass; it owns the executor's pool ({@link #close}).
      *

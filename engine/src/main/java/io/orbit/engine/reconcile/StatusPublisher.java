@@ -25,24 +25,10 @@ import org.slf4j.LoggerFactory;
  * Publishes a service's status after its pass: its pods as they run now, each with health's view (phase, restarts,
  * each probed container's run, the last exit), the pass's error and how many passes failed in a row.
  */
-final class StatusPublisher {
+record StatusPublisher(
+        StatusObserver observer, StatusStore status, HealthMonitor health, ExitRecords exits, InstantSource clock) {
 
     private static final Logger log = LoggerFactory.getLogger(StatusPublisher.class);
-
-    private final StatusObserver observer;
-    private final StatusStore status;
-    private final HealthMonitor health;
-    private final ExitRecords exits;
-    private final InstantSource clock;
-
-    StatusPublisher(
-            StatusObserver observer, StatusStore status, HealthMonitor health, ExitRecords exits, InstantSource clock) {
-        this.observer = observer;
-        this.status = status;
-        this.health = health;
-        this.exits = exits;
-        this.clock = clock;
-    }
 
     void publish(String service, Optional<DesiredService> target, Optional<String> error, int failures) {
         try {

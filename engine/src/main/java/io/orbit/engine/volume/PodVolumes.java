@@ -54,6 +54,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: {@link #mounts} runs on the pod-start threads and {@link #sweep} on reconcile workers; file
  * changes happen under one lock, engine calls outside it.
+ *
+ * <p>Over 300 lines because writing the files and sweeping them share one lock and one directory layout; split, each
+ * half would have to know the other's locking.
  */
 public final class PodVolumes {
 

@@ -61,7 +61,8 @@ class ImageWatcherTest {
                         runtime, Ownership.DEFAULT, java.nio.file.Path.of("target", "test-volumes"), clock),
                 TestPasses.monitor(status, clock, TestPasses.IDLE, (probe, target) -> null, journal),
                 journal,
-                (service, delay) -> {});
+                (service, delay) -> {},
+                null);
         passes.add(created);
         return created;
     }

@@ -46,7 +46,8 @@ class RolloutsTest {
                     runtime, Ownership.DEFAULT, java.nio.file.Path.of("target", "test-volumes"), clock),
             TestPasses.monitor(status, clock, TestPasses.IDLE, (probe, target) -> null, journal),
             journal,
-            (service, delay) -> {});
+            (service, delay) -> {},
+            null);
 
     private final DesiredService v1 = TestServices.service("web").replicas(2).build();
     private final DesiredService v2 = TestServices.service("web")
