@@ -396,7 +396,8 @@ class SystemdNotifierTest {
                         health,
                         new EventJournal(time, 100),
                         (service, delay) -> {},
-                        null));
+                        null),
+                null);
     }
 
     /** A service of {@code replicas} pods (its minimum), with a tcp health check or none. */

@@ -33,16 +33,12 @@ public record Observation(
         List<String> preferredVictims,
         Instant now) {
 
+    /** Copies the collections: an observation does not change after the moment it was read. */
     public Observation {
-        requireNonNull(service, "service is null");
-        requireNonNull(desired, "desired is null");
         pods = List.copyOf(pods);
         verdicts = Map.copyOf(verdicts);
         exits = List.copyOf(exits);
-        requireNonNull(rollout, "rollout is null");
-        requireNonNull(networkLimits, "networkLimits is null");
         preferredVictims = List.copyOf(preferredVictims);
-        requireNonNull(now, "now is null");
     }
 
     /** The spec the pass converges on: the desired one, or the last good one while a failed rollout is rolled back. */

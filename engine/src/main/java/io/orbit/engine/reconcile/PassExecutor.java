@@ -20,45 +20,31 @@ import org.slf4j.LoggerFactory;
  * The third part of a pass: applies a {@link Plan}'s steps in order, with no decisions of its own, except that a run of
  * consecutive pod starts goes in parallel on a bounded pool (up to {@link #PARALLEL_STARTS}): starting ten pods then
  * takes about as long as starting a few, not ten times one. The first failing step fails the pass; the steps after it
- * wait for the next pass. It owns its pool: {@link #close} shuts it down.
+ * wait for the next pass. The pool is given ({@link #podStartPool}): its creator shuts it down.
  */
-final class PassExecutor implements AutoCloseable {
+record PassExecutor(
+        PodLauncher launcher,
+        StatusObserver statusObserver,
+        HealthMonitor health,
+        ExitRecords exits,
+        RestartReports restarts,
+        @Nullable NetworkLimitEnforcer networkLimits,
+        ReconcileMetrics metrics,
+        EventJournal journal,
+        ExecutorService podStarts) {
 
     private static final Logger log = LoggerFactory.getLogger(PassExecutor.class);
     /** How many pods of one service start at once; the engines serialise little, two cores do the rest. */
     static final int PARALLEL_STARTS = 4;
 
-    private final PodLauncher launcher;
-    private final StatusObserver statusObserver;
-    private final HealthMonitor health;
-    private final ExitRecords exits;
-    private final RestartReports restarts;
-    private final @Nullable NetworkLimitEnforcer networkLimits;
-    private final ReconcileMetrics metrics;
-    private final EventJournal journal;
-    /** Platform threads: engine calls must not run on virtual threads (see EngineHttpClient). */
-    private final ExecutorService podStarts = Executors.newFixedThreadPool(
-            PARALLEL_STARTS,
-            Thread.ofPlatform().daemon().name("orbit-pod-start-", 0).factory());
-
-    /** @param networkLimits applies the network-limit steps (null: the plan has none, see {@link Observation}) */
-    PassExecutor(
-            PodLauncher launcher,
-            StatusObserver statusObserver,
-            HealthMonitor health,
-            ExitRecords exits,
-            RestartReports restarts,
-            @Nullable NetworkLimitEnforcer networkLimits,
-            ReconcileMetrics metrics,
-            EventJournal journal) {
-        this.launcher = launcher;
-        this.statusObserver = statusObserver;
-        this.health = health;
-        this.exits = exits;
-        this.restarts = restarts;
-        this.networkLimits = networkLimits;
-        this.metrics = metrics;
-        this.journal = journal;
+    /**
+     * The bounded pool a run of pod starts goes on; whoever calls this owns the pool and shuts it down. Platform
+     * threads: engine calls must not run on virtual threads (see EngineHttpClient).
+     */
+    static ExecutorService podStartPool() {
+        return Executors.newFixedThreadPool(
+                PARALLEL_STARTS,
+                Thread.ofPlatform().daemon().name("orbit-pod-start-", 0).factory());
     }
 
     /** @param target the spec the plan converges on, for the pods it starts */
@@ -182,10 +168,5 @@ final class PassExecutor implements AutoCloseable {
             log.atInfo().addKeyValue("service", service).log(note.reason());
         }
         journal.record(note.kind(), Optional.of(service), note.podId(), note.reason());
-    }
-
-    @Override
-    public void close() {
-        podStarts.shutdown();
     }
 }

@@ -55,16 +55,6 @@ public final class Reconciler implements AutoCloseable {
     /** Services left alone because their file is broken, with the reason last logged. */
     private final Map<String, String> kept = new ConcurrentHashMap<>();
 
-    public Reconciler(
-            ContainerRuntime runtime,
-            Ownership ownership,
-            DesiredState desired,
-            StatusStore status,
-            ReconcileQueue queue,
-            ServicePass pass) {
-        this(runtime, ownership, desired, status, queue, pass, null);
-    }
-
     /** @param journal where services kept because of a broken file are recorded (null: only logged) */
     public Reconciler(
             ContainerRuntime runtime,

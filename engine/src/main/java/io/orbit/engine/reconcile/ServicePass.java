@@ -17,6 +17,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -37,6 +38,7 @@ public final class ServicePass implements AutoCloseable {
     private final PodLauncher launcher;
     private final PassObserver observer;
     private final PassExecutor executor;
+    private final ExecutorService podStarts = PassExecutor.podStartPool();
     private final StatusPublisher publisher;
     private final ExitRecords exits = new ExitRecords();
     private final Rollouts rollouts;
@@ -46,7 +48,7 @@ public final class ServicePass implements AutoCloseable {
     private final BiConsumer<String, Duration> recheck;
 
     /**
-     * Builds the three parts of the pass; it owns the executor's pool ({@link #close}).
+     * Builds the three parts of the pass; it owns the pool the executor starts pods on ({@link #close}).
      *
      * @param volumes writes inline files (below {@code --volume-dir}) and creates named volumes
      * @param health probes the pods and judges them; the plan reads its verdicts
@@ -86,7 +88,8 @@ public final class ServicePass implements AutoCloseable {
                 new RestartReports(health, exits, journal, clock),
                 networkLimits,
                 metrics,
-                journal);
+                journal,
+                podStarts);
         this.publisher = new StatusPublisher(statusObserver, status, health, exits, clock);
         this.health = health;
         this.metrics = metrics;
@@ -177,6 +180,6 @@ public final class ServicePass implements AutoCloseable {
 
     @Override
     public void close() {
-        executor.close();
+        podStarts.shutdown();
     }
 }
