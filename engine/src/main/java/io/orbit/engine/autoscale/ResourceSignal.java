@@ -82,17 +82,11 @@ final class ResourceSignal {
         return best;
     }
 
-    private static Optional<Result> recommend(
-            AutoscalePolicy policy,
-            ResourceTargets targets,
-            Metric metric,
-            List<PodSample> pods,
-            int current,
-            Instant now) {
-        if (targets.byContainer().values().stream()
-                .noneMatch(thresholds -> metric.target(thresholds).isPresent())) {
-            return Optional.empty();
-        }
+    /** One metric over the pods: the ratio to target of each measured pod, and how many had no sample or warm up. */
+    private record Measured(List<Double> ratios, int missing, int warming) {}
+
+    private static Measured measure(
+            AutoscalePolicy policy, ResourceTargets targets, Metric metric, List<PodSample> pods, Instant now) {
         List<Double> measured = new ArrayList<>();
         int missing = 0;
         int warming = 0;
@@ -108,6 +102,24 @@ final class ResourceSignal {
                 missing++;
             }
         }
+        return new Measured(measured, missing, warming);
+    }
+
+    private static Optional<Result> recommend(
+            AutoscalePolicy policy,
+            ResourceTargets targets,
+            Metric metric,
+            List<PodSample> pods,
+            int current,
+            Instant now) {
+        if (targets.byContainer().values().stream()
+                .noneMatch(thresholds -> metric.target(thresholds).isPresent())) {
+            return Optional.empty();
+        }
+        Measured sample = measure(policy, targets, metric, pods, now);
+        List<Double> measured = sample.ratios();
+        int missing = sample.missing();
+        int warming = sample.warming();
         if (measured.isEmpty()) {
             return Optional.empty();
         }
