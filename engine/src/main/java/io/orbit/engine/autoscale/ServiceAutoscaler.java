@@ -78,12 +78,8 @@ public final class ServiceAutoscaler {
         Instant now = clock.instant();
         int current = load.currentReplicas();
         if (!policy.enabled()) {
-            return decision(
-                    now,
-                    current,
-                    current,
-                    Reason.DISABLED,
-                    new Explanation(List.of(), current, current, current, false, List.of()));
+            Explanation none = new Explanation(List.of(), current, current, current, false, List.of());
+            return decision(now, current, current, Reason.DISABLED, none);
         }
         if (load.hasDemand()) {
             lastDemand = now;
@@ -110,12 +106,8 @@ public final class ServiceAutoscaler {
         if (desired != current) {
             events.addLast(new ScaleEvent(now, desired - current));
         }
-        return decision(
-                now,
-                current,
-                desired,
-                reason,
-                new Explanation(signals, recommended.replicas(), clamped, stabilized, panic, notes));
+        Explanation explanation = new Explanation(signals, recommended.replicas(), clamped, stabilized, panic, notes);
+        return decision(now, current, desired, reason, explanation);
     }
 
     /** A replica count and why. */
@@ -171,13 +163,7 @@ public final class ServiceAutoscaler {
             if (limit >= clamped.replicas()) {
                 return clamped;
             }
-            notes.add("scale-up limited to %d by +max(%d, %d %%) per %ds"
-                    .formatted(
-                            limit,
-                            policy.scaleUp().pods(),
-                            policy.scaleUp().percent(),
-                            policy.scaleUp().period().toSeconds()));
-            return new Choice(limit, Reason.RATE_LIMITED);
+            return rateLimited("scale-up", limit, "+", policy.scaleUp(), notes);
         }
         if (clamped.replicas() == current) {
             return clamped;
@@ -195,13 +181,20 @@ public final class ServiceAutoscaler {
         if (desired <= stabilized) {
             return new Choice(desired, clamped.reason());
         }
-        notes.add("scale-down limited to %d by -max(%d, %d %%) per %ds"
+        return rateLimited("scale-down", desired, "-", policy.scaleDown(), notes);
+    }
+
+    private static Choice rateLimited(
+            String move, int replicas, String sign, AutoscalePolicy.RateLimit rate, List<String> notes) {
+        notes.add("%s limited to %d by %smax(%d, %d %%) per %ds"
                 .formatted(
-                        desired,
-                        policy.scaleDown().pods(),
-                        policy.scaleDown().percent(),
-                        policy.scaleDown().period().toSeconds()));
-        return new Choice(desired, Reason.RATE_LIMITED);
+                        move,
+                        replicas,
+                        sign,
+                        rate.pods(),
+                        rate.percent(),
+                        rate.period().toSeconds()));
+        return new Choice(replicas, Reason.RATE_LIMITED);
     }
 
     /** Fills {@code signals}; returns whether the resource signal is hot (idleness may then not scale down). */
