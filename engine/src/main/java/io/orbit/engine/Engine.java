@@ -14,7 +14,6 @@ import io.orbit.engine.lifecycle.ContainerLifeCycle;
 import io.orbit.engine.lifecycle.Managed;
 import io.orbit.engine.naming.Ownership;
 import io.orbit.engine.netlimit.NetworkLimitEnforcer;
-import io.orbit.engine.netlimit.NetworkLimitingRuntime;
 import io.orbit.engine.reconcile.ReconcileQueue;
 import io.orbit.engine.reconcile.Reconciler;
 import io.orbit.engine.reconcile.ServicePass;
@@ -88,21 +87,13 @@ public final class Engine {
         this.ownership = new Ownership(settings.instance());
         this.networkLimiter = new DetectedNetworkLimiter(ports.networkLimiterDetection());
         this.networkLimits = new NetworkLimitEnforcer(runtime, networkLimiter, engineInfo, stores.journal());
-        this.health = new HealthMonitor(
-                stores.status(),
-                new HostProbeRunner(runtime),
-                new ThreadedProbeScheduler(),
-                new RestartLedger(RestartBackoff.DEFAULT, new Random()),
-                stores.journal(),
-                reporting.health(),
-                clock,
-                containerIpsReachable);
+        this.health = healthMonitor(runtime, stores, reporting, clock, containerIpsReachable);
         this.volumes = new PodVolumes(runtime, ownership, settings.volumeDirectory(), clock);
         this.routes = new RoutePublisher(
                 stores.desired(), stores.status(), traffic, containerIpsReachable, health::isReady, health::isProbed);
-        // Containers start through the limiting decorator: network_limit is applied after every start (or reported).
+        // network_limit is a step of the plan after every start (or the start is refused with the reason).
         this.pass = new ServicePass(
-                new NetworkLimitingRuntime(runtime, networkLimits),
+                runtime,
                 ownership,
                 stores.status(),
                 clock,
@@ -111,7 +102,8 @@ public final class Engine {
                 volumes,
                 health,
                 stores.journal(),
-                stores.queue()::enqueueAfter);
+                stores.queue()::enqueueAfter,
+                networkLimits);
         this.reconciler = new Reconciler(
                 runtime, ownership, stores.desired(), stores.status(), stores.queue(), pass, stores.journal());
         this.reloader = new ConfigReloader(
@@ -138,6 +130,23 @@ public final class Engine {
         this.configuration = new ConfigurationParts(settings.configDirectory().root(), reloader);
         wireListeners(reporting.volumeMeters().apply(volumes));
         this.lifecycle = assemble(ports.upstream());
+    }
+
+    private static HealthMonitor healthMonitor(
+            ContainerRuntime runtime,
+            EngineStores stores,
+            EngineReporting reporting,
+            InstantSource clock,
+            BooleanSupplier containerIpsReachable) {
+        return new HealthMonitor(
+                stores.status(),
+                new HostProbeRunner(runtime),
+                new ThreadedProbeScheduler(),
+                new RestartLedger(RestartBackoff.DEFAULT, new Random()),
+                stores.journal(),
+                reporting.health(),
+                clock,
+                containerIpsReachable);
     }
 
     /**

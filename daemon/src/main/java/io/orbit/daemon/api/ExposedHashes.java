@@ -1,6 +1,6 @@
 package io.orbit.daemon.api;
 
-import io.orbit.engine.reconcile.PodTemplateHash;
+import io.orbit.engine.state.PodTemplateHash;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;

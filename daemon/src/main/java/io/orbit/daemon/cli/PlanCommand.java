@@ -6,7 +6,6 @@ import io.orbit.engine.config.ConfigDirectory;
 import io.orbit.engine.config.ReadPolicy;
 import io.orbit.engine.naming.OrbitLabels;
 import io.orbit.engine.naming.Ownership;
-import io.orbit.engine.reconcile.DesiredService;
 import io.orbit.engine.reconcile.ObservedPod;
 import io.orbit.engine.reconcile.Plan;
 import io.orbit.engine.reconcile.PlanStep;
@@ -17,6 +16,7 @@ import io.orbit.engine.spec.ParsedFile;
 import io.orbit.engine.spec.ServiceDefinition;
 import io.orbit.engine.spec.SpecProblem;
 import io.orbit.engine.spec.SpecValidator;
+import io.orbit.engine.state.DesiredService;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ContainerRuntimeException;
 import java.io.PrintWriter;
@@ -155,6 +155,11 @@ final class PlanCommand implements Callable<Integer> {
                                         .collect(java.util.stream.Collectors.joining(", ")),
                                 restart.pod().podNumber(),
                                 restart.reason());
+            case PlanStep.RefuseStart refuse ->
+                "! cannot start pod %d: %s".formatted(refuse.podNumber(), refuse.reason());
+            case PlanStep.LimitNetwork limit -> "~ " + limit.reason();
+            case PlanStep.ReportExit exit -> "  " + exit.reason();
+            case PlanStep.Note note -> "  " + note.reason();
         };
     }
 }

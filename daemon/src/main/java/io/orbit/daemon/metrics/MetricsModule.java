@@ -15,7 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.orbit.engine.autoscale.AutoscaleMetrics;
 import io.orbit.engine.health.HealthMetrics;
 import io.orbit.engine.journal.EventJournal;
-import io.orbit.engine.journal.JournalingMetrics;
+import io.orbit.engine.reconcile.JournalingMetrics;
 import io.orbit.engine.reconcile.ReconcileMetrics;
 import io.orbit.engine.reload.ConfigReloader;
 import io.orbit.engine.spec.SpecProblem;

@@ -2,9 +2,9 @@ package io.orbit.daemon.systemd;
 
 import io.orbit.engine.health.HealthMonitor;
 import io.orbit.engine.lifecycle.Managed;
-import io.orbit.engine.reconcile.DesiredService;
 import io.orbit.engine.reconcile.Reconciler;
 import io.orbit.engine.spec.ServiceDefinition;
+import io.orbit.engine.state.DesiredService;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.PodStatus;
 import io.orbit.engine.state.ServiceStatus;

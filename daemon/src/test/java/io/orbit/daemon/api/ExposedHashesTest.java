@@ -3,10 +3,10 @@ package io.orbit.daemon.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orbit.engine.config.ServiceFileParser;
-import io.orbit.engine.reconcile.PodTemplateHash;
 import io.orbit.engine.spec.ContainerDefinition;
 import io.orbit.engine.spec.ServiceDefinition;
 import io.orbit.engine.spec.SpecValidator;
+import io.orbit.engine.state.PodTemplateHash;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

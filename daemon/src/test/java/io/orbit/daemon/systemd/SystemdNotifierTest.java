@@ -11,9 +11,7 @@ import io.orbit.engine.health.RestartBackoff;
 import io.orbit.engine.health.RestartLedger;
 import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.naming.Ownership;
-import io.orbit.engine.reconcile.DesiredService;
 import io.orbit.engine.reconcile.PodDrainer;
-import io.orbit.engine.reconcile.PodTemplateHash;
 import io.orbit.engine.reconcile.ReconcileMetrics;
 import io.orbit.engine.reconcile.ReconcileQueue;
 import io.orbit.engine.reconcile.Reconciler;
@@ -21,8 +19,10 @@ import io.orbit.engine.reconcile.RetryBackoff;
 import io.orbit.engine.reconcile.ServicePass;
 import io.orbit.engine.spec.ServiceDefinition;
 import io.orbit.engine.spec.SpecValidator;
+import io.orbit.engine.state.DesiredService;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.PodStatus;
+import io.orbit.engine.state.PodTemplateHash;
 import io.orbit.engine.state.StatusStore;
 import io.orbit.engine.testing.ManualClock;
 import io.orbit.engine.testing.ManualProbeScheduler;
@@ -395,7 +395,9 @@ class SystemdNotifierTest {
                         new PodVolumes(runtime, Ownership.DEFAULT, Path.of("target", "test-volumes"), time),
                         health,
                         new EventJournal(time, 100),
-                        (service, delay) -> {}));
+                        (service, delay) -> {},
+                        null),
+                null);
     }
 
     /** A service of {@code replicas} pods (its minimum), with a tcp health check or none. */

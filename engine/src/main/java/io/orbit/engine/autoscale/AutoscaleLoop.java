@@ -3,12 +3,12 @@ package io.orbit.engine.autoscale;
 import static java.util.Objects.requireNonNull;
 
 import io.orbit.engine.journal.EventJournal;
-import io.orbit.engine.reconcile.DesiredService;
 import io.orbit.engine.reconcile.ReconcileQueue;
 import io.orbit.engine.routing.ServiceTraffic;
 import io.orbit.engine.routing.TrafficControl;
 import io.orbit.engine.spec.ContainerDefinition;
 import io.orbit.engine.state.ContainerStatus;
+import io.orbit.engine.state.DesiredService;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.PodStatus;
 import io.orbit.engine.state.ServiceStatus;

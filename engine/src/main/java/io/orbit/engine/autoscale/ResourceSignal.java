@@ -82,6 +82,29 @@ final class ResourceSignal {
         return best;
     }
 
+    /** One metric over the pods: the ratio to target of each measured pod, and how many had no sample or warm up. */
+    private record Measured(List<Double> ratios, int missing, int warming) {}
+
+    private static Measured measure(
+            AutoscalePolicy policy, ResourceTargets targets, Metric metric, List<PodSample> pods, Instant now) {
+        List<Double> measured = new ArrayList<>();
+        int missing = 0;
+        int warming = 0;
+        for (PodSample pod : pods) {
+            if (!pod.ready() || pod.startedAt().plus(policy.warmup()).isAfter(now)) {
+                warming++;
+                continue;
+            }
+            OptionalDouble ratio = podRatio(policy, targets, metric, pod);
+            if (ratio.isPresent()) {
+                measured.add(ratio.getAsDouble());
+            } else {
+                missing++;
+            }
+        }
+        return new Measured(measured, missing, warming);
+    }
+
     private static Optional<Result> recommend(
             AutoscalePolicy policy,
             ResourceTargets targets,
@@ -93,8 +116,8 @@ final class ResourceSignal {
                 .noneMatch(thresholds -> metric.target(thresholds).isPresent())) {
             return Optional.empty();
         }
-        Sample sample = sample(policy, targets, metric, pods, now);
-        List<Double> measured = sample.measured();
+        Measured sample = measure(policy, targets, metric, pods, now);
+        List<Double> measured = sample.ratios();
         int missing = sample.missing();
         int warming = sample.warming();
         if (measured.isEmpty()) {
@@ -138,29 +161,6 @@ final class ResourceSignal {
                     hot));
         }
         return Optional.of(new Result(new Reading(Signal.RESOURCE, desired, formula), hot));
-    }
-
-    /** One metric's usage-to-target ratio per measured pod, and how many pods had no sample or are warming up. */
-    private record Sample(List<Double> measured, int missing, int warming) {}
-
-    private static Sample sample(
-            AutoscalePolicy policy, ResourceTargets targets, Metric metric, List<PodSample> pods, Instant now) {
-        List<Double> measured = new ArrayList<>();
-        int missing = 0;
-        int warming = 0;
-        for (PodSample pod : pods) {
-            if (!pod.ready() || pod.startedAt().plus(policy.warmup()).isAfter(now)) {
-                warming++;
-                continue;
-            }
-            OptionalDouble ratio = podRatio(policy, targets, metric, pod);
-            if (ratio.isPresent()) {
-                measured.add(ratio.getAsDouble());
-            } else {
-                missing++;
-            }
-        }
-        return new Sample(measured, missing, warming);
     }
 
     /** The pod's ratio of usage to target, folded over its containers; empty when a container has no sample. */

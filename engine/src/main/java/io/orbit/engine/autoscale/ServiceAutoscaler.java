@@ -78,12 +78,8 @@ public final class ServiceAutoscaler {
         Instant now = clock.instant();
         int current = load.currentReplicas();
         if (!policy.enabled()) {
-            return decision(
-                    now,
-                    current,
-                    current,
-                    Reason.DISABLED,
-                    new Explanation(List.of(), current, current, current, false, List.of()));
+            Explanation none = new Explanation(List.of(), current, current, current, false, List.of());
+            return decision(now, current, current, Reason.DISABLED, none);
         }
         if (load.hasDemand()) {
             lastDemand = now;
@@ -92,7 +88,43 @@ public final class ServiceAutoscaler {
         List<Reading> signals = new ArrayList<>();
         boolean hot = readSignals(load, now, signals, notes);
         boolean panic = concurrency.inPanic();
+        Choice recommended = recommend(load, now, current, hot, panic, signals, notes);
+        int clamped = Math.clamp(recommended.replicas(), policy.minReplicas(), policy.maxReplicas());
+        Reason reason = recommended.reason();
+        if (clamped != recommended.replicas()) {
+            reason = clamped == policy.minReplicas() ? Reason.MIN : Reason.MAX;
+        }
+        remember(now, clamped);
+        int stabilized = stabilized(now, current);
+        Choice chosen = limit(now, current, new Choice(clamped, reason), stabilized, panic, notes);
+        int desired = chosen.replicas();
+        reason = chosen.reason();
+        if (desired < policy.minReplicas()) {
+            desired = policy.minReplicas();
+            reason = Reason.MIN;
+        }
+        if (desired != current) {
+            events.addLast(new ScaleEvent(now, desired - current));
+        }
+        Explanation explanation = new Explanation(signals, recommended.replicas(), clamped, stabilized, panic, notes);
+        return decision(now, current, desired, reason, explanation);
+    }
 
+    /** A replica count and why. */
+    private record Choice(int replicas, Reason reason) {}
+
+    /**
+     * The strongest signal's recommendation, then idleness (a service scaled to zero behind the proxy) and demand (at
+     * least one pod while requests come) on top.
+     */
+    private Choice recommend(
+            ServiceLoad load,
+            Instant now,
+            int current,
+            boolean hot,
+            boolean panic,
+            List<Reading> signals,
+            List<String> notes) {
         Optional<Reading> strongest = signals.stream().max(Comparator.comparingInt(Reading::replicas));
         int recommended = strongest.map(Reading::replicas).orElse(current);
         Reason reason =
@@ -101,14 +133,12 @@ public final class ServiceAutoscaler {
         boolean idleLongEnough = idle.compareTo(policy.idlePeriod()) >= 0;
         boolean atMinZeroBehindProxy = policy.minReplicas() == 0 && load.routed();
         if (atMinZeroBehindProxy && !hot && idleLongEnough) {
-            recommended = 0;
-            reason = Reason.IDLE;
             notes.add("no request for %ds (idle_period %ds)"
                     .formatted(idle.toSeconds(), policy.idlePeriod().toSeconds()));
-        } else if (recommended < 1 && (load.hasDemand() || atMinZeroBehindProxy && !idleLongEnough)) {
+            return new Choice(0, Reason.IDLE);
+        }
+        if (recommended < 1 && (load.hasDemand() || atMinZeroBehindProxy && !idleLongEnough)) {
             // Demand is a floor, not a signal: it lifts a service off 0 but never pulls a busier one down.
-            recommended = 1;
-            reason = Reason.DEMAND;
             signals.add(new Reading(
                     Signal.DEMAND,
                     1,
@@ -118,69 +148,53 @@ public final class ServiceAutoscaler {
                                     load.pending(),
                                     idle.toSeconds(),
                                     policy.idlePeriod().toSeconds())));
+            return new Choice(1, Reason.DEMAND);
         }
-        int clamped = Math.clamp(recommended, policy.minReplicas(), policy.maxReplicas());
-        if (clamped != recommended) {
-            reason = clamped == policy.minReplicas() ? Reason.MIN : Reason.MAX;
-        }
-        remember(now, clamped);
-        int stabilized = stabilized(now, current);
+        return new Choice(recommended, reason);
+    }
 
-        int desired;
+    /** Never above max; up at the scale-up rate; down only out of panic, past the window and at the scale-down rate. */
+    private Choice limit(Instant now, int current, Choice clamped, int stabilized, boolean panic, List<String> notes) {
         if (current > policy.maxReplicas()) {
-            desired = policy.maxReplicas(); // never above max, not even for the length of a rate limit
-            reason = Reason.MAX;
-        } else if (clamped > current) {
+            return new Choice(policy.maxReplicas(), Reason.MAX); // never above max, not even for a rate limit's length
+        }
+        if (clamped.replicas() > current) {
             int limit = scaleUpLimit(now, current);
-            desired = Math.min(clamped, limit);
-            if (desired < clamped) {
-                reason = Reason.RATE_LIMITED;
-                notes.add("scale-up limited to %d by +max(%d, %d %%) per %ds"
-                        .formatted(
-                                limit,
-                                policy.scaleUp().pods(),
-                                policy.scaleUp().percent(),
-                                policy.scaleUp().period().toSeconds()));
+            if (limit >= clamped.replicas()) {
+                return clamped;
             }
-        } else if (clamped < current) {
-            if (panic) {
-                desired = current;
-                reason = Reason.PANIC;
-                notes.add("no scale-down in panic");
-            } else if (stabilized >= current) {
-                desired = current;
-                reason = Reason.STABILIZING;
-                notes.add("highest recommendation in the last %ds is %d"
-                        .formatted(policy.stabilizationWindow().toSeconds(), stabilized));
-            } else {
-                int limit = scaleDownLimit(now, current);
-                desired = Math.min(current, Math.max(stabilized, limit));
-                if (desired > stabilized) {
-                    reason = Reason.RATE_LIMITED;
-                    notes.add("scale-down limited to %d by -max(%d, %d %%) per %ds"
-                            .formatted(
-                                    desired,
-                                    policy.scaleDown().pods(),
-                                    policy.scaleDown().percent(),
-                                    policy.scaleDown().period().toSeconds()));
-                }
-            }
-        } else {
-            desired = current;
+            return rateLimited("scale-up", limit, "+", policy.scaleUp(), notes);
         }
-        if (desired < policy.minReplicas()) {
-            desired = policy.minReplicas();
-            reason = Reason.MIN;
+        if (clamped.replicas() == current) {
+            return clamped;
         }
-        if (desired != current) {
-            events.addLast(new ScaleEvent(now, desired - current));
+        if (panic) {
+            notes.add("no scale-down in panic");
+            return new Choice(current, Reason.PANIC);
         }
-        return decision(
-                now,
-                current,
-                desired,
-                reason,
-                new Explanation(signals, recommended, clamped, stabilized, panic, notes));
+        if (stabilized >= current) {
+            notes.add("highest recommendation in the last %ds is %d"
+                    .formatted(policy.stabilizationWindow().toSeconds(), stabilized));
+            return new Choice(current, Reason.STABILIZING);
+        }
+        int desired = Math.min(current, Math.max(stabilized, scaleDownLimit(now, current)));
+        if (desired <= stabilized) {
+            return new Choice(desired, clamped.reason());
+        }
+        return rateLimited("scale-down", desired, "-", policy.scaleDown(), notes);
+    }
+
+    private static Choice rateLimited(
+            String move, int replicas, String sign, AutoscalePolicy.RateLimit rate, List<String> notes) {
+        notes.add("%s limited to %d by %smax(%d, %d %%) per %ds"
+                .formatted(
+                        move,
+                        replicas,
+                        sign,
+                        rate.pods(),
+                        rate.percent(),
+                        rate.period().toSeconds()));
+        return new Choice(replicas, Reason.RATE_LIMITED);
     }
 
     /** Fills {@code signals}; returns whether the resource signal is hot (idleness may then not scale down). */

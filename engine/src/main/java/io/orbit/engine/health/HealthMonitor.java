@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: probes run on the {@link ProbeScheduler}'s threads. Each container has its own state object, locked
  * only for a few field writes; no lock is held across a probe, and nothing a probe does waits for another container.
+ *
+ * <p>Over 300 lines because the per-container watch (its probes, its ladder, its actions) is a nested class that shares
+ * the monitor's scheduler, ledger and callbacks.
  */
 public final class HealthMonitor implements AutoCloseable {
 

@@ -4,11 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import io.orbit.engine.health.Durations;
 import io.orbit.engine.journal.EventJournal;
-import io.orbit.engine.reconcile.DesiredService;
 import io.orbit.engine.reconcile.ReconcileQueue;
 import io.orbit.engine.spec.ContainerDefinition;
 import io.orbit.engine.spec.ServiceSpec;
 import io.orbit.engine.state.ContainerStatus;
+import io.orbit.engine.state.DesiredService;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.PodStatus;
 import io.orbit.engine.state.ServiceStatus;

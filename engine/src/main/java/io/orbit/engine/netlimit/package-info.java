@@ -10,9 +10,9 @@
  *   <li>{@link io.orbit.engine.netlimit.HostNetworkLimiter}: runs them on the host, after checking once whether it
  *       can (root, tools present);
  *   <li>{@link io.orbit.engine.netlimit.NetworkLimitEnforcer}: applies a started container's limit or reports why it
- *       cannot (WARN log, event journal, {@code /status}); never fails the pod;
- *   <li>{@link io.orbit.engine.netlimit.NetworkLimitingRuntime}: the runtime decorator through which the reconciler
- *       starts containers, calling the enforcer after every start (new pods and restarts in place).
+ *       cannot (WARN log, event journal, {@code /status}); never fails the pod. The reconcile pass plans when: a
+ *       new pod's limited containers and every restart in place of a limited container carry a network-limit step,
+ *       and a pod whose limit this host cannot enforce is refused before it exists (see the reconcile package).
  * </ul>
  */
 @NullMarked

@@ -1,25 +1,21 @@
 package io.orbit.engine.reconcile;
 
-import io.orbit.engine.health.HealthPolicy;
 import io.orbit.engine.naming.ContainerNames;
 import io.orbit.engine.naming.OrbitLabels;
 import io.orbit.engine.naming.Ownership;
-import io.orbit.engine.netlimit.NetworkLimit;
 import io.orbit.engine.spec.ContainerDefinition;
-import io.orbit.engine.spec.ContainerTemplate;
 import io.orbit.engine.spec.ServiceSpec;
+import io.orbit.engine.state.DesiredService;
+import io.orbit.engine.state.PodStartException;
 import io.orbit.engine.volume.PodVolumes;
 import io.orbit.runtime.ConflictException;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ContainerRuntimeException;
 import io.orbit.runtime.ContainerSpec;
-import io.orbit.runtime.NetworkAttachment;
 import io.orbit.runtime.NetworkSpec;
 import io.orbit.runtime.NotFoundException;
-import io.orbit.runtime.PortBinding;
 import io.orbit.runtime.PullProgressListener;
 import io.orbit.runtime.ResourceKind;
-import io.orbit.runtime.ResourceLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -44,8 +40,7 @@ public final class PodLauncher {
     private final ContainerRuntime runtime;
     private final Ownership ownership;
     private final PodDrainer drainer;
-    private final PodVolumes volumes;
-    private final BooleanSupplier containerIpsReachable;
+    private final PodContainerSpecs specs;
 
     /** Inline files go below Orbit's default {@code --volume-dir}, {@code ./volumes}. */
     public PodLauncher(ContainerRuntime runtime, Ownership ownership, PodDrainer drainer) {
@@ -73,14 +68,25 @@ public final class PodLauncher {
         this.runtime = runtime;
         this.ownership = ownership;
         this.drainer = drainer;
-        this.volumes = volumes;
-        this.containerIpsReachable = containerIpsReachable;
+        this.specs = new PodContainerSpecs(ownership, volumes, containerIpsReachable);
     }
 
-    /** Starts one pod of the service in the given slot and returns its id. */
-    public String startPod(DesiredService service, int podNumber) {
+    /**
+     * A pod just started.
+     *
+     * @param containerIds its containers' engine ids, by their name in the service file
+     */
+    public record StartedPod(String podId, Map<String, String> containerIds) {
+        public StartedPod {
+            containerIds = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(containerIds));
+        }
+    }
+
+    /** Starts one pod of the service in the given slot. */
+    public StartedPod startPod(DesiredService service, int podNumber) {
         UUID pod = UUID.randomUUID();
         List<String> created = new ArrayList<>();
+        Map<String, String> byName = new java.util.LinkedHashMap<>();
         Optional<String> podNetwork = Optional.empty();
         try {
             service.definition().userNetwork().ifPresent(this::ensureUserNetwork);
@@ -91,15 +97,17 @@ public final class PodLauncher {
                 podNetwork = Optional.of(network);
             }
             for (ContainerDefinition container : service.definition().containers()) {
-                ContainerSpec spec = containerSpec(service, podNumber, pod, container, podNetwork);
-                created.add(createPullingIfAllowed(service, spec));
+                ContainerSpec spec = specs.of(service, podNumber, pod, container, podNetwork);
+                String id = createPullingIfAllowed(service, spec);
+                created.add(id);
+                byName.put(container.name(), id);
             }
             for (String id : created) {
                 runtime.startContainer(id);
             }
-            return pod.toString();
+            return new StartedPod(pod.toString(), byName);
         } catch (PodStartException refused) {
-            // refused before the engine saw it (a network limit this host cannot enforce): nothing half-started stays
+            // refused before the engine saw it (a volume that cannot be prepared): nothing half-started stays
             removeQuietly(created, podNetwork);
             throw new PodStartException(
                     "cannot start pod %d of service '%s' (%s): %s"
@@ -172,78 +180,6 @@ public final class PodLauncher {
         } catch (ConflictException stillInUse) {
             log.atWarn().addKeyValue("network", network).log("pod network still in use; the next pass retries");
         }
-    }
-
-    private ContainerSpec containerSpec(
-            DesiredService service,
-            int podNumber,
-            UUID pod,
-            ContainerDefinition container,
-            Optional<String> podNetwork) {
-        String name = ContainerNames.container(service.name(), podNumber, container.name(), pod);
-        ContainerSpec.Builder spec = ContainerSpec.builder(name, container.image())
-                .command(container.command())
-                .env(container.env())
-                .labels(Map.of(
-                        OrbitLabels.MANAGED, "true",
-                        OrbitLabels.INSTANCE, ownership.instance(),
-                        OrbitLabels.SERVICE, service.name(),
-                        OrbitLabels.POD, pod.toString(),
-                        OrbitLabels.POD_NUMBER, Integer.toString(podNumber),
-                        OrbitLabels.CONTAINER, container.name(),
-                        OrbitLabels.CONFIG_HASH, service.configHash(),
-                        OrbitLabels.POD_SIZE, Integer.toString(service.podSize())))
-                .labels(NetworkLimit.of(container.template().networkLimit())
-                        .map(NetworkLimit::labels)
-                        .orElse(Map.of()))
-                .limits(new ResourceLimits(container.memoryBytes(), container.nanoCpus()))
-                .privileged(container.privileged())
-                .stopTimeout(STOP_TIMEOUT);
-        for (ContainerTemplate.PortSpec port : container.ports()) {
-            publish(port).ifPresent(spec::port);
-        }
-        // Asked only when there is something to publish: the answer comes from the engine's info, which the daemon
-        // reads in the background at start-up, and most containers should not wait for it.
-        List<Integer> probed = probedPortsToPublish(container);
-        if (!probed.isEmpty() && !containerIpsReachable.getAsBoolean()) {
-            probed.forEach(port -> spec.port(PortBinding.loopbackRandom(port)));
-        }
-        String orbitAlias = ContainerNames.orbitAlias(service.name(), container.name());
-        service.definition()
-                .userNetwork()
-                .ifPresent(network -> spec.network(NetworkAttachment.of(network, orbitAlias)));
-        podNetwork.ifPresent(network -> spec.network(NetworkAttachment.of(network, container.name(), orbitAlias)));
-        volumes.mounts(service, container).forEach(spec::mount);
-        return spec.build();
-    }
-
-    /** Ports a health check probes that no {@code target_port} or {@code node_port} publishes already. */
-    private static List<Integer> probedPortsToPublish(ContainerDefinition container) {
-        List<Integer> published = container.ports().stream()
-                .filter(port -> port.targetPort() != null || port.nodePort() != null)
-                .map(ContainerTemplate.PortSpec::port)
-                .toList();
-        return HealthPolicy.cachedOf(container.template().healthCheck())
-                .map(HealthPolicy::probedPorts)
-                .orElse(List.of())
-                .stream()
-                .distinct()
-                .filter(port -> !published.contains(port))
-                .toList();
-    }
-
-    /**
-     * {@code target_port} publishes on all interfaces as Orbit does; a {@code node_port} alone publishes on a random
-     * loopback port, which is how the proxy reaches containers whose IP the host cannot route (rootless Podman).
-     */
-    private static Optional<PortBinding> publish(ContainerTemplate.PortSpec port) {
-        if (port.targetPort() != null) {
-            return Optional.of(new PortBinding(port.port(), PortBinding.Protocol.TCP, "0.0.0.0", port.targetPort()));
-        }
-        if (port.nodePort() != null) {
-            return Optional.of(PortBinding.loopbackRandom(port.port()));
-        }
-        return Optional.empty();
     }
 
     private String createPullingIfAllowed(DesiredService service, ContainerSpec spec) {

@@ -3,6 +3,7 @@ package io.orbit.engine.reconcile;
 import io.orbit.engine.naming.ContainerNames;
 import io.orbit.engine.naming.OrbitLabels;
 import io.orbit.engine.naming.Ownership;
+import io.orbit.engine.state.DesiredService;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ContainerSummary;
 import java.util.ArrayList;
@@ -100,7 +101,7 @@ public final class PodObserver {
             pods.add(new ObservedPod(
                     podId,
                     parseInt(labels.get(OrbitLabels.POD_NUMBER), 0),
-                    PodTemplateHash.labelOr(labels, OrbitLabels.CONFIG_HASH, ""),
+                    labels.getOrDefault(OrbitLabels.CONFIG_HASH, ""),
                     parseInt(labels.get(OrbitLabels.POD_SIZE), members.size()),
                     observed));
         });

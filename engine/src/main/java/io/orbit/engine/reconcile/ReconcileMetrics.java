@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * What a reconcile pass reports about itself: the daemon backs it with Micrometer meters and the event journal
- * ({@link io.orbit.engine.journal.JournalingMetrics}). Called on the worker thread; implementations are quick.
+ * ({@link io.orbit.engine.reconcile.JournalingMetrics}). Called on the worker thread; implementations are quick.
  */
 public interface ReconcileMetrics {
 

@@ -3,6 +3,7 @@ package io.orbit.engine.reconcile;
 import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.naming.OrbitLabels;
 import io.orbit.engine.naming.Ownership;
+import io.orbit.engine.state.DesiredService;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.StatusStore;
 import io.orbit.runtime.ContainerRuntime;
@@ -53,16 +54,6 @@ public final class Reconciler implements AutoCloseable {
     private final @Nullable EventJournal journal;
     /** Services left alone because their file is broken, with the reason last logged. */
     private final Map<String, String> kept = new ConcurrentHashMap<>();
-
-    public Reconciler(
-            ContainerRuntime runtime,
-            Ownership ownership,
-            DesiredState desired,
-            StatusStore status,
-            ReconcileQueue queue,
-            ServicePass pass) {
-        this(runtime, ownership, desired, status, queue, pass, null);
-    }
 
     /** @param journal where services kept because of a broken file are recorded (null: only logged) */
     public Reconciler(

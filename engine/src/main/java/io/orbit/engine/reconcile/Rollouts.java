@@ -1,13 +1,18 @@
 package io.orbit.engine.reconcile;
 
+import static java.util.Objects.requireNonNull;
+
 import io.orbit.engine.health.Durations;
 import io.orbit.engine.health.PodVerdict;
 import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.spec.ServiceSpec;
 import io.orbit.engine.spec.Units;
+import io.orbit.engine.state.DesiredService;
+import io.orbit.engine.state.PodTemplateHash;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,8 +22,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What each service is rolling out, and what it can roll back to. A pass reports what it observes ({@link #observe});
@@ -30,10 +33,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Kept in memory: after a daemon restart the first spec seen fully running and ready is the known-good one.
  * Thread-safety: one pass per service at a time (the queue); the API reads snapshots.
+ *
+ * <p>Over 300 lines because it is one state machine over one record per service (observe, undo, retry, status); its
+ * transitions read best side by side.
  */
 public final class Rollouts {
 
-    private static final Logger log = LoggerFactory.getLogger(Rollouts.class);
     /** Without a {@code rolling_update_config}, as Orbit. */
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
     /** After the last old pod is gone, new pods are watched this long (at most) before their spec counts as good. */
@@ -110,137 +115,179 @@ public final class Rollouts {
     }
 
     /**
+     * What a pass learnt of the service's rollout: the spec it converges on, when to look again (the end of a monitor
+     * window or of a readiness timeout), and the journal entries the pass writes for it.
+     */
+    public record Progress(DesiredService target, Optional<Instant> recheckAt, List<PlanStep.Note> notes) {
+        public Progress {
+            requireNonNull(target, "target is null");
+            requireNonNull(recheckAt, "recheckAt is null");
+            notes = List.copyOf(notes);
+        }
+    }
+
+    /** One pass's view of the rollout: the pods of the target spec and how many of them are ready. */
+    private record Seen(
+            DesiredService desired,
+            DesiredService target,
+            boolean rollingBack,
+            List<ObservedPod> updated,
+            long others,
+            long ready) {
+
+        boolean converged() {
+            return others == 0 && ready >= target.replicas();
+        }
+
+        String service() {
+            return desired.name();
+        }
+    }
+
+    /**
      * Updates the service's rollout from what a pass observed, before it plans. May fail the desired spec (then
      * {@link #target} turns to the last good one) or record it as good.
-     *
-     * @return when the pass should look again (the end of a monitor window or of a readiness timeout), if ever
      */
-    public Optional<Instant> observe(
+    public Progress observe(
             DesiredService desired, List<ObservedPod> pods, Map<String, PodVerdict> verdicts, Instant now) {
-        String service = desired.name();
-        Record record = records.computeIfAbsent(service, key -> new Record());
+        Record record = records.computeIfAbsent(desired.name(), key -> new Record());
+        List<PlanStep.Note> notes = new ArrayList<>();
+        Optional<Instant> recheck = advance(record, see(desired, pods, verdicts), verdicts, now, notes);
+        return new Progress(target(desired), recheck, notes);
+    }
+
+    private Seen see(DesiredService desired, List<ObservedPod> pods, Map<String, PodVerdict> verdicts) {
         DesiredService target = target(desired);
-        boolean rollingBack = !target.configHash().equals(desired.configHash());
         List<ObservedPod> ours = pods.stream()
                 .filter(pod -> pod.origin() != ObservedPod.Origin.ORPHAN)
                 .toList();
         List<ObservedPod> updated = ours.stream()
                 .filter(pod -> PodTemplateHash.matches(pod.configHash(), target.configHash()))
                 .toList();
-        long others = ours.size() - updated.size();
         long ready = updated.stream()
                 .filter(pod -> pod.isHealthy()
                         && verdicts.getOrDefault(pod.podId(), PodVerdict.FINE).ready())
                 .count();
-        boolean converged = others == 0 && ready >= target.replicas();
+        boolean rollingBack = !target.configHash().equals(desired.configHash());
+        return new Seen(desired, target, rollingBack, updated, ours.size() - updated.size(), ready);
+    }
+
+    private Optional<Instant> advance(
+            Record record, Seen seen, Map<String, PodVerdict> verdicts, Instant now, List<PlanStep.Note> notes) {
+        DesiredService desired = seen.desired();
         DesiredService good = record.lastGood();
-        if (good == null && converged) {
-            remember(record, target);
-            record.status = status(service, Phase.COMPLETE, desired, target, updated.size(), ready, null, "running");
+        if (good == null && seen.converged()) {
+            remember(record, seen.target());
+            record.status = status(seen, Phase.COMPLETE, null, "running");
             return Optional.empty();
         }
-        if (!rollingBack && good != null && !good.configHash().equals(desired.configHash())) {
-            Optional<String> failure = failure(desired, updated, verdicts, record, now);
+        if (!seen.rollingBack() && good != null && !good.configHash().equals(desired.configHash())) {
+            Optional<String> failure = failure(desired, seen.updated(), verdicts, record, now);
             if (failure.isPresent()) {
-                fail(record, desired, good, failure.get());
+                notes.add(fail(record, desired, good, failure.get()));
                 return Optional.empty();
             }
         }
-        Optional<Instant> recheck = Optional.empty();
-        if (!converged) {
-            if (others > 0 && !target.configHash().equals(record.rollingTo)) {
-                // A rollout replaces pods of another spec; a pod of this spec that is merely not ready (restarting,
-                // starting) is the health ladder's business, not a rollout.
-                record.rollingTo = target.configHash();
-                record.startedAt = now;
-                record.monitorUntil = null;
-                String message = (rollingBack
-                                        ? "rolling back to spec %s on %d pod(s), replacing %d"
-                                        : "rolling out spec %s to %d pod(s), replacing %d")
-                                .formatted(target.configHash(), target.replicas(), others)
-                        + " (max_surge %d, max_unavailable %d, timeout %s)"
-                                .formatted(maxSurge(target), maxUnavailable(target), Durations.human(timeout(target)))
-                        + (good == null && !rollingBack ? "; no known-good spec yet, so no automatic rollback" : "");
-                journal.record("rollout-started", Optional.of(service), Optional.empty(), message);
-                log.atInfo().addKeyValue("service", service).log(message);
-            }
-            record.status = status(
-                    service,
-                    rollingBack ? Phase.ROLLED_BACK : Phase.PROGRESSING,
-                    desired,
-                    target,
-                    updated.size(),
-                    ready,
-                    record.startedAt,
-                    rollingBack
-                            ? "spec %s failed; rolling back to %s".formatted(desired.configHash(), target.configHash())
-                            : "%d of %d pods on spec %s, %d ready"
-                                    .formatted(updated.size(), target.replicas(), target.configHash(), ready));
-            Instant earliestTimeout = updated.stream()
-                    .map(pod -> record.firstSeen.get(pod.podId()))
-                    .filter(java.util.Objects::nonNull)
-                    .map(seen -> seen.plus(timeout(target)))
-                    .filter(deadline -> deadline.isAfter(now))
-                    .min(Instant::compareTo)
-                    .orElse(null);
-            return Optional.ofNullable(earliestTimeout);
+        if (!seen.converged()) {
+            return progressing(record, seen, good, now, notes);
         }
         // Converged on the target: watch the new pods for the monitor window before calling their spec good.
         if (record.rollingTo != null
-                && !rollingBack
+                && !seen.rollingBack()
                 && good != null
-                && !good.configHash().equals(target.configHash())) {
-            if (record.monitorUntil == null) {
-                Duration window =
-                        timeout(target).compareTo(MAX_MONITOR_WINDOW) < 0 ? timeout(target) : MAX_MONITOR_WINDOW;
-                record.monitorUntil = now.plus(window);
-            }
-            if (now.isBefore(record.monitorUntil)) {
-                record.status = status(
-                        service,
-                        Phase.PROGRESSING,
-                        desired,
-                        target,
-                        updated.size(),
-                        ready,
-                        record.startedAt,
-                        "all pods on spec %s and ready; watching them until %s"
-                                .formatted(target.configHash(), record.monitorUntil));
-                recheck = Optional.of(record.monitorUntil);
-                return recheck;
+                && !good.configHash().equals(seen.target().configHash())) {
+            Optional<Instant> watching = monitoring(record, seen, now);
+            if (watching.isPresent()) {
+                return watching;
             }
         }
+        complete(record, seen, now, notes);
+        return Optional.empty();
+    }
+
+    /** Not converged: notes a rollout that starts, and says when the earliest new pod's readiness timeout ends. */
+    private Optional<Instant> progressing(
+            Record record, Seen seen, @Nullable DesiredService good, Instant now, List<PlanStep.Note> notes) {
+        DesiredService target = seen.target();
+        if (seen.others() > 0 && !target.configHash().equals(record.rollingTo)) {
+            // A rollout replaces pods of another spec; a pod of this spec that is merely not ready (restarting,
+            // starting) is the health ladder's business, not a rollout.
+            record.rollingTo = target.configHash();
+            record.startedAt = now;
+            record.monitorUntil = null;
+            String message = (seen.rollingBack()
+                                    ? "rolling back to spec %s on %d pod(s), replacing %d"
+                                    : "rolling out spec %s to %d pod(s), replacing %d")
+                            .formatted(target.configHash(), target.replicas(), seen.others())
+                    + " (max_surge %d, max_unavailable %d, timeout %s)"
+                            .formatted(maxSurge(target), maxUnavailable(target), Durations.human(timeout(target)))
+                    + (good == null && !seen.rollingBack() ? "; no known-good spec yet, so no automatic rollback" : "");
+            notes.add(new PlanStep.Note("rollout-started", Optional.empty(), message, false));
+        }
+        record.status = status(
+                seen,
+                seen.rollingBack() ? Phase.ROLLED_BACK : Phase.PROGRESSING,
+                record.startedAt,
+                seen.rollingBack()
+                        ? "spec %s failed; rolling back to %s"
+                                .formatted(seen.desired().configHash(), target.configHash())
+                        : "%d of %d pods on spec %s, %d ready"
+                                .formatted(
+                                        seen.updated().size(), target.replicas(), target.configHash(), seen.ready()));
+        return seen.updated().stream()
+                .map(pod -> record.firstSeen.get(pod.podId()))
+                .filter(java.util.Objects::nonNull)
+                .map(first -> first.plus(timeout(target)))
+                .filter(deadline -> deadline.isAfter(now))
+                .min(Instant::compareTo);
+    }
+
+    /** Converged on a new spec: the end of its monitor window while it lasts, empty once it is over. */
+    private Optional<Instant> monitoring(Record record, Seen seen, Instant now) {
+        DesiredService target = seen.target();
+        if (record.monitorUntil == null) {
+            Duration window = timeout(target).compareTo(MAX_MONITOR_WINDOW) < 0 ? timeout(target) : MAX_MONITOR_WINDOW;
+            record.monitorUntil = now.plus(window);
+        }
+        Instant until = record.monitorUntil;
+        if (!now.isBefore(until)) {
+            return Optional.empty();
+        }
+        record.status = status(
+                seen,
+                Phase.PROGRESSING,
+                record.startedAt,
+                "all pods on spec %s and ready; watching them until %s".formatted(target.configHash(), until));
+        return Optional.of(until);
+    }
+
+    /** Converged, and watched long enough: the rollout (or rollback) is over. */
+    private void complete(Record record, Seen seen, Instant now, List<PlanStep.Note> notes) {
+        DesiredService target = seen.target();
+        String desiredHash = seen.desired().configHash();
         if (record.rollingTo != null) {
             Duration took = record.startedAt == null ? Duration.ZERO : Duration.between(record.startedAt, now);
-            String message = (rollingBack
+            String message = (seen.rollingBack()
                             ? "rolled back to spec %s in %s: %d pod(s) ready; spec %s stays failed until the file changes or 'orbit rollout retry %s'"
                             : "rolled out spec %s in %s: %d pod(s) ready")
-                    .formatted(target.configHash(), Durations.human(took), ready, desired.configHash(), service);
-            journal.record(
-                    rollingBack ? "rollback-complete" : "rollout-complete",
-                    Optional.of(service),
-                    Optional.empty(),
-                    message);
-            log.atInfo().addKeyValue("service", service).log(message);
+                    .formatted(target.configHash(), Durations.human(took), seen.ready(), desiredHash, seen.service());
+            notes.add(new PlanStep.Note(
+                    seen.rollingBack() ? "rollback-complete" : "rollout-complete", Optional.empty(), message, false));
         }
         record.rollingTo = null;
         record.monitorUntil = null;
         record.firstSeen.clear();
-        if (!rollingBack) {
+        if (!seen.rollingBack()) {
             remember(record, target);
         }
         record.status = status(
-                service,
-                rollingBack ? Phase.ROLLED_BACK : Phase.COMPLETE,
-                desired,
-                target,
-                updated.size(),
-                ready,
+                seen,
+                seen.rollingBack() ? Phase.ROLLED_BACK : Phase.COMPLETE,
                 null,
-                rollingBack
-                        ? "spec %s failed; spec %s runs".formatted(desired.configHash(), target.configHash())
-                        : "all %d pod(s) on spec %s and ready".formatted(updated.size(), target.configHash()));
-        return recheck;
+                seen.rollingBack()
+                        ? "spec %s failed; spec %s runs".formatted(desiredHash, target.configHash())
+                        : "all %d pod(s) on spec %s and ready"
+                                .formatted(seen.updated().size(), target.configHash()));
     }
 
     private Optional<String> failure(
@@ -266,7 +313,7 @@ public final class Rollouts {
         return Optional.empty();
     }
 
-    private void fail(Record record, DesiredService desired, DesiredService good, String failure) {
+    private static PlanStep.Note fail(Record record, DesiredService desired, DesiredService good, String failure) {
         record.failed.add(desired.configHash());
         record.firstSeen.clear();
         record.rollingTo = null;
@@ -275,8 +322,7 @@ public final class Rollouts {
                 "rollout of spec %s failed: %s; rolling back to spec %s: the new pods are removed, the old ones keep running; spec %s is not tried again until the file changes it (or 'orbit rollout retry %s')"
                         .formatted(
                                 desired.configHash(), failure, good.configHash(), desired.configHash(), desired.name());
-        journal.record("rollout-failed", Optional.of(desired.name()), Optional.empty(), message);
-        log.atWarn().addKeyValue("service", desired.name()).log(message);
+        return new PlanStep.Note("rollout-failed", Optional.empty(), message, true);
     }
 
     private static void remember(Record record, DesiredService good) {
@@ -338,23 +384,15 @@ public final class Rollouts {
         return message;
     }
 
-    private static Status status(
-            String service,
-            Phase phase,
-            DesiredService desired,
-            DesiredService target,
-            int updated,
-            long ready,
-            @Nullable Instant startedAt,
-            String message) {
+    private static Status status(Seen seen, Phase phase, @Nullable Instant startedAt, String message) {
         return new Status(
-                service,
+                seen.service(),
                 phase,
-                desired.configHash(),
-                Optional.of(target.configHash()),
-                updated,
-                (int) ready,
-                target.replicas(),
+                seen.desired().configHash(),
+                Optional.of(seen.target().configHash()),
+                seen.updated().size(),
+                (int) seen.ready(),
+                seen.target().replicas(),
                 Optional.ofNullable(startedAt),
                 message);
     }

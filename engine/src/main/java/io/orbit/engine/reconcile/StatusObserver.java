@@ -1,7 +1,9 @@
 package io.orbit.engine.reconcile;
 
 import io.orbit.engine.state.ContainerStatus;
+import io.orbit.engine.state.DesiredService;
 import io.orbit.engine.state.PodStatus;
+import io.orbit.engine.state.PodTemplateHash;
 import io.orbit.runtime.ContainerDetails;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.NotFoundException;

@@ -1,15 +1,17 @@
 /**
  * The level-triggered reconciler. Triggers (file changes, runtime events, a periodic resync) only enqueue a service
- * name; a worker then runs one pass for that service, never two at once:
+ * name; a {@link io.orbit.engine.reconcile.Reconciler} worker then runs one {@link
+ * io.orbit.engine.reconcile.ServicePass} for that service, never two at once:
  *
  * <pre>
- *   ReconcileQueue ──take──▶ ServiceWorker.reconcile(service)
- *                              1. desired   = DesiredState.service(name)          (validated service files)
- *                              2. observed  = PodObserver.observe(name)           (containers by labels only)
- *                              3. plan      = ServiceReconciler.plan(desired, observed)   (pure, table-tested)
- *                              4. apply     = PlanExecutor.apply(plan)            (runtime calls, no decisions)
- *                              5. publish   = StatusStore.update(name, observed')
- *                            failure ─▶ ReconcileQueue.retryLater(name)  (1 s doubling to 5 min)
+ *   ReconcileQueue ──take──▶ Reconciler worker ──▶ ServicePass.run(service)
+ *     1. observe  = PassObserver.observe(service)     Observation: pods by labels, health verdicts, new exits,
+ *                                                     the rollout, network-limit support (nothing changes)
+ *     2. plan     = PassPlanner.plan(observation)     pure, table-tested: OrphanPolicy, RestartPolicy, ScalePolicy,
+ *                                                     RolloutPolicy, NetworkLimitPolicy, exits and rollout notes
+ *     3. execute  = PassExecutor.execute(plan)        runtime calls, journal, tc; no decisions
+ *     4. publish  = StatusPublisher.publish(service)  StatusStore.put(ServiceStatus)
+ *   failure ─▶ ReconcileQueue.done(service, false)    retried with back-off (1 s doubling to 5 min)
  * </pre>
  *
  * Every step is idempotent: a pass that is repeated, or interrupted by a crash, converges on the next one.

@@ -1,7 +1,6 @@
 package io.orbit.engine.reload;
 
 import io.orbit.engine.config.ConfigDirectory;
-import io.orbit.engine.reconcile.DesiredService;
 import io.orbit.engine.reconcile.ReconcileQueue;
 import io.orbit.engine.spec.BrokenFiles;
 import io.orbit.engine.spec.HostAccess;
@@ -9,6 +8,7 @@ import io.orbit.engine.spec.ParsedFile;
 import io.orbit.engine.spec.ServiceDefinition;
 import io.orbit.engine.spec.SpecProblem;
 import io.orbit.engine.spec.SpecValidator;
+import io.orbit.engine.state.DesiredService;
 import io.orbit.engine.state.DesiredState;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

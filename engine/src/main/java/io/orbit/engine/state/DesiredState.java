@@ -2,8 +2,6 @@ package io.orbit.engine.state;
 
 import static java.util.Objects.requireNonNull;
 
-import io.orbit.engine.reconcile.DesiredService;
-import io.orbit.engine.reconcile.PodTemplateHash;
 import io.orbit.engine.spec.BrokenFiles;
 import io.orbit.engine.spec.SpecProblem;
 import java.time.Instant;

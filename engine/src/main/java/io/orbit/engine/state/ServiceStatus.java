@@ -2,7 +2,6 @@ package io.orbit.engine.state;
 
 import static java.util.Objects.requireNonNull;
 
-import io.orbit.engine.reconcile.DesiredService;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -2,13 +2,13 @@ package io.orbit.engine.volume;
 
 import io.orbit.engine.naming.OrbitLabels;
 import io.orbit.engine.naming.Ownership;
-import io.orbit.engine.reconcile.DesiredService;
-import io.orbit.engine.reconcile.PodStartException;
 import io.orbit.engine.spec.ContainerDefinition;
 import io.orbit.engine.spec.ContainerTemplate.VolumeMount;
 import io.orbit.engine.spec.ServiceSpec.NamedVolume;
 import io.orbit.engine.spec.ServiceSpec.VolumeData;
 import io.orbit.engine.state.ContainerStatus;
+import io.orbit.engine.state.DesiredService;
+import io.orbit.engine.state.PodStartException;
 import io.orbit.engine.state.PodStatus;
 import io.orbit.engine.state.ServiceStatus;
 import io.orbit.runtime.ContainerRuntime;
@@ -54,6 +54,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: {@link #mounts} runs on the pod-start threads and {@link #sweep} on reconcile workers; file
  * changes happen under one lock, engine calls outside it.
+ *
+ * <p>Over 300 lines because writing the files and sweeping them share one lock and one directory layout; split, each
+ * half would have to know the other's locking.
  */
 public final class PodVolumes {
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.journal.JournalEntry;
-import io.orbit.engine.reconcile.DesiredService;
 import io.orbit.engine.reconcile.ReconcileQueue;
 import io.orbit.engine.reconcile.RetryBackoff;
 import io.orbit.engine.routing.RouteTable;
@@ -12,6 +11,7 @@ import io.orbit.engine.routing.ServiceTraffic;
 import io.orbit.engine.routing.TrafficControl;
 import io.orbit.engine.spec.ServiceDefinition;
 import io.orbit.engine.state.ContainerStatus;
+import io.orbit.engine.state.DesiredService;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.PodHealthStatus;
 import io.orbit.engine.state.PodStatus;

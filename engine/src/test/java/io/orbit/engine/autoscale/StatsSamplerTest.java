@@ -5,34 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.orbit.engine.testing.ManualClock;
 import io.orbit.runtime.CapabilityUnavailableException;
-import io.orbit.runtime.ContainerDetails;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ContainerSpec;
 import io.orbit.runtime.ContainerStats;
-import io.orbit.runtime.ContainerSummary;
 import io.orbit.runtime.EngineInfo;
-import io.orbit.runtime.EventListener;
-import io.orbit.runtime.EventSubscription;
-import io.orbit.runtime.ExecResult;
-import io.orbit.runtime.ImageDetails;
-import io.orbit.runtime.LabelSelector;
-import io.orbit.runtime.LogListener;
-import io.orbit.runtime.LogStream;
-import io.orbit.runtime.NetworkDetails;
-import io.orbit.runtime.NetworkSpec;
-import io.orbit.runtime.PullProgressListener;
 import io.orbit.runtime.ResourceLimits;
 import io.orbit.runtime.RuntimeApiException;
-import io.orbit.runtime.VolumeDetails;
-import io.orbit.runtime.VolumeSpec;
 import io.orbit.runtime.testing.FakeImage;
 import io.orbit.runtime.testing.InMemoryContainerRuntime;
 import io.orbit.testkit.Poll;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +34,7 @@ class StatsSamplerTest {
     private final InMemoryContainerRuntime engine = new InMemoryContainerRuntime(clock, List.of(FakeImage.fixture()));
     private final CountingRuntime runtime = new CountingRuntime(engine);
     private final List<String> running = new CopyOnWriteArrayList<>();
-    private final StatsSampler sampler = new StatsSampler(runtime, () -> running, Duration.ofSeconds(10));
+    private final StatsSampler sampler = new StatsSampler(runtime.runtime(), () -> running, Duration.ofSeconds(10));
 
     @AfterEach
     void close() {
@@ -185,8 +173,11 @@ class StatsSamplerTest {
         sampler.start();
     }
 
-    /** The in-memory engine, counting stats calls and failing them on demand. */
-    private static final class CountingRuntime implements ContainerRuntime {
+    /**
+     * The in-memory engine, counting stats calls and failing them on demand; every other call goes straight through
+     * (a dynamic proxy, so the port's methods are not written out again here).
+     */
+    private static final class CountingRuntime implements InvocationHandler {
         private final ContainerRuntime delegate;
         final List<List<String>> calls = new CopyOnWriteArrayList<>();
         final List<String> threads = new CopyOnWriteArrayList<>();
@@ -200,129 +191,35 @@ class StatsSamplerTest {
             this.delegate = delegate;
         }
 
+        ContainerRuntime runtime() {
+            return (ContainerRuntime) Proxy.newProxyInstance(
+                    ContainerRuntime.class.getClassLoader(), new Class<?>[] {ContainerRuntime.class}, this);
+        }
+
         @Override
-        public List<ContainerStats> stats(Collection<String> containerIds) {
-            calls.add(new ArrayList<>(containerIds).stream().sorted().toList());
-            threads.add(Thread.currentThread().getName());
-            CountDownLatch slow = hold;
-            if (slow != null) {
-                entered.countDown();
-                try {
-                    slow.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+        public @Nullable Object invoke(Object proxy, Method method, @Nullable Object[] args) throws Throwable {
+            if (method.getName().equals("stats") && args != null && args[0] instanceof Collection<?> ids) {
+                calls.add(ids.stream().map(String::valueOf).sorted().toList());
+                threads.add(Thread.currentThread().getName());
+                CountDownLatch slow = hold;
+                if (slow != null) {
+                    entered.countDown();
+                    try {
+                        slow.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                RuntimeException current = failure;
+                if (current != null) {
+                    throw current;
                 }
             }
-            RuntimeException current = failure;
-            if (current != null) {
-                throw current;
+            try {
+                return method.invoke(delegate, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
             }
-            return delegate.stats(containerIds);
-        }
-
-        @Override
-        public EngineInfo info() {
-            return delegate.info();
-        }
-
-        @Override
-        public String createContainer(ContainerSpec spec) {
-            return delegate.createContainer(spec);
-        }
-
-        @Override
-        public void startContainer(String containerId) {
-            delegate.startContainer(containerId);
-        }
-
-        @Override
-        public void stopContainer(String containerId, Duration timeout) {
-            delegate.stopContainer(containerId, timeout);
-        }
-
-        @Override
-        public void killContainer(String containerId, String signal) {
-            delegate.killContainer(containerId, signal);
-        }
-
-        @Override
-        public void removeContainer(String containerId) {
-            delegate.removeContainer(containerId);
-        }
-
-        @Override
-        public ContainerDetails inspectContainer(String containerIdOrName) {
-            return delegate.inspectContainer(containerIdOrName);
-        }
-
-        @Override
-        public List<ContainerSummary> listContainers(LabelSelector selector) {
-            return delegate.listContainers(selector);
-        }
-
-        @Override
-        public List<ContainerSummary> listContainersByNamePrefix(String prefix) {
-            return delegate.listContainersByNamePrefix(prefix);
-        }
-
-        @Override
-        public ExecResult exec(String containerId, List<String> command, Duration timeout) {
-            return delegate.exec(containerId, command, timeout);
-        }
-
-        @Override
-        public LogStream logs(String containerId, int tail, boolean follow, LogListener listener) {
-            return delegate.logs(containerId, tail, follow, listener);
-        }
-
-        @Override
-        public EventSubscription subscribe(LabelSelector selector, EventListener listener) {
-            return delegate.subscribe(selector, listener);
-        }
-
-        @Override
-        public NetworkDetails createNetwork(NetworkSpec spec) {
-            return delegate.createNetwork(spec);
-        }
-
-        @Override
-        public List<NetworkDetails> listNetworks(LabelSelector selector) {
-            return delegate.listNetworks(selector);
-        }
-
-        @Override
-        public void removeNetwork(String name) {
-            delegate.removeNetwork(name);
-        }
-
-        @Override
-        public VolumeDetails createVolume(VolumeSpec spec) {
-            return delegate.createVolume(spec);
-        }
-
-        @Override
-        public Optional<VolumeDetails> inspectVolume(String name) {
-            return delegate.inspectVolume(name);
-        }
-
-        @Override
-        public void removeVolume(String name) {
-            delegate.removeVolume(name);
-        }
-
-        @Override
-        public Optional<ImageDetails> inspectImage(String reference) {
-            return delegate.inspectImage(reference);
-        }
-
-        @Override
-        public ImageDetails pullImage(String reference, PullProgressListener progress) {
-            return delegate.pullImage(reference, progress);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.journal.JournalEntry;
-import io.orbit.engine.reconcile.DesiredService;
 import io.orbit.engine.spec.ContainerTemplate;
 import io.orbit.engine.state.ContainerStatus;
+import io.orbit.engine.state.DesiredService;
 import io.orbit.engine.state.PodStatus;
 import io.orbit.engine.state.ServiceStatus;
 import io.orbit.engine.state.StatusStore;

@@ -6,13 +6,13 @@ import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.journal.JournalEntry;
 import io.orbit.engine.naming.OrbitLabels;
 import io.orbit.engine.naming.Ownership;
-import io.orbit.engine.reconcile.DesiredService;
 import io.orbit.engine.reconcile.PodDrainer;
 import io.orbit.engine.reconcile.ReconcileMetrics;
 import io.orbit.engine.reconcile.ReconcileQueue;
 import io.orbit.engine.reconcile.RetryBackoff;
 import io.orbit.engine.reconcile.ServicePass;
 import io.orbit.engine.spec.ServiceSpec;
+import io.orbit.engine.state.DesiredService;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.StatusStore;
 import io.orbit.engine.testing.ManualClock;
@@ -67,7 +67,8 @@ class ImageWatcherTest {
                         runtime, Ownership.DEFAULT, java.nio.file.Path.of("target", "test-volumes"), clock),
                 TestPasses.monitor(status, clock, TestPasses.IDLE, (probe, target) -> null, journal),
                 journal,
-                (service, delay) -> {});
+                (service, delay) -> {},
+                null);
         passes.add(created);
         return created;
     }

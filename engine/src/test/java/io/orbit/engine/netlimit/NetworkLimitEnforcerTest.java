@@ -1,7 +1,6 @@
 package io.orbit.engine.netlimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.journal.JournalEntry;
@@ -27,7 +26,6 @@ class NetworkLimitEnforcerTest {
     private final RecordingLimiter limiter = new RecordingLimiter();
     private Optional<EngineInfo> engineInfo = Optional.empty();
     private final NetworkLimitEnforcer enforcer = new NetworkLimitEnforcer(engine, limiter, () -> engineInfo, journal);
-    private final NetworkLimitingRuntime runtime = new NetworkLimitingRuntime(engine, enforcer);
 
     /** A limiter that records what it was asked and fails on demand. */
     private static final class RecordingLimiter implements NetworkLimiter {
@@ -56,12 +54,14 @@ class NetworkLimitEnforcerTest {
 
     @Test
     void everyStartOfALimitedContainerAppliesItsLimitToItsCurrentProcess() {
-        String id = runtime.createContainer(limited("web-1"));
+        String id = engine.createContainer(limited("web-1"));
 
-        runtime.startContainer(id);
+        engine.startContainer(id);
+        enforcer.afterStart(id);
         long firstPid = engine.inspectContainer(id).pid();
-        runtime.stopContainer(id, java.time.Duration.ofSeconds(1));
-        runtime.startContainer(id); // a restart in place: a new namespace, the limit again
+        engine.stopContainer(id, java.time.Duration.ofSeconds(1));
+        engine.startContainer(id); // a restart in place: a new namespace, the limit again
+        enforcer.afterStart(id);
 
         assertThat(limiter.appliedTo)
                 .containsExactly(firstPid, engine.inspectContainer(id).pid());
@@ -76,49 +76,33 @@ class NetworkLimitEnforcerTest {
 
     @Test
     void unlimitedContainersAreLeftAlone() {
-        String id = runtime.createContainer(ContainerSpec.builder("plain", "localhost/orbit-fixture:latest")
+        String id = engine.createContainer(ContainerSpec.builder("plain", "localhost/orbit-fixture:latest")
                 .label(OrbitLabels.SERVICE, "web")
                 .build());
 
-        runtime.startContainer(id);
+        engine.startContainer(id);
+        enforcer.afterStart(id);
 
         assertThat(limiter.appliedTo).isEmpty();
         assertThat(enforcer.status(id)).isEmpty();
     }
 
     @Test
-    void anAdoptedContainerIsLimitedByItsLabels() {
-        String id = engine.createContainer(limited("adopted")); // created behind the decorator's back
-
-        runtime.startContainer(id);
-
-        assertThat(limiter.appliedTo).hasSize(1);
-    }
-
-    @Test
-    void aRootlessEngineRefusesTheContainerRatherThanRunItUnlimited() {
+    void aRootlessEngineCannotLimit() {
         engineInfo = Optional.of(new EngineInfo("podman", "4.3.1", "4.3.1", true, 1, Set.of(), "unix:///run/user"));
-        int before = engine.listContainers(io.orbit.runtime.LabelSelector.of("orbit.managed", "true"))
-                .size();
 
-        assertThatThrownBy(() -> runtime.createContainer(limited("rootless")))
-                .isInstanceOf(io.orbit.engine.reconcile.PodStartException.class)
-                .hasMessageContaining("network_limit of container 'main'")
-                .hasMessageContaining("rootless")
-                .hasMessageContaining("does not start it unlimited")
-                .hasMessageContaining("Fix: run this service on rootful Podman or Docker");
-        assertThat(engine.listContainersByNamePrefix("rootless"))
-                .as("nothing was created")
-                .isEmpty();
-        assertThat(limiter.appliedTo).isEmpty();
+        assertThat(enforcer.support().available()).isFalse();
+        assertThat(enforcer.support().problem()).contains("rootless");
+        assertThat(enforcer.support().fix()).startsWith("run this service on rootful Podman or Docker");
     }
 
     @Test
     void aFailureToApplyNeverFailsTheStartAndIsReported() {
         limiter.failure = Optional.of("'tc qdisc replace …' failed with exit code 2: Error: Cannot find device");
-        String id = runtime.createContainer(limited("failing"));
+        String id = engine.createContainer(limited("failing"));
+        engine.startContainer(id);
 
-        runtime.startContainer(id);
+        enforcer.afterStart(id);
 
         assertThat(engine.inspectContainer(id).state().isRunning()).isTrue();
         assertThat(enforcer.status(id))
@@ -127,20 +111,12 @@ class NetworkLimitEnforcerTest {
     }
 
     @Test
-    void missingToolsRefuseTheContainerWithTheirFix() {
-        limiter.support = NetworkLimitSupport.unsupported("tc not found on the PATH", HostNetworkLimiter.INSTALL_FIX);
-
-        assertThatThrownBy(() -> runtime.createContainer(limited("notools")))
-                .hasMessageContaining("tc not found")
-                .hasMessageContaining("apt-get install");
-    }
-
-    @Test
     void aRemovedContainerIsForgotten() {
-        String id = runtime.createContainer(limited("gone"));
-        runtime.startContainer(id);
+        String id = engine.createContainer(limited("gone"));
+        engine.startContainer(id);
+        enforcer.afterStart(id);
 
-        runtime.removeContainer(id);
+        enforcer.forget(id);
 
         assertThat(enforcer.status(id)).isEmpty();
     }

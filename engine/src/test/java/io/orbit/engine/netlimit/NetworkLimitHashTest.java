@@ -2,10 +2,10 @@ package io.orbit.engine.netlimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.orbit.engine.reconcile.PodTemplateHash;
 import io.orbit.engine.spec.ContainerDefinition;
 import io.orbit.engine.spec.ContainerTemplate;
 import io.orbit.engine.spec.ServiceDefinition;
+import io.orbit.engine.state.PodTemplateHash;
 import io.orbit.engine.testing.TestServices;
 import java.util.List;
 import java.util.Map;

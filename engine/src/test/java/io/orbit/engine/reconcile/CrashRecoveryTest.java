@@ -55,7 +55,8 @@ class CrashRecoveryTest {
                     runtime, Ownership.DEFAULT, java.nio.file.Path.of("target", "test-volumes"), clock),
             health,
             journal,
-            (service, delay) -> rechecks.add(delay));
+            (service, delay) -> rechecks.add(delay),
+            null);
 
     @AfterEach
     void close() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orbit.engine.naming.OrbitLabels;
 import io.orbit.engine.naming.Ownership;
+import io.orbit.engine.state.DesiredService;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.ServiceStatus;
 import io.orbit.engine.state.StatusStore;
@@ -195,7 +196,8 @@ class ReconcilerTest {
                 desired,
                 new StatusStore(),
                 new ReconcileQueue(clock, RetryBackoff.DEFAULT),
-                TestPasses.pass(runtime, Ownership.DEFAULT, new StatusStore(), clock, PodDrainer.NONE));
+                TestPasses.pass(runtime, Ownership.DEFAULT, new StatusStore(), clock, PodDrainer.NONE),
+                null);
         afterRestart.reconcile("web");
 
         assertThat(containerIds("web")).isEqualTo(before);
@@ -317,7 +319,8 @@ class ReconcilerTest {
                 desired,
                 status,
                 queue,
-                TestPasses.pass(runtime, Ownership.DEFAULT, status, clock, drainer));
+                TestPasses.pass(runtime, Ownership.DEFAULT, status, clock, drainer),
+                null);
     }
 
     @Test
@@ -328,7 +331,8 @@ class ReconcilerTest {
                 desired,
                 new StatusStore(),
                 queue,
-                TestPasses.pass(runtime, new Ownership("other"), new StatusStore(), clock, PodDrainer.NONE));
+                TestPasses.pass(runtime, new Ownership("other"), new StatusStore(), clock, PodDrainer.NONE),
+                null);
         define(TestServices.service("web").replicas(1).build());
         other.reconcile("web");
         Set<String> theirs = containerIds("web");

@@ -8,6 +8,7 @@ import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.journal.JournalEntry;
 import io.orbit.engine.naming.OrbitLabels;
 import io.orbit.engine.naming.Ownership;
+import io.orbit.engine.state.DesiredService;
 import io.orbit.engine.state.StatusStore;
 import io.orbit.engine.testing.ManualClock;
 import io.orbit.engine.testing.TestPasses;
@@ -45,7 +46,8 @@ class RolloutsTest {
                     runtime, Ownership.DEFAULT, java.nio.file.Path.of("target", "test-volumes"), clock),
             TestPasses.monitor(status, clock, TestPasses.IDLE, (probe, target) -> null, journal),
             journal,
-            (service, delay) -> {});
+            (service, delay) -> {},
+            null);
 
     private final DesiredService v1 = TestServices.service("web").replicas(2).build();
     private final DesiredService v2 = TestServices.service("web")
@@ -151,17 +153,17 @@ class RolloutsTest {
                 .rollingUpdate(1, 0, "20s")
                 .build();
         ObservedPod oldPod = pod("p0", 0, old.configHash());
-        rollouts.observe(old, List.of(oldPod), Map.of(), clock.instant());
+        observe(rollouts, old, List.of(oldPod), Map.of());
         ObservedPod newPod = pod("p1", 1, next.configHash());
         Map<String, PodVerdict> starting = Map.of("p1", new PodVerdict(false, Optional.empty(), Instant.EPOCH, false));
 
-        Optional<Instant> recheck = rollouts.observe(next, List.of(oldPod, newPod), starting, clock.instant());
+        Optional<Instant> recheck = observe(rollouts, next, List.of(oldPod, newPod), starting);
         assertThat(recheck)
                 .as("a pass when the timeout ends")
                 .contains(clock.instant().plusSeconds(20));
         assertThat(rollouts.target(next)).isSameAs(next);
         clock.advance(Duration.ofSeconds(20));
-        rollouts.observe(next, List.of(oldPod, newPod), starting, clock.instant());
+        observe(rollouts, next, List.of(oldPod, newPod), starting);
 
         assertThat(rollouts.target(next).configHash()).isEqualTo(old.configHash());
         assertThat(rollouts.target(next).replicas()).isEqualTo(1);
@@ -173,16 +175,25 @@ class RolloutsTest {
         Rollouts rollouts = new Rollouts(journal);
         DesiredService web = TestServices.service("web").replicas(1).build();
         ObservedPod pod = pod("p0", 0, web.configHash());
-        rollouts.observe(web, List.of(pod), Map.of(), clock.instant());
+        observe(rollouts, web, List.of(pod), Map.of());
         Map<String, PodVerdict> restarting =
                 Map.of("p0", new PodVerdict(false, Optional.empty(), Instant.EPOCH, false));
 
-        rollouts.observe(web, List.of(pod), restarting, clock.instant());
+        observe(rollouts, web, List.of(pod), restarting);
         clock.advance(Duration.ofMinutes(1));
-        rollouts.observe(web, List.of(pod), Map.of(), clock.instant());
+        observe(rollouts, web, List.of(pod), Map.of());
 
         assertThat(kinds()).as("the health ladder's business, not a rollout").isEmpty();
         assertThat(rollouts.status("web").orElseThrow().phase()).isEqualTo(Rollouts.Phase.COMPLETE);
+    }
+
+    /** Observes as a pass does: the rollout's journal entries are written as the executor writes its notes. */
+    private Optional<Instant> observe(
+            Rollouts rollouts, DesiredService desired, List<ObservedPod> pods, Map<String, PodVerdict> verdicts) {
+        Rollouts.Progress progress = rollouts.observe(desired, pods, verdicts, clock.instant());
+        progress.notes()
+                .forEach(note -> journal.record(note.kind(), Optional.of(desired.name()), note.podId(), note.reason()));
+        return progress.recheckAt();
     }
 
     private static ObservedPod pod(String id, int number, String hash) {

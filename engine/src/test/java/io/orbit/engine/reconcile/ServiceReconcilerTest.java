@@ -3,6 +3,7 @@ package io.orbit.engine.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orbit.engine.health.PodVerdict;
+import io.orbit.engine.state.DesiredService;
 import io.orbit.engine.testing.TestServices;
 import io.orbit.runtime.ContainerState;
 import java.time.Instant;
@@ -379,6 +380,12 @@ class ServiceReconcilerTest {
                                 + restart.containers().stream()
                                         .map(ObservedContainer::containerName)
                                         .collect(java.util.stream.Collectors.joining(","));
+                    case PlanStep.RefuseStart refuse -> "refuse " + refuse.podNumber();
+                    case PlanStep.LimitNetwork limit ->
+                        "limit " + limit.container().containerName();
+                    case PlanStep.ReportExit exit ->
+                        "exit " + exit.exit().container().containerName();
+                    case PlanStep.Note note -> "note " + note.kind();
                 })
                 .toList();
     }

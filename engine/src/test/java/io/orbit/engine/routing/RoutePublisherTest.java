@@ -2,9 +2,9 @@ package io.orbit.engine.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.orbit.engine.reconcile.DesiredService;
 import io.orbit.engine.spec.ContainerTemplate;
 import io.orbit.engine.state.ContainerStatus;
+import io.orbit.engine.state.DesiredService;
 import io.orbit.engine.state.DesiredState;
 import io.orbit.engine.state.PodStatus;
 import io.orbit.engine.state.ServiceStatus;

@@ -140,6 +140,7 @@ public final class TestPasses {
                 volumes,
                 health,
                 new EventJournal(clock, 1000),
-                recheck);
+                recheck,
+                null);
     }
 }

@@ -1,11 +1,11 @@
 package io.orbit.engine.testing;
 
-import io.orbit.engine.reconcile.DesiredService;
-import io.orbit.engine.reconcile.PodTemplateHash;
 import io.orbit.engine.spec.ContainerDefinition;
 import io.orbit.engine.spec.ContainerTemplate;
 import io.orbit.engine.spec.ServiceDefinition;
 import io.orbit.engine.spec.ServiceSpec;
+import io.orbit.engine.state.DesiredService;
+import io.orbit.engine.state.PodTemplateHash;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,6 +71,26 @@ public final class TestServices {
         ContainerTemplate template = new ContainerTemplate(
                 containerName, image, command, null, null, ports, null, null, null, null, null, healthCheck);
         containers.add(new ContainerDefinition(containerName, image, command, Map.of(), false, ports, 0, 0, template));
+        return this;
+    }
+
+    /** A container limited with {@code network_limit} (rates as in a service file, e.g. {@code "10Mbps"}). */
+    public TestServices limitedContainer(String containerName, String ingressRate, String egressRate) {
+        ContainerTemplate template = new ContainerTemplate(
+                containerName,
+                IMAGE,
+                List.of(),
+                null,
+                null,
+                List.of(),
+                null,
+                null,
+                null,
+                new ContainerTemplate.NetworkLimit(ingressRate, egressRate, null, null),
+                null,
+                null);
+        containers.add(
+                new ContainerDefinition(containerName, IMAGE, List.of(), Map.of(), false, List.of(), 0, 0, template));
         return this;
     }
 

@@ -1,4 +1,4 @@
-package io.orbit.engine.reconcile;
+package io.orbit.engine.state;
 
 import static java.util.Objects.requireNonNull;
 

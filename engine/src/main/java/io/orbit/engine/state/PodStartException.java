@@ -1,4 +1,4 @@
-package io.orbit.engine.reconcile;
+package io.orbit.engine.state;
 
 /** A pod could not be started; everything it had created was removed again. The message says what to fix. */
 public final class PodStartException extends RuntimeException {

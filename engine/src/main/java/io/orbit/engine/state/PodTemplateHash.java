@@ -1,4 +1,4 @@
-package io.orbit.engine.reconcile;
+package io.orbit.engine.state;
 
 import io.orbit.engine.netlimit.NetworkLimit;
 import io.orbit.engine.spec.ContainerDefinition;
@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -156,10 +155,5 @@ public final class PodTemplateHash {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
-    }
-
-    /** Unused keys are ignored so older labels never break parsing. */
-    static String labelOr(Map<String, String> labels, String key, String fallback) {
-        return labels.getOrDefault(key, fallback);
     }
 }

@@ -1,6 +1,6 @@
-package io.orbit.engine.journal;
+package io.orbit.engine.reconcile;
 
-import io.orbit.engine.reconcile.ReconcileMetrics;
+import io.orbit.engine.journal.EventJournal;
 import java.time.Duration;
 import java.util.Optional;
 
