@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -137,7 +138,10 @@ public final class ComposeImporter {
                     .load(text);
         } catch (RuntimeException e) {
             throw new InteropException(
-                    shown + ": not valid YAML: " + e.getMessage().strip(), e);
+                    shown + ": not valid YAML: "
+                            + Objects.requireNonNullElse(e.getMessage(), e.toString())
+                                    .strip(),
+                    e);
         }
         JsonNode root = JSON.valueToTree(document);
         if (root == null || !root.isObject()) {

@@ -630,11 +630,11 @@ public final class KubeExporter {
                 return Optional.empty();
             }
             List<MetricSpec> metrics = new ArrayList<>();
-            if (thresholds.cpuPercentageRelative() != null || thresholds.cpuPercentage() != null) {
-                int target = thresholds.cpuPercentageRelative() != null
-                        ? thresholds.cpuPercentageRelative()
-                        : thresholds.cpuPercentage();
-                if (thresholds.cpuPercentageRelative() == null) {
+            Integer cpuRelative = thresholds.cpuPercentageRelative();
+            Integer cpu = cpuRelative != null ? cpuRelative : thresholds.cpuPercentage();
+            if (cpu != null) {
+                int target = cpu;
+                if (cpuRelative == null) {
                     warn(
                             "resource_thresholds.cpu_percentage",
                             "Orbit measures it against the host's CPUs, an HPA"
