@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,7 @@ public final class EngineRunner implements Managed {
     private final HealthMonitor health;
     private final AutoscaleLoop autoscaler;
     private final ImageWatcher images;
-    private ConfigDirectoryWatcher watcher;
+    private @Nullable ConfigDirectoryWatcher watcher;
 
     @Inject
     EngineRunner(

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,6 +54,7 @@ final class ImportCommand implements Callable<Integer> {
                 names = "--out",
                 paramLabel = "DIR",
                 description = "Where the service files go (created if missing). Default: the daemon's -c (configs).")
+        @Nullable
         Path out;
 
         @Option(names = "--force", description = "Overwrite service files that exist already.")

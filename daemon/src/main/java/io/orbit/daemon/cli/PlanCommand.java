@@ -28,6 +28,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -61,6 +62,7 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "Default: the daemon's -c (configs).")
+    @Nullable
     Path directory;
 
     @CommandLine.ParentCommand
