@@ -28,8 +28,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code orbit doctor}: checks the host for what the daemon needs, printing each problem with its exact fix. */
@@ -43,15 +41,9 @@ import picocli.CommandLine.Command;
                     + " config directory, the API address, the services' node ports and the control socket. Prints ok,"
                     + " or the problem and the exact fix. Exits 1 if any check fails (warnings do not)."
         })
-final class DoctorCommand implements Callable<Integer> {
+final class DoctorCommand extends OrbitSubcommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @CommandLine.ParentCommand
-    OrbitCommand parent;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -80,7 +72,7 @@ final class DoctorCommand implements Callable<Integer> {
                         DoctorChecks.probe(new InetSocketAddress(port.port())),
                         daemonServices.contains(port.service()))));
         checks.add(controlSocket(options));
-        return print(checks, spec.commandLine().getOut());
+        return print(checks, out());
     }
 
     private static List<Check> engineChecks(DaemonOptions options) {

@@ -22,19 +22,7 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = "Turns another tool's files into Orbit service files.",
         subcommands = {ImportCommand.Compose.class})
-final class ImportCommand implements Callable<Integer> {
-
-    @CommandLine.ParentCommand
-    OrbitCommand parent;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return 2;
-    }
+final class ImportCommand extends CommandGroup {
 
     @Command(
             name = "compose",
