@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -158,7 +159,7 @@ public final class ServicePass implements AutoCloseable {
                     remaining.stream().map(ObservedPod::podId).collect(Collectors.toSet());
             launcher.removeLeakedPodNetworks(service, podsWithContainers);
         } catch (PodStartException | ContainerRuntimeException e) {
-            error = Optional.of(e.getMessage());
+            error = Optional.of(Objects.requireNonNullElse(e.getMessage(), e.toString()));
             log.atError()
                     .addKeyValue("service", service)
                     .addKeyValue("failures", previousFailures + 1)

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiPredicate;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the {@link RouteTable} from the desired services and the observed pods after every status change, and
@@ -140,7 +141,7 @@ public final class RoutePublisher {
 
     private static List<Backend> backends(
             ServiceDefinition definition,
-            ServiceStatus service,
+            @Nullable ServiceStatus service,
             String containerName,
             int containerPort,
             boolean containerIpsReachable,
