@@ -7,6 +7,7 @@ import io.orbit.engine.spec.SpecValidator;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
@@ -32,7 +33,7 @@ public record OrbitServices(List<ServiceDefinition> services, List<SpecProblem> 
         try {
             result = SpecValidator.validate(new ConfigDirectory(directory).loadAll(), apiPort);
         } catch (UncheckedIOException e) {
-            throw new InteropException(e.getMessage(), e);
+            throw new InteropException(Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
         }
         List<SpecProblem> errors = result.errors();
         if (!errors.isEmpty()) {

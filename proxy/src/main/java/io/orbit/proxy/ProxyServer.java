@@ -285,17 +285,18 @@ public final class ProxyServer implements TrafficControl, AutoCloseable {
     }
 
     private RouteState routeState(Route route, List<BackendState> states, @Nullable RouteState previous) {
-        boolean sameRoute = previous != null && previous.route().service().equals(route.service());
-        RouteMetrics metrics = sameRoute
-                ? previous.metricsFor()
+        // The same service keeps its metrics, balancer, budget and outlier state across a route update.
+        RouteState same = previous != null && previous.route().service().equals(route.service()) ? previous : null;
+        RouteMetrics metrics = same != null
+                ? same.metricsFor()
                 : new RouteMetrics(registry, route.service(), route.nodePort(), () -> portBackends(route.nodePort()));
         LatencyShedder shedder = null;
         if (route.shedding().isPresent()) {
             Route.Shedding shedding = route.shedding().get();
-            if (sameRoute
-                    && previous.shedder() != null
-                    && previous.route().shedding().equals(route.shedding())) {
-                shedder = previous.shedder();
+            if (same != null
+                    && same.shedder() != null
+                    && same.route().shedding().equals(route.shedding())) {
+                shedder = same.shedder();
             } else {
                 shedder = new LatencyShedder(
                         shedding.target().toNanos(),
@@ -307,14 +308,14 @@ public final class ProxyServer implements TrafficControl, AutoCloseable {
         return new RouteState(
                 route,
                 states,
-                sameRoute ? previous.balancerFor() : Balancer.of(options.loadBalancing()),
+                same != null ? same.balancerFor() : Balancer.of(options.loadBalancing()),
                 shedder,
-                sameRoute
-                        ? previous.retryBudgetFor()
+                same != null
+                        ? same.retryBudgetFor()
                         : new RetryBudget(
                                 options.retryBudgetRatio(), RETRY_BURST, RETRY_MIN_PER_SECOND, System::nanoTime),
-                sameRoute
-                        ? previous.outliersFor()
+                same != null
+                        ? same.outliersFor()
                         : new OutlierDetector(
                                 options.ejectAfterConsecutiveErrors(),
                                 options.baseEjection().toNanos(),

@@ -7,8 +7,7 @@ import org.jspecify.annotations.Nullable;
  * adapter maps engine status codes to these types in exactly one place.
  */
 public abstract sealed class ContainerRuntimeException extends RuntimeException
-        permits NotFoundException,
-                ConflictException,
+        permits ResourceException,
                 RuntimeUnavailableException,
                 RuntimeApiException,
                 ImagePullException,

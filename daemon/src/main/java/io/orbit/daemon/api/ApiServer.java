@@ -17,6 +17,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,7 @@ public final class ApiServer implements Managed {
     private final EventsEndpoint events;
     private final ServiceLogs logs;
     private final List<Server> servers = new ArrayList<>();
-    private ServerConnector tcp;
+    private @Nullable ServerConnector tcp;
     private Optional<Path> boundSocket = Optional.empty();
 
     @Inject
@@ -92,11 +93,12 @@ public final class ApiServer implements Managed {
                 tcpAddress);
         BrowserGuard guard = new BrowserGuard(options.apiAddress().getHostString(), options.apiAllowedHosts());
         Server tcpServer = server("orbit-api-tcp", access, guard);
-        tcp = new ServerConnector(tcpServer, 1, 1);
+        ServerConnector tcp = new ServerConnector(tcpServer, 1, 1);
         tcp.setHost(options.apiAddress().getHostString());
         tcp.setPort(options.apiAddress().getPort());
         tcp.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
         tcpServer.addConnector(tcp);
+        this.tcp = tcp;
         if (options.controlSocket().isPresent()) {
             Path socket = options.controlSocket().get();
             ControlSocket.prepare(socket, options.controlGroup());
@@ -179,6 +181,10 @@ public final class ApiServer implements Managed {
 
     /** The bound TCP port (useful when the API address asked for port 0). */
     public int port() {
+        ServerConnector tcp = this.tcp;
+        if (tcp == null) {
+            throw new IllegalStateException("the API server has no port before start()");
+        }
         return tcp.getLocalPort();
     }
 

@@ -70,6 +70,10 @@ public final class ControlSocket {
      */
     static void prepare(Path socket, Optional<String> group) throws IOException {
         Path directory = socket.toAbsolutePath().getParent();
+        if (directory == null) {
+            throw new IllegalStateException(
+                    "control socket " + socket + " is a root directory; give a file path, e.g. /run/orbit/orbit.sock");
+        }
         if (!Files.isDirectory(directory)) {
             try {
                 Files.createDirectories(directory);

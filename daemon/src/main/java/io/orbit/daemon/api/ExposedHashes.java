@@ -1,5 +1,7 @@
 package io.orbit.daemon.api;
 
+import static java.util.Objects.requireNonNull;
+
 import io.orbit.engine.state.PodTemplateHash;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
@@ -74,7 +76,7 @@ public final class ExposedHashes {
      */
     @SuppressWarnings("unchecked")
     public <T> T answer(T body) {
-        return (T) copy(body);
+        return (T) requireNonNull(copy(body), "the copy of a value");
     }
 
     private @Nullable Object copy(@Nullable Object body) {

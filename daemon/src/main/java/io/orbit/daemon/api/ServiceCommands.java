@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.slf4j.Logger;
@@ -74,7 +75,7 @@ final class ServiceCommands {
         } catch (IllegalStateException nothingEarlier) {
             throw new ApiException(
                     409,
-                    nothingEarlier.getMessage(),
+                    Objects.requireNonNullElse(nothingEarlier.getMessage(), "no earlier spec"),
                     "undo returns to a spec that ran on every pod since the daemon started; edit the service file instead");
         }
         log.atInfo()

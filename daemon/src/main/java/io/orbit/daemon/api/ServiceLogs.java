@@ -1,5 +1,7 @@
 package io.orbit.daemon.api;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -30,6 +33,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code GET /services/{name}/logs?tail=N&follow=BOOLEAN}: the output of every container of the service's pods, as
@@ -198,12 +202,12 @@ final class ServiceLogs {
             Answer answer = new Answer(sink, maxAnswerBytes);
             while (!stopping) {
                 SourceReader next = null;
+                LogLine nextHead = null;
                 for (SourceReader reader : readers) {
                     LogLine head = reader.head(notices);
-                    if (head != null
-                            && (next == null
-                                    || head.time().isBefore(next.head(notices).time()))) {
+                    if (head != null && (nextHead == null || head.time().isBefore(nextHead.time()))) {
                         next = reader;
+                        nextHead = head;
                     }
                 }
                 if (next == null) {
@@ -241,8 +245,8 @@ final class ServiceLogs {
         private final Source source;
         private final BlockingQueue<LogLine> queue = new ArrayBlockingQueue<>(READ_QUEUE);
         private volatile boolean closed;
-        private LogStream stream;
-        private LogLine head;
+        private @Nullable LogStream stream;
+        private @Nullable LogLine head;
         private boolean exhausted;
 
         SourceReader(Source source) {
@@ -263,10 +267,12 @@ final class ServiceLogs {
         }
 
         /** The next line, waiting for it; null once the stream has ended (or stalled: then with a notice). */
+        @Nullable
         LogLine head(List<String> notices) throws InterruptedException {
             if (head != null || exhausted) {
                 return head;
             }
+            LogStream stream = requireNonNull(this.stream, "the stream is opened before it is read");
             long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
             while (head == null) {
                 head = queue.poll(50, TimeUnit.MILLISECONDS);
@@ -292,7 +298,7 @@ final class ServiceLogs {
         }
 
         LogLine take() {
-            LogLine line = head;
+            LogLine line = requireNonNull(head, "take() follows a head() that found a line");
             head = null;
             return line;
         }
@@ -398,7 +404,7 @@ final class ServiceLogs {
                         attach(current, ContainerRuntime.ALL_LINES, queue, dropped, following, seen)
                                 .forEach(notice -> chunk.append(notice(notice)));
                     } catch (ApiException engineDown) {
-                        chunk.append(notice(engineDown.getMessage()));
+                        chunk.append(notice(Objects.requireNonNullElse(engineDown.getMessage(), "engine down")));
                     }
                 }
                 if (chunk.isEmpty() && System.nanoTime() - lastWrite > HEARTBEAT.toNanos()) {

@@ -24,9 +24,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The CLI's way to the running daemon. Reads and changes go over the control socket (HTTP over a Unix socket, with
@@ -59,8 +61,8 @@ final class ControlClient implements AutoCloseable {
     private final InetSocketAddress tcpAddress;
     private final Optional<ApiToken> token;
     private final boolean addressGiven;
-    private EngineHttpClient unixClient;
-    private HttpClient tcpClient;
+    private @Nullable EngineHttpClient unixClient;
+    private @Nullable HttpClient tcpClient;
 
     /**
      * @param addressGiven whether {@code tcpAddress} was given on the command line: only then may the token go there
@@ -90,7 +92,8 @@ final class ControlClient implements AutoCloseable {
         try {
             token = options.apiToken.map(ApiToken::read);
         } catch (IllegalArgumentException e) {
-            throw new CommandFailure(e.getMessage(), "fix the file named by --api-token");
+            throw new CommandFailure(
+                    Objects.requireNonNullElse(e.getMessage(), e.toString()), "fix the file named by --api-token");
         }
         return new ControlClient(socket, OrbitCommand.parseAddress(options.apiAddress), token, addressGiven);
     }
@@ -212,12 +215,12 @@ final class ControlClient implements AutoCloseable {
                 "see the daemon's log");
     }
 
-    private Answer overSocket(String method, String path, Object body, Duration timeout) {
+    private Answer overSocket(String method, String path, @Nullable Object body, Duration timeout) {
         EngineResponse response = unixClient().call(method, path, body, timeout);
         return new Answer(response.status(), response.bodyText());
     }
 
-    private Answer overTcp(String method, String path, Object body, Duration timeout, boolean withToken)
+    private Answer overTcp(String method, String path, @Nullable Object body, Duration timeout, boolean withToken)
             throws IOException {
         try {
             HttpResponse<String> response = tcpClient()
@@ -229,7 +232,8 @@ final class ControlClient implements AutoCloseable {
         }
     }
 
-    private HttpRequest tcpRequest(String method, String path, Object body, Duration timeout, boolean withToken) {
+    private HttpRequest tcpRequest(
+            String method, String path, @Nullable Object body, Duration timeout, boolean withToken) {
         HttpRequest.Builder request = HttpRequest.newBuilder(
                 URI.create("http://" + tcpAddress.getHostString() + ":" + tcpAddress.getPort() + path));
         if (!timeout.isZero()) {

@@ -1,20 +1,13 @@
 package io.orbit.daemon.cli;
 
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 
 /**
  * A command that talks to the running daemon ({@link ControlClient}): a refusal or an unreachable daemon is printed
  * with its fix on stderr, exit code 1.
  */
-abstract class DaemonCommand implements Callable<Integer> {
-
-    @CommandLine.ParentCommand
-    OrbitCommand parent;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+abstract class DaemonCommand extends OrbitSubcommand {
 
     /** Whether the option was typed, before or after the command's name (not a default, not orbit.yaml's). */
     private boolean onCommandLine(String option) {

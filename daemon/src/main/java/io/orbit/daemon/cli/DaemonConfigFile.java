@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 
 /**
@@ -106,16 +107,15 @@ final class DaemonConfigFile implements CommandLine.IDefaultValueProvider {
     }
 
     @Override
-    public String defaultValue(CommandLine.Model.ArgSpec argument) {
+    public @Nullable String defaultValue(CommandLine.Model.ArgSpec argument) {
         if (!(argument instanceof CommandLine.Model.OptionSpec option)) {
             return null;
         }
         String key = option.longestName().replaceFirst("^--", "").replace('-', '_');
         String variable = ENVIRONMENT_FIRST.get(key);
-        if (variable != null
-                && environment.get(variable) != null
-                && !environment.get(variable).isBlank()) {
-            return environment.get(variable);
+        String fromEnvironment = variable != null ? environment.get(variable) : null;
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            return fromEnvironment;
         }
         return values.get(key);
     }

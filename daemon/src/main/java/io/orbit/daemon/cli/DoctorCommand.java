@@ -25,10 +25,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code orbit doctor}: checks the host for what the daemon needs, printing each problem with its exact fix. */
@@ -42,15 +41,9 @@ import picocli.CommandLine.Command;
                     + " config directory, the API address, the services' node ports and the control socket. Prints ok,"
                     + " or the problem and the exact fix. Exits 1 if any check fails (warnings do not)."
         })
-final class DoctorCommand implements Callable<Integer> {
+final class DoctorCommand extends OrbitSubcommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @CommandLine.ParentCommand
-    OrbitCommand parent;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -79,7 +72,7 @@ final class DoctorCommand implements Callable<Integer> {
                         DoctorChecks.probe(new InetSocketAddress(port.port())),
                         daemonServices.contains(port.service()))));
         checks.add(controlSocket(options));
-        return print(checks, spec.commandLine().getOut());
+        return print(checks, out());
     }
 
     private static List<Check> engineChecks(DaemonOptions options) {
@@ -89,7 +82,7 @@ final class DoctorCommand implements Callable<Integer> {
         } catch (IllegalArgumentException badAddress) {
             return List.of(Check.fail(
                     options.runtime() + " socket",
-                    badAddress.getMessage(),
+                    Objects.requireNonNullElse(badAddress.getMessage(), "not a socket address"),
                     "give a Unix socket: --runtime-socket unix:///path/to.sock"));
         }
         Optional<EngineInfo> info = Optional.empty();
@@ -97,7 +90,7 @@ final class DoctorCommand implements Callable<Integer> {
         try (ContainerRuntime runtime = ContainerRuntimes.open(options.runtime(), socket)) {
             info = Optional.of(runtime.info());
         } catch (ContainerRuntimeException e) {
-            error = Optional.of(e.getMessage());
+            error = Optional.of(Objects.requireNonNullElse(e.getMessage(), e.toString()));
         }
         List<Check> checks = new ArrayList<>();
         checks.add(DoctorChecks.engineSocket(options.runtime(), socket, info, error));
@@ -131,7 +124,9 @@ final class DoctorCommand implements Callable<Integer> {
             return Optional.of(new SpecValidator.Result(
                     List.of(),
                     List.of(io.orbit.engine.spec.SpecProblem.error(
-                            options.configDirectory(), "", refused.getMessage()))));
+                            options.configDirectory(),
+                            "",
+                            Objects.requireNonNullElse(refused.getMessage(), refused.toString())))));
         }
     }
 
@@ -217,13 +212,11 @@ final class DoctorCommand implements Callable<Integer> {
             failures += check.outcome() == DoctorChecks.Outcome.FAIL ? 1 : 0;
             warnings += check.outcome() == DoctorChecks.Outcome.WARN ? 1 : 0;
         }
-        out.printf(
-                failures == 0
-                        ? "no problems (%d check(s), %d warning(s))%n"
-                        : "%3$d problem(s) (%1$d check(s), %2$d warning(s))%n",
-                checks.size(),
-                warnings,
-                failures);
+        if (failures == 0) {
+            out.printf("no problems (%d check(s), %d warning(s))%n", checks.size(), warnings);
+        } else {
+            out.printf("%d problem(s) (%d check(s), %d warning(s))%n", failures, checks.size(), warnings);
+        }
         out.flush();
         return failures == 0 ? 0 : 1;
     }

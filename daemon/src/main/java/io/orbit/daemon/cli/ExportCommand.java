@@ -26,18 +26,36 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = "Writes the services of a config directory for Kubernetes or Docker Swarm.",
         subcommands = {ExportCommand.Kube.class, ExportCommand.Swarm.class})
-final class ExportCommand implements Callable<Integer> {
+final class ExportCommand extends CommandGroup {
 
-    @CommandLine.ParentCommand
-    OrbitCommand parent;
+    /** What kube and swarm share: DIR read and validated as {@code orbit validate} does, the result to --out. */
+    abstract static class Format implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "DIR", description = "The directory of service files.")
+        Path directory;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+        @Option(names = "--out", paramLabel = "FILE", description = "Write here instead of stdout.")
+        Optional<Path> out;
 
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return 2;
+        @CommandLine.ParentCommand
+        ExportCommand parent;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public final Integer call() {
+            LogLevels.apply("warning");
+            PrintWriter err = spec.commandLine().getErr();
+            String command = "orbit export " + spec.name();
+            Optional<OrbitServices> services = load(parent, directory, err, command);
+            if (services.isEmpty()) {
+                return 1;
+            }
+            return export(services.get(), err, command);
+        }
+
+        /** Writes the services in this format; returns the exit code. */
+        abstract int export(OrbitServices services, PrintWriter err, String command);
     }
 
     /** Reads DIR through the engine's parser and validator; errors stop the export. */
@@ -82,13 +100,7 @@ final class ExportCommand implements Callable<Integer> {
                 "PersistentVolumeClaims for named volumes. Every field Kubernetes cannot express is a warning on",
                 "stderr and a comment in the output. Exits 1 when DIR has errors."
             })
-    static final class Kube implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "DIR", description = "The directory of service files.")
-        Path directory;
-
-        @Option(names = "--out", paramLabel = "FILE", description = "Write here instead of stdout.")
-        Optional<Path> out;
-
+    static final class Kube extends Format {
         @Option(names = "--namespace", paramLabel = "NS", description = "metadata.namespace of every object.")
         Optional<String> namespace;
 
@@ -106,29 +118,17 @@ final class ExportCommand implements Callable<Integer> {
                         + " env; node ports as hostPorts), e.g. for Quadlet .kube units.")
         boolean podman;
 
-        @CommandLine.ParentCommand
-        ExportCommand parent;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
-        public Integer call() {
-            LogLevels.apply("warning");
-            PrintWriter err = spec.commandLine().getErr();
-            Optional<OrbitServices> services = load(parent, directory, err, "orbit export kube");
-            if (services.isEmpty()) {
-                return 1;
-            }
-            KubeExport export = new KubeExporter(new KubeOptions(namespace, serviceType, podman))
-                    .export(services.get().services());
+        int export(OrbitServices services, PrintWriter err, String command) {
+            KubeExport export =
+                    new KubeExporter(new KubeOptions(namespace, serviceType, podman)).export(services.services());
             export.warnings().forEach(err::println);
             String text = KubeYaml.write(
                     export.objects(),
                     export.warnings(),
                     "Exported by `orbit export kube" + (podman ? " --podman" : "") + "`; apply with "
                             + (podman ? "`podman kube play FILE`." : "`kubectl apply -f FILE`."));
-            return write(out, text, spec.commandLine().getOut(), err, "orbit export kube");
+            return write(out, text, spec.commandLine().getOut(), err, command);
         }
     }
 
@@ -140,34 +140,15 @@ final class ExportCommand implements Callable<Integer> {
                 "start-first update that rolls back on failure, health checks, configs for inline files (written",
                 "beside FILE in FILE's name + -configs/) and ingress-published node ports. Exits 1 when DIR has errors."
             })
-    static final class Swarm implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "DIR", description = "The directory of service files.")
-        Path directory;
-
-        @Option(names = "--out", paramLabel = "FILE", description = "Write here instead of stdout.")
-        Optional<Path> out;
-
-        @CommandLine.ParentCommand
-        ExportCommand parent;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
+    static final class Swarm extends Format {
         @Override
-        public Integer call() {
-            LogLevels.apply("warning");
-            PrintWriter err = spec.commandLine().getErr();
-            Optional<OrbitServices> services = load(parent, directory, err, "orbit export swarm");
-            if (services.isEmpty()) {
-                return 1;
-            }
+        int export(OrbitServices services, PrintWriter err, String command) {
             String stem = out.map(file -> file.getFileName().toString().replaceFirst("\\.ya?ml$", ""))
                     .orElse("stack");
-            SwarmExporter.SwarmExport export =
-                    new SwarmExporter().export(services.get().services(), stem + "-configs");
+            SwarmExporter.SwarmExport export = new SwarmExporter().export(services.services(), stem + "-configs");
             export.warnings().forEach(err::println);
             if (!export.configFiles().isEmpty() && out.isEmpty()) {
-                err.println("orbit export swarm: the services have inline files, which Docker reads from files beside"
+                err.println(command + ": the services have inline files, which Docker reads from files beside"
                         + " the Compose file: pass --out FILE");
                 return 2;
             }
@@ -181,11 +162,11 @@ final class ExportCommand implements Callable<Integer> {
                         Files.writeString(target, file.getValue(), StandardCharsets.UTF_8);
                     }
                 } catch (IOException e) {
-                    err.println("orbit export swarm: cannot write the config files: " + e.getMessage());
+                    err.println(command + ": cannot write the config files: " + e.getMessage());
                     return 2;
                 }
             }
-            return write(out, export.compose(), spec.commandLine().getOut(), err, "orbit export swarm");
+            return write(out, export.compose(), spec.commandLine().getOut(), err, command);
         }
     }
 }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,19 +22,7 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = "Turns another tool's files into Orbit service files.",
         subcommands = {ImportCommand.Compose.class})
-final class ImportCommand implements Callable<Integer> {
-
-    @CommandLine.ParentCommand
-    OrbitCommand parent;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return 2;
-    }
+final class ImportCommand extends CommandGroup {
 
     @Command(
             name = "compose",
@@ -53,6 +42,7 @@ final class ImportCommand implements Callable<Integer> {
                 names = "--out",
                 paramLabel = "DIR",
                 description = "Where the service files go (created if missing). Default: the daemon's -c (configs).")
+        @Nullable
         Path out;
 
         @Option(names = "--force", description = "Overwrite service files that exist already.")

@@ -8,8 +8,7 @@ import io.orbit.daemon.DaemonModule;
 import io.orbit.daemon.DaemonOptions;
 import io.orbit.daemon.api.BrowserGuard;
 import io.orbit.daemon.api.ControlSocket;
-import io.orbit.daemon.runtime.DockerRuntimeModule;
-import io.orbit.daemon.runtime.PodmanRuntimeModule;
+import io.orbit.daemon.runtime.RuntimeModule;
 import io.orbit.daemon.systemd.Hangup;
 import io.orbit.engine.spec.InvalidUnitException;
 import io.orbit.engine.spec.Units;
@@ -430,12 +429,9 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
         return 0;
     }
 
-    /** The runtime is chosen here, once, by choosing a module: no conditionals inside modules. */
+    /** The runtime is chosen here, once, by the module's argument: no conditionals inside modules. */
     static List<Module> modules(DaemonOptions options) {
-        Module runtimeModule = switch (options.runtime()) {
-            case podman -> new PodmanRuntimeModule();
-            case docker -> new DockerRuntimeModule();
-        };
+        Module runtimeModule = new RuntimeModule(options.runtime());
         return DaemonModule.modules(options, runtimeModule);
     }
 

@@ -26,11 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code orbit plan [DIR]}: what the daemon would create, replace or remove against the live engine, and why. It
@@ -45,7 +42,7 @@ import picocli.CommandLine.Parameters;
             "(-r, --runtime-socket as for the daemon): pods to start (+), to remove (-), and why. Changes nothing.",
             "Exits 0 when nothing would change, 2 when something would, 1 on errors."
         })
-final class PlanCommand implements Callable<Integer> {
+final class PlanCommand extends ServiceFilesCommand {
 
     /** Opens the engine the daemon would use; tests pass an in-memory runtime instead. */
     private final Function<DaemonOptions, ContainerRuntime> runtimes;
@@ -60,28 +57,19 @@ final class PlanCommand implements Callable<Integer> {
         this.runtimes = runtimes;
     }
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "Default: the daemon's -c (configs).")
-    Path directory;
-
-    @CommandLine.ParentCommand
-    OrbitCommand parent;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() {
         LogLevels.apply("warning");
         DaemonOptions options = parent.options();
-        Path dir = directory != null ? directory : options.configDirectory();
-        PrintWriter out = spec.commandLine().getOut();
+        Path dir = directory();
+        PrintWriter out = out();
         List<ParsedFile> files;
         try {
             files = new ConfigDirectory(
                             dir, ReadPolicy.forThisProcess(options.hardening().maxServiceFileBytes()))
                     .loadAll();
         } catch (java.io.UncheckedIOException refused) {
-            spec.commandLine().getErr().println("orbit plan: " + refused.getMessage());
+            err().println("orbit plan: " + refused.getMessage());
             return 1;
         }
         SpecValidator.Result result =
@@ -98,7 +86,7 @@ final class PlanCommand implements Callable<Integer> {
             out.flush();
             return changes == 0 ? 0 : 2;
         } catch (ContainerRuntimeException e) {
-            spec.commandLine().getErr().println("orbit plan: " + e.getMessage());
+            err().println("orbit plan: " + e.getMessage());
             return 1;
         }
     }

@@ -34,18 +34,19 @@ final class ScaleCommand extends DaemonCommand {
 
     @Override
     int run(ControlClient daemon, PrintWriter out) {
-        if (auto == (replicas != null)) {
+        Integer requested = this.replicas;
+        if (auto == (requested != null)) {
             throw new CommandFailure(
                     "give either N or --auto",
                     "e.g. orbit scale " + service + " 3, or orbit scale " + service + " --auto");
         }
-        if (auto) {
+        if (requested == null) { // --auto
             ControlClient.Answer released = ControlClient.expectSuccess(daemon.post(
                     "/services/" + ControlClient.segment(service) + "/scale", ControlClient.autoScaleBody()));
             out.println(released.json().path("message").asText());
             return 0;
         }
-        int replicas = this.replicas;
+        int replicas = requested;
         if (replicas < 0) {
             throw new CommandFailure("N must be 0 or more, got " + replicas, "e.g. orbit scale " + service + " 3");
         }

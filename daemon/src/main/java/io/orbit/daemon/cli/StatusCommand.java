@@ -3,6 +3,7 @@ package io.orbit.daemon.cli;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Parameters;
 final class StatusCommand extends DaemonCommand {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SERVICE", description = "One service in detail.")
+    @Nullable
     String service;
 
     @Option(names = "--json", description = "Print the daemon's JSON answer as it is.")

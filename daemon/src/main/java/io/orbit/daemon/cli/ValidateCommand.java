@@ -9,10 +9,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /** {@code orbit validate [DIR]}: every problem of every file, exit 1 when any is an error. */
 @Command(
@@ -24,27 +21,15 @@ import picocli.CommandLine.Parameters;
             "Host access (privileged, host system paths, engine sockets, the host's network) is an error unless",
             "--allow-host-access is given, as for the daemon; run as root, files other users can write are refused."
         })
-final class ValidateCommand implements Callable<Integer> {
-
-    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "Default: the daemon's -c (configs).")
-    Path directory;
-
-    @CommandLine.ParentCommand
-    OrbitCommand parent;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+final class ValidateCommand extends ServiceFilesCommand {
 
     @Override
     public Integer call() {
         LogLevels.apply("warning");
-        Path dir = directory != null ? directory : parent.configDirectory;
-        PrintWriter out = spec.commandLine().getOut();
+        Path dir = directory();
+        PrintWriter out = out();
         if (!Files.isDirectory(dir)) {
-            spec.commandLine()
-                    .getErr()
-                    .println(
-                            "orbit validate: no such directory " + dir + " (pass the directory of your service files)");
+            err().println("orbit validate: no such directory " + dir + " (pass the directory of your service files)");
             return 2;
         }
         DaemonOptions options = parent.options();
@@ -59,7 +44,7 @@ final class ValidateCommand implements Callable<Integer> {
                     options.apiAddress().getPort(),
                     options.hostAccess());
         } catch (UncheckedIOException refused) {
-            spec.commandLine().getErr().println("orbit validate: " + refused.getMessage());
+            err().println("orbit validate: " + refused.getMessage());
             return 2;
         }
         for (SpecProblem problem : result.problems()) {

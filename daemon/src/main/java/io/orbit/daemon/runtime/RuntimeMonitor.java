@@ -9,12 +9,12 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +37,7 @@ public final class RuntimeMonitor implements Managed {
 
     private final ContainerRuntime runtime;
     private final EngineSocketDiscovery.Discovered socket;
-    private final AtomicReference<EngineState> state =
-            new AtomicReference<>(new EngineState(Optional.empty(), Optional.of("not checked yet"), List.of()));
+    private volatile EngineState state = new EngineState(Optional.empty(), Optional.of("not checked yet"), List.of());
     private final CountDownLatch firstCheck = new CountDownLatch(1);
     private volatile boolean started;
     private final ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(
@@ -77,11 +76,11 @@ public final class RuntimeMonitor implements Managed {
                 Thread.currentThread().interrupt();
             }
         }
-        return state.get();
+        return state;
     }
 
     void check() {
-        EngineState previous = state.get();
+        EngineState previous = state;
         if (previous.info().isPresent()) {
             try {
                 runtime.ping();
@@ -93,7 +92,7 @@ public final class RuntimeMonitor implements Managed {
         try {
             EngineInfo info = runtime.info();
             EngineState next = new EngineState(Optional.of(info), Optional.empty(), limitations(info));
-            state.set(next);
+            state = next;
             if (previous.info().isEmpty()) {
                 log.atInfo()
                         .addKeyValue("engine", info.engine())
@@ -106,9 +105,10 @@ public final class RuntimeMonitor implements Managed {
                 next.limitations().forEach(limitation -> log.atWarn().log(limitation));
             }
         } catch (ContainerRuntimeException e) {
-            state.set(new EngineState(Optional.empty(), Optional.of(e.getMessage()), List.of()));
-            if (previous.error().isEmpty() || !previous.error().get().equals(e.getMessage())) {
-                log.atError().addKeyValue("tried", socket.tried()).log(e.getMessage());
+            String reason = Objects.requireNonNullElse(e.getMessage(), e.toString());
+            state = new EngineState(Optional.empty(), Optional.of(reason), List.of());
+            if (previous.error().isEmpty() || !previous.error().get().equals(reason)) {
+                log.atError().addKeyValue("tried", socket.tried()).log(reason);
             }
         }
     }

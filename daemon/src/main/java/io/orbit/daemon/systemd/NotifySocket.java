@@ -5,6 +5,7 @@ import java.net.DatagramPacket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.newsclub.net.unix.AFUNIXDatagramSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
@@ -28,7 +29,7 @@ final class NotifySocket implements SystemdNotifier.Channel, AutoCloseable {
     }
 
     /** The socket systemd passed, or empty when not run by systemd with {@code Type=notify}. */
-    static Optional<NotifySocket> fromEnvironment(String notifySocket) throws IOException {
+    static Optional<NotifySocket> fromEnvironment(@Nullable String notifySocket) throws IOException {
         if (notifySocket == null || notifySocket.isBlank()) {
             return Optional.empty();
         }

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -231,7 +232,7 @@ public final class SystemdNotifier implements Managed {
     }
 
     /** Pods that run and are ready, as the route publisher decides who gets traffic. */
-    private long readyPods(ServiceDefinition definition, ServiceStatus service) {
+    private long readyPods(ServiceDefinition definition, @Nullable ServiceStatus service) {
         if (service == null) {
             return 0;
         }

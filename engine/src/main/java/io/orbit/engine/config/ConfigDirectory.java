@@ -27,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The service files of a config directory. Unlike Orbit, whose startup load read only the top level, the whole tree is
@@ -199,7 +200,7 @@ public final class ConfigDirectory {
     }
 
     /** The directories from {@code directory} up to (not including) the config directory, checked as below. */
-    private Optional<String> unsafeDirectories(Path directory, Path realRoot) {
+    private Optional<String> unsafeDirectories(@Nullable Path directory, Path realRoot) {
         for (Path dir = directory;
                 dir != null && dir.startsWith(realRoot) && !dir.equals(realRoot);
                 dir = dir.getParent()) {

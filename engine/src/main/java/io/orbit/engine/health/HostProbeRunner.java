@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -113,7 +114,7 @@ public final class HostProbeRunner implements ProbeRunner {
             return ProbeResult.failed("exit code " + result.exitCode()
                     + (output.isEmpty() ? "" : ": " + (newline < 0 ? output : output.substring(0, newline))));
         } catch (ContainerRuntimeException e) {
-            return ProbeResult.failed(e.getMessage());
+            return ProbeResult.failed(Objects.requireNonNullElse(e.getMessage(), e.toString()));
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +86,7 @@ public final class HostNetworkLimiter implements NetworkLimiter {
         try {
             steps = TcCommands.commands(pid, limit, containerLinks, hostLinks);
         } catch (IllegalStateException e) {
-            throw new NetworkLimitException(e.getMessage(), e);
+            throw new NetworkLimitException(Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
         }
         for (List<String> step : steps) {
             run(step);

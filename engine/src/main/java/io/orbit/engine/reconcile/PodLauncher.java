@@ -22,6 +22,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
@@ -212,7 +213,7 @@ public final class PodLauncher {
             return "image '%s' is not present in the engine; build or pull it, or set pull_policy: Always in %s"
                     .formatted(notFound.name(), service.definition().file());
         }
-        return e.getMessage();
+        return Objects.requireNonNullElse(e.getMessage(), e.toString());
     }
 
     private void removeQuietly(List<String> containers, Optional<String> network) {

@@ -1,5 +1,7 @@
 package io.orbit.engine.reconcile;
 
+import static java.util.Objects.requireNonNull;
+
 import io.orbit.engine.naming.ContainerNames;
 import io.orbit.engine.naming.OrbitLabels;
 import io.orbit.engine.naming.Ownership;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /** Reads a service's pods from the runtime, by labels only: never by name patterns. */
 public final class PodObserver {
@@ -61,7 +64,7 @@ public final class PodObserver {
         List<ObservedPod> orphans = new ArrayList<>();
         byPod.forEach((pod, members) -> orphans.add(new ObservedPod(
                 pod.toString(),
-                podNumbers.get(pod),
+                requireNonNull(podNumbers.get(pod), "filled with byPod"),
                 service.configHash(),
                 service.podSize(),
                 members.stream()
@@ -108,7 +111,7 @@ public final class PodObserver {
         return pods;
     }
 
-    private static int parseInt(String value, int fallback) {
+    private static int parseInt(@Nullable String value, int fallback) {
         if (value == null) {
             return fallback;
         }

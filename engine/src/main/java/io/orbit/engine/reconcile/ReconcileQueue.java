@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A de-duplicating work queue of service names with per-key back-off (client-go's rate-limited queue, simplified).
@@ -156,7 +157,7 @@ public final class ReconcileQueue {
         }
     }
 
-    private String next() {
+    private @Nullable String next() {
         Instant now = clock.instant();
         notBefore.entrySet().removeIf(entry -> {
             if (!entry.getValue().isAfter(now)) {

@@ -49,7 +49,7 @@ public final class Reconciler implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private final ScheduledExecutorService resync = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("orbit-resync").factory());
-    private EventSubscription events;
+    private @Nullable EventSubscription events;
     private volatile long lastPassFinishedNanos = System.nanoTime();
     private final @Nullable EventJournal journal;
     /** Services left alone because their file is broken, with the reason last logged. */

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -127,7 +128,7 @@ public final class ServicePass implements AutoCloseable {
             }
             forgetWhatIsGone(service);
         } catch (PodStartException | ContainerRuntimeException e) {
-            error = Optional.of(e.getMessage());
+            error = Optional.of(Objects.requireNonNullElse(e.getMessage(), e.toString()));
             log.atError()
                     .addKeyValue("service", service)
                     .addKeyValue("failures", previousFailures + 1)

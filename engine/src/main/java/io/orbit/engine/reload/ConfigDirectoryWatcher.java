@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -204,7 +205,7 @@ public final class ConfigDirectoryWatcher implements AutoCloseable {
         return io.orbit.engine.config.ConfigDirectory.isServiceFile(path) && !name.isEmpty();
     }
 
-    private static String describe(Path file) {
+    private static @Nullable String describe(Path file) {
         try {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
             return attributes.isRegularFile()

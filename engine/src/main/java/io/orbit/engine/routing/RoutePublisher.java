@@ -23,6 +23,7 @@ import java.util.TreeMap;
 import java.util.function.BiPredicate;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.NullMarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the {@link RouteTable} from the desired services and the observed pods after every status change, and
@@ -146,7 +147,7 @@ public final class RoutePublisher {
 
     private static List<Backend> backends(
             ServiceDefinition definition,
-            ServiceStatus service,
+            @Nullable ServiceStatus service,
             String containerName,
             int containerPort,
             boolean containerIpsReachable,

@@ -8,4 +8,10 @@ public final class InvalidUnitException extends IllegalArgumentException {
     public InvalidUnitException(String message) {
         super(message);
     }
+
+    /** Never null: the only constructor takes it. */
+    @Override
+    public String getMessage() {
+        return String.valueOf(super.getMessage());
+    }
 }

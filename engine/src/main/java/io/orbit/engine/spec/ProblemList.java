@@ -109,7 +109,7 @@ final class ProblemList {
     }
 
     void memory(String fieldPath, @Nullable JsonNode value) {
-        if (isAbsent(value)) {
+        if (value == null || isAbsent(value)) {
             return;
         }
         try {
@@ -126,7 +126,7 @@ final class ProblemList {
     }
 
     void cpu(String fieldPath, @Nullable JsonNode value) {
-        if (isAbsent(value)) {
+        if (value == null || isAbsent(value)) {
             return;
         }
         try {

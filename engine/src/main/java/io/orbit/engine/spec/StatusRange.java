@@ -27,7 +27,7 @@ public record StatusRange(int from, int to) {
 
     /** Parses the YAML value; absent means {@link #DEFAULT}. */
     public static StatusRange parse(@Nullable JsonNode value) {
-        if (ProblemList.isAbsent(value)) {
+        if (value == null || ProblemList.isAbsent(value)) {
             return DEFAULT;
         }
         Matcher matcher = RANGE.matcher(value.asText());

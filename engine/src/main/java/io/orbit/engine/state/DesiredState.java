@@ -56,7 +56,7 @@ public final class DesiredState {
     private final Map<String, List<String>> preferredVictims = new ConcurrentHashMap<>();
 
     public Snapshot snapshot() {
-        return current.get();
+        return requireNonNull(current.get(), "set at construction, never to null");
     }
 
     /** Publishes a load; the autoscaler's counts and victims of services that are gone are forgotten. */
@@ -71,7 +71,7 @@ public final class DesiredState {
      * is broken ({@link BrokenFiles#whyKept}). Empty for a defined service, and for one whose pods may be removed.
      */
     public Optional<String> whyKept(String service) {
-        Snapshot snapshot = current.get();
+        Snapshot snapshot = snapshot();
         if (snapshot.services().containsKey(service)) {
             return Optional.empty();
         }
@@ -79,7 +79,7 @@ public final class DesiredState {
     }
 
     public Set<String> serviceNames() {
-        return current.get().services().keySet();
+        return snapshot().services().keySet();
     }
 
     /**
@@ -87,7 +87,7 @@ public final class DesiredState {
      * [min, max].
      */
     public Optional<DesiredService> service(String name) {
-        DesiredService service = current.get().services().get(name);
+        DesiredService service = snapshot().services().get(name);
         if (service == null) {
             return Optional.empty();
         }
@@ -148,7 +148,7 @@ public final class DesiredState {
         if (replicas < 0) {
             throw new IllegalArgumentException("replicas is negative: " + replicas);
         }
-        if (current.get().services().containsKey(service)) {
+        if (snapshot().services().containsKey(service)) {
             autoscaledReplicas.put(service, replicas);
         }
     }

@@ -1,5 +1,7 @@
 package io.orbit.engine.state;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,7 +19,7 @@ public final class StatusStore {
 
     /** All services, sorted by name. */
     public Map<String, ServiceStatus> services() {
-        return services.get();
+        return requireNonNull(services.get(), "set at construction, never to null");
     }
 
     public void put(ServiceStatus status) {

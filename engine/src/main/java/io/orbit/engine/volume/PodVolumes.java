@@ -1,5 +1,7 @@
 package io.orbit.engine.volume;
 
+import static java.util.Objects.requireNonNull;
+
 import io.orbit.engine.naming.OrbitLabels;
 import io.orbit.engine.naming.Ownership;
 import io.orbit.engine.spec.ContainerDefinition;
@@ -168,7 +170,7 @@ public final class PodVolumes {
                 if (subPath != null) {
                     throw failure(service, "sub_path is not supported for named volume '%s'".formatted(mount.name()));
                 }
-                VolumeDetails created = ensureNamedVolume(volume.namedVolume());
+                VolumeDetails created = ensureNamedVolume(requireNonNull(volume.namedVolume(), "NAMED_VOLUME"));
                 yield new Mount.Volume(created.name(), mount.mountPath(), mount.isReadOnly());
             }
         };
@@ -377,7 +379,8 @@ public final class PodVolumes {
                         case FILES ->
                             filesDirectory(desired.name(), desired.configHash(), name)
                                     .toString();
-                        case NAMED_VOLUME -> volume.namedVolume().name();
+                        case NAMED_VOLUME ->
+                            requireNonNull(volume.namedVolume(), "NAMED_VOLUME").name();
                     };
                     Set<String> mounting = mountingContainers.getOrDefault(name, Set.of());
                     int containers = (int) status.pods().stream()

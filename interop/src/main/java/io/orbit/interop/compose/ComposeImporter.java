@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -124,7 +125,10 @@ public final class ComposeImporter {
                     .load(text);
         } catch (RuntimeException e) {
             throw new InteropException(
-                    shown + ": not valid YAML: " + e.getMessage().strip(), e);
+                    shown + ": not valid YAML: "
+                            + Objects.requireNonNullElse(e.getMessage(), e.toString())
+                                    .strip(),
+                    e);
         }
         JsonNode root = JSON.valueToTree(document);
         if (root == null || !root.isObject()) {

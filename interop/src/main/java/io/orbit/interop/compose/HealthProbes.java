@@ -61,7 +61,7 @@ final class HealthProbes {
 
     private static Optional<Probe> curl(List<String> args) {
         boolean fail = false;
-        URI url = null;
+        List<String> positional = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (arg.equals("--fail") || arg.equals("--fail-with-body")) {
@@ -78,20 +78,16 @@ final class HealthProbes {
                         .contains(arg)) {
                     return Optional.empty();
                 }
-            } else if (url == null) {
-                url = localUrl(arg).orElse(null);
-                if (url == null) {
-                    return Optional.empty();
-                }
             } else {
-                return Optional.empty();
+                positional.add(arg);
             }
         }
-        return url == null ? Optional.empty() : Optional.of(http(url, !fail));
+        boolean failOnError = fail;
+        return onlyLocalUrl(positional).<Probe>map(url -> http(url, !failOnError));
     }
 
     private static Optional<Probe> wget(List<String> args) {
-        URI url = null;
+        List<String> positional = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (arg.equals("-O") || arg.equals("-T") || arg.equals("--tries") || arg.equals("-t")) {
@@ -100,16 +96,16 @@ final class HealthProbes {
                 if (arg.startsWith("--header") || arg.startsWith("--post")) {
                     return Optional.empty();
                 }
-            } else if (url == null) {
-                url = localUrl(arg).orElse(null);
-                if (url == null) {
-                    return Optional.empty();
-                }
             } else {
-                return Optional.empty();
+                positional.add(arg);
             }
         }
-        return url == null ? Optional.empty() : Optional.of(http(url, false));
+        return onlyLocalUrl(positional).<Probe>map(url -> http(url, false));
+    }
+
+    /** The one positional argument (curl's and wget's URL) as a local URL; empty for none, several or another host. */
+    private static Optional<URI> onlyLocalUrl(List<String> positional) {
+        return positional.size() == 1 ? localUrl(positional.get(0)) : Optional.empty();
     }
 
     private static Optional<Probe> nc(List<String> args) {

@@ -82,13 +82,14 @@ final class Interpolator {
             if (rest.startsWith(operator)) {
                 String argument = rest.substring(operator.length());
                 boolean colon = operator.startsWith(":");
-                boolean set = value != null && (!colon || !value.isEmpty());
+                // With a colon an empty value counts as unset, as in the shell.
+                String set = value != null && (!colon || !value.isEmpty()) ? value : null;
                 return switch (operator.charAt(operator.length() - 1)) {
-                    case '-' -> set ? value : interpolate(argument, where, unset);
-                    case '+' -> set ? interpolate(argument, where, unset) : "";
+                    case '-' -> set != null ? set : interpolate(argument, where, unset);
+                    case '+' -> set != null ? interpolate(argument, where, unset) : "";
                     default -> {
-                        if (set) {
-                            yield value;
+                        if (set != null) {
+                            yield set;
                         }
                         throw new InteropException(where + ": required variable " + name + " is "
                                 + (value == null ? "not set" : "empty") + ": "

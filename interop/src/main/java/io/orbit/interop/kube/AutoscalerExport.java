@@ -69,11 +69,11 @@ final class AutoscalerExport {
     /** CPU and memory utilisation targets, with what an HPA measures differently from Orbit. */
     private List<MetricSpec> metrics(ServiceSpec.ResourceThresholds thresholds) {
         List<MetricSpec> metrics = new ArrayList<>();
-        if (thresholds.cpuPercentageRelative() != null || thresholds.cpuPercentage() != null) {
-            int target = thresholds.cpuPercentageRelative() != null
-                    ? thresholds.cpuPercentageRelative()
-                    : thresholds.cpuPercentage();
-            if (thresholds.cpuPercentageRelative() == null) {
+        Integer cpuRelative = thresholds.cpuPercentageRelative();
+        Integer cpu = cpuRelative != null ? cpuRelative : thresholds.cpuPercentage();
+        if (cpu != null) {
+            int target = cpu;
+            if (cpuRelative == null) {
                 export.warn(
                         "resource_thresholds.cpu_percentage",
                         "Orbit measures it against the host's CPUs, an HPA"

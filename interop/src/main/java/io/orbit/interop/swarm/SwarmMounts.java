@@ -7,6 +7,7 @@ import io.orbit.engine.spec.ContainerTemplate;
 import io.orbit.engine.spec.ServiceSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /** Volume mounts as Swarm bind mounts, named volumes and configs (inline files, written beside the stack file). */
@@ -42,7 +43,7 @@ final class SwarmMounts {
                 bind.put("target", mount.mountPath());
                 bind.put("read_only", mount.isReadOnly());
             } else if (volume.files() != null) {
-                configMounts(configMounts, where, mount, volume);
+                configMounts(configMounts, where, mount, volume, volume.files());
             } else if (volume.namedVolume() != null) {
                 namedVolumeMount(volumeMounts, where, mount, volume.namedVolume());
             }
@@ -57,17 +58,20 @@ final class SwarmMounts {
 
     /** Inline files: one Swarm config per file, written beside the stack file. */
     private void configMounts(
-            ArrayNode configMounts, String where, ContainerTemplate.VolumeMount mount, ServiceSpec.VolumeData volume) {
-        List<String> names = mount.subPath() != null
-                ? List.of(mount.subPath())
-                : new ArrayList<>(new TreeMap<>(volume.files()).keySet());
+            ArrayNode configMounts,
+            String where,
+            ContainerTemplate.VolumeMount mount,
+            ServiceSpec.VolumeData volume,
+            Map<String, String> files) {
+        List<String> names =
+                mount.subPath() != null ? List.of(mount.subPath()) : new ArrayList<>(new TreeMap<>(files).keySet());
         if (!mount.isReadOnly()) {
             export.warn(where + ".read_only", "Swarm configs are read-only files");
         }
         for (String name : names) {
             String config = export.service.name() + "-" + mount.name() + "-" + name.replace('.', '-');
             String path = export.configDirectory + "/" + export.service.name() + "/" + mount.name() + "/" + name;
-            export.files.put(path, volume.files().get(name));
+            export.files.put(path, files.get(name));
             export.configs.put(config, F.objectNode().put("file", "./" + path));
             ObjectNode entry = configMounts.addObject();
             entry.put("source", config);

@@ -266,11 +266,10 @@ final class DownstreamConnection extends ForwardingConnection {
             boolean reusable = !current.upstreamClose
                     && current.phase == Exchange.RequestPhase.SENT
                     && !upstream.eof
-                    && !upstream.input.hasRemaining()
-                    && backend != null;
+                    && !upstream.input.hasRemaining();
             upstream.releaseBuffers(true); // the response went out: no write reads them any more
             upstream.unbind();
-            if (reusable && backend.releaseIdle(upstream)) {
+            if (reusable && backend != null && backend.releaseIdle(upstream)) {
                 upstream.armRead();
             } else {
                 upstream.close();

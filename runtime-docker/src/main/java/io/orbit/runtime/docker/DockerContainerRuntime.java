@@ -34,7 +34,7 @@ import io.orbit.runtime.docker.internal.ExecRunner;
 import io.orbit.runtime.docker.internal.ImageMapping;
 import io.orbit.runtime.docker.internal.NetworkMapping;
 import io.orbit.runtime.docker.internal.OomInference;
-import io.orbit.runtime.docker.internal.StatsSampler;
+import io.orbit.runtime.docker.internal.ParallelStatsReader;
 import io.orbit.runtime.docker.internal.VolumeMapping;
 import io.orbit.runtime.http.EngineLogStream;
 import io.orbit.runtime.http.EngineResponse;
@@ -74,14 +74,14 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     private static final Duration REMOVE_TIMEOUT = Duration.ofSeconds(60);
 
     private final DockerApi api;
-    private final StatsSampler statsSampler;
+    private final ParallelStatsReader stats;
     private final ExecRunner execRunner;
     private final Set<ReconnectingEventStream> subscriptions = ConcurrentHashMap.newKeySet();
     private volatile @Nullable EngineInfo knownInfo;
 
     private DockerContainerRuntime(DockerApi api) {
         this.api = api;
-        this.statsSampler = new StatsSampler(api, InstantSource.system());
+        this.stats = new ParallelStatsReader(api, InstantSource.system());
         this.execRunner = new ExecRunner(api);
     }
 
@@ -204,7 +204,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
             throw new CapabilityUnavailableException(
                     EngineInfo.Capability.STATS, "rootless Docker on cgroup v1 has no per-container cgroups to read");
         }
-        return statsSampler.sample(containerIds);
+        return stats.sample(containerIds);
     }
 
     @Override
@@ -315,7 +315,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     public void close() {
         List.copyOf(subscriptions).forEach(ReconnectingEventStream::close);
         subscriptions.clear();
-        statsSampler.close();
+        stats.close();
         api.close();
     }
 

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,7 @@ public final class ReconnectingEventStream implements EventSubscription {
     private final Thread thread;
     private volatile boolean closed;
     private volatile boolean connected;
-    private volatile EngineStream current;
+    private volatile @Nullable EngineStream current;
 
     private ReconnectingEventStream(
             String name,

@@ -27,6 +27,7 @@ import io.orbit.runtime.VolumeDetails;
 import io.orbit.runtime.VolumeSpec;
 import io.orbit.runtime.http.EngineLogStream;
 import io.orbit.runtime.http.ReconnectingEventStream;
+import io.orbit.runtime.podman.internal.BatchStatsReader;
 import io.orbit.runtime.podman.internal.ContainerExec;
 import io.orbit.runtime.podman.internal.ContainerRecords;
 import io.orbit.runtime.podman.internal.ImagePull;
@@ -36,7 +37,6 @@ import io.orbit.runtime.podman.internal.PodmanInfo;
 import io.orbit.runtime.podman.internal.PodmanOperation;
 import io.orbit.runtime.podman.internal.ResourceRecords;
 import io.orbit.runtime.podman.internal.SpecGeneratorBody;
-import io.orbit.runtime.podman.internal.StatsSampler;
 import io.orbit.runtime.podman.internal.Subject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,7 +68,7 @@ public final class PodmanContainerRuntime implements ContainerRuntime {
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
 
     private final LibpodClient libpod;
-    private final StatsSampler stats;
+    private final BatchStatsReader stats;
     private final ContainerExec exec;
     private final ImagePull pull;
     /** What the host can do does not change while the engine runs; read once, on first need. */
@@ -76,7 +76,7 @@ public final class PodmanContainerRuntime implements ContainerRuntime {
 
     private PodmanContainerRuntime(LibpodClient libpod) {
         this.libpod = libpod;
-        this.stats = new StatsSampler(libpod);
+        this.stats = new BatchStatsReader(libpod);
         this.exec = new ContainerExec(libpod);
         this.pull = new ImagePull(libpod);
     }

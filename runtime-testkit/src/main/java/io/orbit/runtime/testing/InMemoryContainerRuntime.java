@@ -52,6 +52,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A container engine in memory: states, names, labels, networks, volumes, events and exec behave as on the real
@@ -534,7 +535,7 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
         return container;
     }
 
-    private FakeContainer find(String idOrName) {
+    private @Nullable FakeContainer find(String idOrName) {
         FakeContainer byId = containers.get(idOrName);
         if (byId != null) {
             return byId;
@@ -608,7 +609,10 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
                 return switch (mount.get()) {
                     case Mount.Bind bind -> writeHostFile(bind.source().resolve(relative), content);
                     case Mount.Volume volume -> {
-                        volumes.get(volume.volume()).files().put(relative, content);
+                        // create() made every named volume and removeVolume() refuses one in use, so it is there.
+                        requireNonNull(volumes.get(volume.volume()), volume.volume())
+                                .files()
+                                .put(relative, content);
                         yield Optional.empty();
                     }
                 };

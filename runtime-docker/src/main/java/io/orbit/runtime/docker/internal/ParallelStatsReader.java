@@ -39,9 +39,9 @@ import org.slf4j.LoggerFactory;
  * <p>The pool holds platform threads: junixsocket rounds read timeouts up to about a second on virtual threads, which
  * made 10 parallel calls take 5–6 s instead of 1.1 s. Thread-safe; {@link #close()} stops the pool.
  */
-public final class StatsSampler implements AutoCloseable {
+public final class ParallelStatsReader implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(StatsSampler.class);
+    private static final Logger log = LoggerFactory.getLogger(ParallelStatsReader.class);
     /**
      * Each call waits about a second for Docker's shared collector, so all containers are asked at once: threads are
      * created on demand up to this many (a sample of 50 containers then takes ~1 s, not 50/8 s) and die when idle.
@@ -59,7 +59,7 @@ public final class StatsSampler implements AutoCloseable {
 
     private record Baseline(CpuCounters counters, Instant takenAt) {}
 
-    public StatsSampler(DockerApi api, InstantSource clock) {
+    public ParallelStatsReader(DockerApi api, InstantSource clock) {
         this.api = api;
         this.clock = clock;
         this.pool = new ThreadPoolExecutor(

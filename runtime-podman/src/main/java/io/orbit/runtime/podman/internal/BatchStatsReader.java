@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
  * Samples many containers with one {@code GET /libpod/containers/stats?stream=false} call (19–25 ms for ten, against
  * ten calls of 46–78 ms); {@link StatsDeltas} turns the answers into CPU since the previous sample. Thread-safe.
  */
-public final class StatsSampler {
+public final class BatchStatsReader {
 
-    private static final Logger log = LoggerFactory.getLogger(StatsSampler.class);
+    private static final Logger log = LoggerFactory.getLogger(BatchStatsReader.class);
 
     /** A container may vanish between narrowing the ids and asking again; a few rounds settle it. */
     private static final int ATTEMPTS = 3;
@@ -26,7 +26,7 @@ public final class StatsSampler {
     private final LibpodClient libpod;
     private final StatsDeltas deltas = new StatsDeltas();
 
-    public StatsSampler(LibpodClient libpod) {
+    public BatchStatsReader(LibpodClient libpod) {
         this.libpod = requireNonNull(libpod, "libpod is null");
     }
 
