@@ -1,6 +1,7 @@
 package io.orbit.daemon.api;
 
 import io.orbit.daemon.DaemonOptions;
+import io.orbit.daemon.dashboard.Dashboard;
 import io.orbit.daemon.lifecycle.Managed;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
@@ -53,6 +54,7 @@ public final class ApiServer implements Managed {
     private final ServiceCommands commands;
     private final EventsEndpoint events;
     private final ServiceLogs logs;
+    private final Dashboard dashboard;
     private final List<Server> servers = new ArrayList<>();
     private ServerConnector tcp;
     private Optional<Path> boundSocket = Optional.empty();
@@ -63,7 +65,9 @@ public final class ApiServer implements Managed {
             ReadEndpoints reads,
             ServiceCommands commands,
             EventsEndpoint events,
-            ServiceLogs logs) {
+            ServiceLogs logs,
+            Dashboard dashboard) {
+        this.dashboard = dashboard;
         this.options = options;
         this.reads = reads;
         this.commands = commands;
@@ -131,11 +135,13 @@ public final class ApiServer implements Managed {
                     .addKeyValue("group", options.controlGroup().orElse(""))
                     .log("control socket listening");
         }
+        dashboard.start();
         warnAboutOpenReads(token.isPresent());
         log.atInfo()
                 .addKeyValue("address", "http://" + options.apiAddress().getHostString() + ":" + tcp.getLocalPort())
                 .addKeyValue("changes", token.isPresent() ? "with the API token" : "refused")
                 .addKeyValue("hosts", String.join(",", new TreeSet<>(guard.allowed())))
+                .addKeyValue("dashboard", "http://" + options.apiAddress().getHostString() + ":" + tcp.getLocalPort() + "/")
                 .log("status server running");
     }
 
@@ -145,7 +151,7 @@ public final class ApiServer implements Managed {
         threads.setName(name);
         threads.setDaemon(true);
         Server server = new Server(threads);
-        server.setHandler(new ApiRoutes(reads, commands, events, logs, access, guard));
+        server.setHandler(new ApiRoutes(reads, commands, events, logs, access, guard, dashboard));
         server.setStopTimeout(2000);
         servers.add(server);
         return server;
@@ -198,6 +204,7 @@ public final class ApiServer implements Managed {
     @Override
     public void close() throws Exception {
         logs.stop();
+        dashboard.close();
         try {
             stopServers();
         } finally {
