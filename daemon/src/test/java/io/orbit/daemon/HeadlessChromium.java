@@ -31,9 +31,10 @@ final class HeadlessChromium {
     static ChromeDriver open(int width, int height) {
         for (Path required : List.of(BROWSER, DRIVER)) {
             if (!Files.isExecutable(required)) {
-                String reason = "no %s (set ORBIT_CHROMIUM / ORBIT_CHROMEDRIVER, or run scripts/setup-browser.sh as root:"
-                                .formatted(required)
-                        + " it installs Debian's chromium and chromium-driver)";
+                String reason =
+                        "no %s (set ORBIT_CHROMIUM / ORBIT_CHROMEDRIVER, or run scripts/setup-browser.sh as root:"
+                                        .formatted(required)
+                                + " it installs Debian's chromium and chromium-driver)";
                 if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                     throw new AssertionError("CI=true and " + reason);
                 }

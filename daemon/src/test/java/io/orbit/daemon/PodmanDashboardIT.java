@@ -92,7 +92,9 @@ class PodmanDashboardIT {
         String text = Files.readString(Path.of("..", "examples", file));
         String renamed = text.replace("name: " + name + "\n", "name: " + newName + "\n")
                 .replace("node_port: " + nodePort, "node_port: " + newPort);
-        assertThat(renamed).as("the example %s names the service and its node port", file).contains(newName, "node_port: " + newPort);
+        assertThat(renamed)
+                .as("the example %s names the service and its node port", file)
+                .contains(newName, "node_port: " + newPort);
         Files.writeString(into.resolve(file), renamed);
     }
 
@@ -120,19 +122,27 @@ class PodmanDashboardIT {
     void theOverviewListsEveryServiceWithTheRightCounts() throws Exception {
         open("/");
         Map<String, String> expected = Map.of(hello, "2/2", autoscale, "1/1");
-        poll("both services with their ready/desired counts on the overview", () -> {
-            Map<String, String> shown = new java.util.TreeMap<>();
-            for (WebElement row : browser.findElements(By.cssSelector("table.services tbody tr"))) {
-                shown.put(row.getAttribute("data-service"), row.findElement(By.cssSelector("td.counts")).getText());
-            }
-            shown.keySet().retainAll(expected.keySet());
-            return shown;
-        }, shown -> shown.equals(new java.util.TreeMap<>(expected)));
+        poll(
+                "both services with their ready/desired counts on the overview",
+                () -> {
+                    Map<String, String> shown = new java.util.TreeMap<>();
+                    for (WebElement row : browser.findElements(By.cssSelector("table.services tbody tr"))) {
+                        shown.put(
+                                row.getAttribute("data-service"),
+                                row.findElement(By.cssSelector("td.counts")).getText());
+                    }
+                    shown.keySet().retainAll(expected.keySet());
+                    return shown;
+                },
+                shown -> shown.equals(new java.util.TreeMap<>(expected)));
         WebElement helloRow = row(hello);
-        assertThat(helloRow.findElements(By.cssSelector("td.states [data-state='Ready']"))).hasSize(2);
+        assertThat(helloRow.findElements(By.cssSelector(".states [data-state='Ready']")))
+                .hasSize(2);
         assertThat(helloRow.findElement(By.linkText(":" + helloPort)).getAttribute("href"))
                 .isEqualTo("http://127.0.0.1:" + helloPort + "/");
-        assertThat(browser.findElement(By.id("health")).getText()).contains("engine: podman").contains("daemon: ok");
+        assertThat(browser.findElement(By.id("health")).getText())
+                .contains("engine: podman")
+                .contains("daemon: ok");
         // the autoscaler's column says what it does; the page is read-only without the token
         assertThat(row(autoscale).getText()).containsAnyOf("no decision yet", "→");
         assertThat(browser.findElement(By.id("access")).getText()).startsWith("Read-only");
@@ -144,11 +154,17 @@ class PodmanDashboardIT {
     void withoutTheTokenTheButtonsAreDisabledAndAForgedRequestIsRefused() throws Exception {
         open("/#/service/" + autoscale);
         WebElement up = poll(
-                "the scale-up button", () -> browser.findElement(By.cssSelector("[data-action='scale-up']")), any -> true);
-        poll("the page knows changes need the token", () -> browser.findElement(By.id("access")).getText(),
+                "the scale-up button",
+                () -> browser.findElement(By.cssSelector("[data-action='scale-up']")),
+                any -> true);
+        poll(
+                "the page knows changes need the token",
+                () -> browser.findElement(By.id("access")).getText(),
                 text -> text.contains("needs the API token"));
         for (WebElement button : browser.findElements(By.cssSelector(".actions button[data-action]"))) {
-            assertThat(button.isEnabled()).as("button %s without the token", button.getAttribute("data-action")).isFalse();
+            assertThat(button.isEnabled())
+                    .as("button %s without the token", button.getAttribute("data-action"))
+                    .isFalse();
         }
         assertThat(up.isEnabled()).isFalse();
         // The page itself, asked to change without the token: refused (401), nothing changes.
@@ -160,8 +176,14 @@ class PodmanDashboardIT {
         assertThat(status).isEqualTo(401L);
         // A page of another origin, even with the token (a stolen one cannot be used from a foreign page): 403.
         HttpResponse<String> forged = post(
-                "/services/" + autoscale + "/scale", "{\"replicas\": 3}",
-                "Authorization", "Bearer " + token, "Origin", "http://evil.example", "Sec-Fetch-Site", "cross-site");
+                "/services/" + autoscale + "/scale",
+                "{\"replicas\": 3}",
+                "Authorization",
+                "Bearer " + token,
+                "Origin",
+                "http://evil.example",
+                "Sec-Fetch-Site",
+                "cross-site");
         assertThat(forged.statusCode()).as(forged.body()).isEqualTo(403);
         assertThat(forged.body()).contains("another origin");
         // A wrong token: 403.
@@ -188,12 +210,16 @@ class PodmanDashboardIT {
                 .doesNotContain(token);
         up.click();
         poll("a second pod of %s on the page".formatted(autoscale), this::podNumbersShown, pods -> pods.size() == 2);
-        poll("the page counts 2/2 ready", () -> browser.findElement(By.cssSelector("#service-head .counts")).getText(),
+        poll(
+                "the page counts 2/2 ready",
+                () -> browser.findElement(By.cssSelector("#service-head .counts"))
+                        .getText(),
                 text -> text.equals("2/2 ready"));
         assertThat(desiredReplicas(autoscale)).isEqualTo(2);
         JsonNode events = daemon.getJson("/events");
         assertThat(events.findValuesAsText("message"))
-                .anySatisfy(message -> assertThat(message).contains("scaled to 2 replicas, by a token holder via the dashboard"));
+                .anySatisfy(message ->
+                        assertThat(message).contains("scaled to 2 replicas, by a token holder via the dashboard"));
         assertPageNotReloaded();
         HeadlessChromium.screenshot(browser, SCREENSHOTS.resolve("dashboard-scaled.png"));
     }
@@ -210,19 +236,33 @@ class PodmanDashboardIT {
         long killed = System.nanoTime();
         // The page and the API, polled together: the page must follow the API within 3 s, without a reload.
         long[] apiSaw = {0};
-        String changed = poll("pod 0 restarting on the page", () -> {
-            if (apiSaw[0] == 0 && (restarts(hello, 0) > restartsBefore || !podState(hello, 0).equals("Ready"))) {
-                apiSaw[0] = System.nanoTime();
-            }
-            WebElement row = podRow(0);
-            return row.getAttribute("data-state") + "/" + row.getAttribute("data-restarts");
-        }, shown -> !shown.startsWith("Ready/") || Integer.parseInt(shown.substring(shown.indexOf('/') + 1)) > restartsBefore);
+        String changed = poll(
+                "pod 0 restarting on the page",
+                () -> {
+                    if (apiSaw[0] == 0
+                            && (restarts(hello, 0) > restartsBefore
+                                    || !podState(hello, 0).equals("Ready"))) {
+                        apiSaw[0] = System.nanoTime();
+                    }
+                    WebElement row = podRow(0);
+                    return row.getAttribute("data-state") + "/" + row.getAttribute("data-restarts");
+                },
+                shown -> !shown.startsWith("Ready/")
+                        || Integer.parseInt(shown.substring(shown.indexOf('/') + 1)) > restartsBefore);
         long pageSaw = System.nanoTime();
         long lag = apiSaw[0] == 0 ? 0 : pageSaw - apiSaw[0];
-        assertThat(Duration.ofNanos(lag)).as("the page showed %s after the API by", changed).isLessThan(Duration.ofSeconds(3));
-        poll("pod 0 Ready again on the page", Duration.ofSeconds(60), () -> podRow(0).getAttribute("data-state"), "Ready"::equals);
+        assertThat(Duration.ofNanos(lag))
+                .as("the page showed %s after the API by", changed)
+                .isLessThan(Duration.ofSeconds(3));
+        poll(
+                "pod 0 Ready again on the page",
+                Duration.ofSeconds(60),
+                () -> podRow(0).getAttribute("data-state"),
+                "Ready"::equals);
         assertThat(Integer.parseInt(podRow(0).getAttribute("data-restarts"))).isGreaterThan(restartsBefore);
-        System.out.printf("[PodmanDashboardIT] kill to Ready on the page: %d ms%n", Duration.ofNanos(System.nanoTime() - killed).toMillis());
+        System.out.printf(
+                "[PodmanDashboardIT] kill to Ready on the page: %d ms%n",
+                Duration.ofNanos(System.nanoTime() - killed).toMillis());
         assertPageNotReloaded();
     }
 
@@ -235,9 +275,14 @@ class PodmanDashboardIT {
         String line = "dashboard-it-" + UUID.randomUUID();
         run(List.of("exec", container(hello, 1), "sh", "-c", "echo " + line + " > /proc/1/fd/1"));
         long printed = System.nanoTime();
-        poll("the printed line in the live log", Duration.ofSeconds(2),
-                () -> browser.findElement(By.id("logs-lines")).getText(), text -> text.contains(line));
-        System.out.printf("[PodmanDashboardIT] printed to shown: %d ms%n", Duration.ofNanos(System.nanoTime() - printed).toMillis());
+        poll(
+                "the printed line in the live log",
+                Duration.ofSeconds(2),
+                () -> browser.findElement(By.id("logs-lines")).getText(),
+                text -> text.contains(line));
+        System.out.printf(
+                "[PodmanDashboardIT] printed to shown: %d ms%n",
+                Duration.ofNanos(System.nanoTime() - printed).toMillis());
         // the stream filter hides it (stdout), the container filter keeps it
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("logs-stream"))).selectByValue("stderr");
         assertThat(browser.findElement(By.id("logs-lines")).getText()).doesNotContain(line);
@@ -266,21 +311,28 @@ class PodmanDashboardIT {
             }
             TimeUnit.MILLISECONDS.sleep(250); // pacing the load, not a wait for a condition
         }
-        assertThat(points("traffic")).as("points on the requests/s chart after %d requests", requests).isPositive();
+        assertThat(points("traffic"))
+                .as("points on the requests/s chart after %d requests", requests)
+                .isPositive();
         assertThat(points("latency")).as("points on the latency chart").isPositive();
         assertThat(points("replicas")).as("points on the pods chart").isPositive();
-        assertThat(browser.findElements(By.cssSelector("#chart-traffic canvas"))).isNotEmpty();
+        assertThat(browser.findElements(By.cssSelector("#chart-traffic canvas")))
+                .isNotEmpty();
         assertThat(browser.findElement(By.cssSelector("#chart-traffic .plot")).getAttribute("aria-label"))
                 .contains("requests per second");
-        ((JavascriptExecutor) browser).executeScript("document.getElementById('charts').scrollIntoView()");
         assertPageNotReloaded();
+        // a window tall enough for the pods, the charts and the events in one picture
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1500));
+        poll("the charts redrawn", () -> points("traffic"), points -> points > 0);
         ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
         HeadlessChromium.screenshot(browser, SCREENSHOTS.resolve("dashboard-service.png"));
         // Usable at 360 px: nothing wider than the window but the scrolling tables.
         browser.manage().window().setSize(new org.openqa.selenium.Dimension(360, 780));
-        Object overflow = ((JavascriptExecutor) browser).executeScript(
-                "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
-        assertThat(((Number) overflow).intValue()).as("horizontal overflow at 360 px").isLessThanOrEqualTo(0);
+        Object overflow = ((JavascriptExecutor) browser)
+                .executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        assertThat(((Number) overflow).intValue())
+                .as("horizontal overflow at 360 px")
+                .isLessThanOrEqualTo(0);
         HeadlessChromium.screenshot(browser, SCREENSHOTS.resolve("dashboard-narrow.png"));
         browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
     }
@@ -390,7 +442,8 @@ class PodmanDashboardIT {
         Poll.until(what, SETTLE, condition, Boolean::booleanValue, daemon::tail);
     }
 
-    private <T> T poll(String what, java.util.concurrent.Callable<T> probe, java.util.function.Predicate<? super T> done)
+    private <T> T poll(
+            String what, java.util.concurrent.Callable<T> probe, java.util.function.Predicate<? super T> done)
             throws Exception {
         return poll(what, Duration.ofSeconds(30), probe, done);
     }

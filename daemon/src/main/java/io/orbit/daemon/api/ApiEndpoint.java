@@ -123,14 +123,14 @@ sealed interface ApiEndpoint {
                 segments.get(0).equals("ui") && segments.get(1).equals("series")
                         ? new UiSeries(segments.get(2))
                         : !segments.get(0).equals("services")
-                        ? null
-                        : switch (segments.get(2)) {
-                            case "logs" -> new Logs(segments.get(1));
-                            case "scale" -> new Scale(segments.get(1));
-                            case "restart" -> new Restart(segments.get(1));
-                            case "rollout" -> new Rollout(segments.get(1));
-                            default -> null;
-                        };
+                                ? null
+                                : switch (segments.get(2)) {
+                                    case "logs" -> new Logs(segments.get(1));
+                                    case "scale" -> new Scale(segments.get(1));
+                                    case "restart" -> new Restart(segments.get(1));
+                                    case "rollout" -> new Rollout(segments.get(1));
+                                    default -> null;
+                                };
             case 4 ->
                 !segments.get(0).equals("services") || !segments.get(2).equals("rollout")
                         ? null

@@ -141,7 +141,8 @@ public final class ApiServer implements Managed {
                 .addKeyValue("address", "http://" + options.apiAddress().getHostString() + ":" + tcp.getLocalPort())
                 .addKeyValue("changes", token.isPresent() ? "with the API token" : "refused")
                 .addKeyValue("hosts", String.join(",", new TreeSet<>(guard.allowed())))
-                .addKeyValue("dashboard", "http://" + options.apiAddress().getHostString() + ":" + tcp.getLocalPort() + "/")
+                .addKeyValue(
+                        "dashboard", "http://" + options.apiAddress().getHostString() + ":" + tcp.getLocalPort() + "/")
                 .log("status server running");
     }
 

@@ -37,7 +37,8 @@ public final class Dashboard implements AutoCloseable {
             InstantSource clock) {
         this.assets = DashboardAssets.load();
         this.ring = new SeriesRing(SeriesRing.capacityFor(SAMPLE_INTERVAL));
-        this.sampler = new SeriesSampler(registry, status, () -> autoscaler.sampler().latest(), journal, clock, ring);
+        this.sampler =
+                new SeriesSampler(registry, status, () -> autoscaler.sampler().latest(), journal, clock, ring);
         this.stream = new DashboardStream(source, ring, samples::get, status);
         this.sampling = new PeriodicTask("orbit-dashboard-series", SAMPLE_INTERVAL, () -> {
             sampler.tick();

@@ -136,7 +136,8 @@ public final class DashboardAssets {
             return true;
         }
         String accepts = request.getHeaders().get(HttpHeader.ACCEPT_ENCODING);
-        boolean gzip = accepts != null && accepts.toLowerCase(java.util.Locale.ROOT).contains("gzip");
+        boolean gzip =
+                accepts != null && accepts.toLowerCase(java.util.Locale.ROOT).contains("gzip");
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, asset.contentType());
         if (gzip) {

@@ -47,6 +47,7 @@ public final class DashboardStream implements AutoCloseable {
     static final long TICK_MILLIS = 1000;
     /** The least time between two status events: a burst of changes (a scale to 10) is sent as one. */
     static final long MIN_STATUS_INTERVAL_MILLIS = 250;
+
     static final Duration KEEPALIVE = Duration.ofSeconds(15);
     /** The journal entries a new page gets first, for its event feed. */
     static final int RECENT_EVENTS = 100;
@@ -130,12 +131,12 @@ public final class DashboardStream implements AutoCloseable {
         while (running) {
             try {
                 synchronized (signal) {
-                    long deadline = System.nanoTime() + Duration.ofMillis(TICK_MILLIS).toNanos();
+                    long deadline =
+                            System.nanoTime() + Duration.ofMillis(TICK_MILLIS).toNanos();
                     // With no page open: nothing is rendered; subscribe() wakes the thread.
                     while (running && (subscribers.isEmpty() || !changed)) {
-                        long left = subscribers.isEmpty()
-                                ? Duration.ofSeconds(60).toNanos()
-                                : deadline - System.nanoTime();
+                        long left =
+                                subscribers.isEmpty() ? Duration.ofSeconds(60).toNanos() : deadline - System.nanoTime();
                         if (left <= 0 && !subscribers.isEmpty()) {
                             break;
                         }
@@ -172,9 +173,8 @@ public final class DashboardStream implements AutoCloseable {
         boolean sent = false;
         List<Map<String, Object>> events = source.eventsAfter(lastSequence);
         if (!events.isEmpty()) {
-            lastSequence = events.getLast().get("sequence") instanceof Number number
-                    ? number.longValue()
-                    : lastSequence;
+            lastSequence =
+                    events.getLast().get("sequence") instanceof Number number ? number.longValue() : lastSequence;
             String text = event("journal", render(events));
             subscribers.forEach(subscriber -> subscriber.send(text));
             sent = true;
@@ -236,7 +236,8 @@ public final class DashboardStream implements AutoCloseable {
         private final StringBuilder pending = new StringBuilder();
         private boolean writing;
         private boolean closed;
-        private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+        private final java.util.concurrent.atomic.AtomicBoolean finished =
+                new java.util.concurrent.atomic.AtomicBoolean();
 
         Subscriber(Response response, Callback done, Optional<String> service) {
             this.response = response;
@@ -270,7 +271,9 @@ public final class DashboardStream implements AutoCloseable {
 
         private void write(String text) {
             response.write(
-                    false, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), Callback.from(this::written, this::fail));
+                    false,
+                    ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)),
+                    Callback.from(this::written, this::fail));
         }
 
         private void written() {

@@ -126,7 +126,12 @@ public final class SeriesRing {
                 "markers",
                 markers.getOrDefault(service, new ArrayDeque<>()).stream()
                         .map(marker -> Map.<String, Object>of(
-                                "time", marker.at().toEpochMilli() / 1000.0, "kind", marker.kind(), "text", marker.text()))
+                                "time",
+                                marker.at().toEpochMilli() / 1000.0,
+                                "kind",
+                                marker.kind(),
+                                "text",
+                                marker.text()))
                         .toList());
         return view;
     }

@@ -90,14 +90,11 @@ final class SeriesSampler {
             Map<String, Double> values = new LinkedHashMap<>();
             traffic(service.name(), now, values);
             resources(service, samples, values);
-            values.put(
-                    "ready_pods",
-                    (double) service.pods().stream()
-                            .filter(pod -> pod.health().phase().equals("Ready"))
-                            .count());
-            values.put(
-                    "desired_pods",
-                    (double) service.desired().map(desired -> desired.replicas()).orElse(0));
+            values.put("ready_pods", (double) service.pods().stream()
+                    .filter(pod -> pod.health().phase().equals("Ready"))
+                    .count());
+            values.put("desired_pods", (double)
+                    service.desired().map(desired -> desired.replicas()).orElse(0));
             ring.add(service.name(), now, values);
         }
         for (JournalEntry entry : journal.after(journalSequence)) {
@@ -170,7 +167,8 @@ final class SeriesSampler {
         return null;
     }
 
-    private static void resources(ServiceStatus service, Map<String, ContainerStats> samples, Map<String, Double> values) {
+    private static void resources(
+            ServiceStatus service, Map<String, ContainerStats> samples, Map<String, Double> values) {
         for (PodStatus pod : service.pods()) {
             double cpu = 0;
             double memory = 0;

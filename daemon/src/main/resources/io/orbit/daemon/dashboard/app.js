@@ -42,7 +42,7 @@ function update(region, signature, build) {
   if (region.dataset.signature === signature) return;
   const focused = document.activeElement;
   const focusKey = focused && region.contains(focused) ? focused.dataset.key : null;
-  region.replaceChildren(...[build()].flat());
+  region.replaceChildren(...[build()].flat().filter((child) => child !== null && child !== undefined && child !== false));
   region.dataset.signature = signature;
   if (focusKey) region.querySelector(`[data-key="${CSS.escape(focusKey)}"]`)?.focus();
 }
@@ -280,7 +280,7 @@ function renderOverview() {
             service.last_error ? h('small', { class: 'error' }, service.last_error) : null),
           h('td', { class: 'counts', 'data-ready': readyCount(service), 'data-desired': service.desired_replicas },
             `${readyCount(service)}/${service.desired_replicas}`),
-          h('td', { class: 'states' }, service.pods.map((pod) => statePill(pod.state, `${pod.pod_number} ${pod.state}`))),
+          h('td', {}, h('div', { class: 'states' }, service.pods.map((pod) => statePill(pod.state, `${pod.pod_number} ${pod.state}`)))),
           h('td', {}, nodePorts(service)),
           h('td', {}, rolloutView(service.rollout)),
           h('td', {}, autoscalerView(service.autoscaler))))))),
@@ -401,7 +401,10 @@ const CHARTS = [
     empty: 'CPU and memory are sampled for autoscaled services only (or the engine gives no stats).' },
   { id: 'replicas', title: 'Pods over time, scaling decisions marked', unit: 'pods', match: (key) => key === 'ready_pods' || key === 'desired_pods' },
 ];
-const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d'];
+const COLORS = ['#2563eb', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#dc2626'];
+// Fixed colours where a series has a meaning: errors and p99 red, what is wanted grey.
+const NAMED = { requests_per_second: '#2563eb', errors_per_second: '#dc2626', latency_p50_ms: '#2563eb',
+  latency_p99_ms: '#dc2626', ready_pods: '#16a34a', desired_pods: '#64748b' };
 
 function ensureChartsRegion() {
   const element = region('charts');
@@ -475,7 +478,7 @@ function renderCharts() {
     const width = Math.max(260, plotElement.clientWidth || figure.clientWidth || 300);
     const plot = new window.uPlot({
       width, height: 180,
-      series: [{}, ...keys.map((key, i) => ({ label: key.replaceAll('_', ' '), stroke: COLORS[i % COLORS.length], width: 2, spanGaps: false,
+      series: [{}, ...keys.map((key, i) => ({ label: key.replaceAll('_', ' '), stroke: NAMED[key] || COLORS[i % COLORS.length], width: 2, spanGaps: false,
         points: { show: true, size: 4 } }))],
       axes: [{ stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' } },
         { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' }, size: 50 }],

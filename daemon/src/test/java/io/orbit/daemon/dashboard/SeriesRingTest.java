@@ -47,7 +47,8 @@ class SeriesRingTest {
         ring.add("web", START, Map.of("cpu_pod_0", 5.0));
         ring.add("web", START.plusSeconds(5), Map.of("cpu_pod_0", 6.0, "cpu_pod_1", 1.0));
         @SuppressWarnings("unchecked")
-        Map<String, List<Double>> series = (Map<String, List<Double>>) ring.view("web").get("series");
+        Map<String, List<Double>> series =
+                (Map<String, List<Double>>) ring.view("web").get("series");
         assertThat(series.keySet()).containsExactly("cpu_pod_0", "cpu_pod_1");
         assertThat(series.get("cpu_pod_0")).containsExactly(5.0, 6.0);
         assertThat(series.get("cpu_pod_1")).isEqualTo(Arrays.asList(null, 1.0));

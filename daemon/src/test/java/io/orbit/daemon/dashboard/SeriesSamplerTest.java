@@ -34,7 +34,8 @@ class SeriesSamplerTest {
     private final EventJournal journal = new EventJournal(clock, 100);
     private final Map<String, ContainerStats> stats = new HashMap<>();
     private final SeriesRing ring = new SeriesRing(SeriesRing.capacityFor(Duration.ofSeconds(5)));
-    private final SeriesSampler sampler = new SeriesSampler(registry, status, () -> Map.copyOf(stats), journal, clock, ring);
+    private final SeriesSampler sampler =
+            new SeriesSampler(registry, status, () -> Map.copyOf(stats), journal, clock, ring);
 
     /** The meters as the proxy's RouteMetrics registers them. */
     private Timer duration(String service) {
