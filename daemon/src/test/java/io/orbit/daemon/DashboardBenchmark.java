@@ -46,8 +46,7 @@ public final class DashboardBenchmark {
                 browser.switchTo().newWindow(WindowType.TAB);
                 browser.get(base + "/");
                 JavascriptExecutor js = browser;
-                Object rendered = js.executeAsyncScript(
-                        """
+                Object rendered = js.executeAsyncScript("""
                         const done = arguments[arguments.length - 1];
                         const check = () => document.querySelector('table.services')
                           ? done(performance.now()) : setTimeout(check, 5);
@@ -62,8 +61,8 @@ public final class DashboardBenchmark {
             }
             // the tab the driver opened first stays; close the page loads' tabs above, keep one per measured page
             double overview = withPages(browser, base + "/", pages, pid, seconds, "table.services");
-            double servicePage = withPages(
-                    browser, base + "/#/service/" + service, pages, pid, seconds, "#chart-traffic canvas");
+            double servicePage =
+                    withPages(browser, base + "/#/service/" + service, pages, pid, seconds, "#chart-traffic canvas");
             System.out.printf(
                     "SUMMARY dashboard daemon_cpu_pct_of_one_core seconds=%d no_page=%.2f %d_overview_pages=%.2f"
                             + " %d_service_pages=%.2f%n",
@@ -71,19 +70,14 @@ public final class DashboardBenchmark {
             System.out.printf(
                     "SUMMARY dashboard page_load_ms loads=%d load_event median=%.0f max=%.0f"
                             + " first_services_drawn median=%.0f max=%.0f%n",
-                    loads,
-                    median(loadMillis),
-                    max(loadMillis),
-                    median(renderedMillis),
-                    max(renderedMillis));
+                    loads, median(loadMillis), max(loadMillis), median(renderedMillis), max(renderedMillis));
         } finally {
             browser.quit();
         }
     }
 
     /** Opens the page in this many tabs, waits until each drew, measures the daemon's CPU, closes them. */
-    private static double withPages(
-            ChromeDriver browser, String url, int pages, long pid, int seconds, String drawn)
+    private static double withPages(ChromeDriver browser, String url, int pages, long pid, int seconds, String drawn)
             throws IOException, InterruptedException {
         String first = browser.getWindowHandle();
         List<String> opened = new ArrayList<>();
