@@ -55,6 +55,7 @@ final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LogLevels.apply("warning");
+        parent.followRunningDaemon(spec, true, true, spec.commandLine().getErr());
         DaemonOptions options = parent.options();
         List<Check> checks = new ArrayList<>();
         checks.add(DoctorChecks.java(

@@ -60,7 +60,12 @@ final class PlanCommand implements Callable<Integer> {
         this.runtimes = runtimes;
     }
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "Default: the daemon's -c (configs).")
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "DIR",
+            description =
+                    "Default: the config directory of the daemon that answers on the control socket, else -c (configs).")
     Path directory;
 
     @CommandLine.ParentCommand
@@ -72,6 +77,8 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LogLevels.apply("warning");
+        parent.followRunningDaemon(
+                spec, true, directory == null, spec.commandLine().getErr());
         DaemonOptions options = parent.options();
         Path dir = directory != null ? directory : options.configDirectory();
         PrintWriter out = spec.commandLine().getOut();

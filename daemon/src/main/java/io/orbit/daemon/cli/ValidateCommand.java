@@ -26,7 +26,12 @@ import picocli.CommandLine.Parameters;
         })
 final class ValidateCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "Default: the daemon's -c (configs).")
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "DIR",
+            description =
+                    "Default: the config directory of the daemon that answers on the control socket, else -c (configs).")
     Path directory;
 
     @CommandLine.ParentCommand
@@ -38,6 +43,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LogLevels.apply("warning");
+        parent.followRunningDaemon(
+                spec, false, directory == null, spec.commandLine().getErr());
         Path dir = directory != null ? directory : parent.configDirectory;
         PrintWriter out = spec.commandLine().getOut();
         if (!Files.isDirectory(dir)) {
