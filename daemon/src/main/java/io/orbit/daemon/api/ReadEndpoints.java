@@ -152,6 +152,10 @@ final class ReadEndpoints {
         body.put("runtime", options.runtime().name().toLowerCase(Locale.ROOT));
         body.put("runtime_socket", engine.socket().toString());
         body.put("config_directory", options.configDirectory().toAbsolutePath().toString());
+        body.put(
+                "api_address",
+                options.apiAddress().getHostString() + ":"
+                        + options.apiAddress().getPort());
         return Map.entry(state.info().isPresent() ? 200 : 503, body);
     }
 

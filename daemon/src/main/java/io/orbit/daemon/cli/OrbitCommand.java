@@ -356,6 +356,14 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
             used.add("config directory " + configDirectory);
             hints.add("DIR or -c");
         }
+        if (followRuntime
+                && daemon.apiAddress().isPresent()
+                && !onCommandLine(command, "--api-address")
+                && !daemon.apiAddress().get().equals(apiAddress)) {
+            apiAddress = daemon.apiAddress().get();
+            used.add("API address " + apiAddress);
+            hints.add("--api-address");
+        }
         if (!used.isEmpty()) {
             err.printf(
                     "orbit %s: using the running daemon's %s (it answers on %s); pass %s to choose otherwise%n",

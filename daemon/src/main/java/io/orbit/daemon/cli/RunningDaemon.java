@@ -17,9 +17,14 @@ import java.util.Optional;
  *
  * @param controlSocket where it answered
  * @param runtimeSocket empty when the daemon could not say (an engine it never found)
+ * @param apiAddress its {@code --api-address} (doctor checks that address and the node ports the daemon holds)
  */
 record RunningDaemon(
-        Path controlSocket, DaemonOptions.Runtime runtime, Optional<String> runtimeSocket, Path configDirectory) {
+        Path controlSocket,
+        DaemonOptions.Runtime runtime,
+        Optional<String> runtimeSocket,
+        Path configDirectory,
+        Optional<String> apiAddress) {
 
     /** A daemon that does not answer at once is not followed: the command goes on with its own defaults. */
     static final Duration TIMEOUT = Duration.ofSeconds(2);
@@ -54,10 +59,12 @@ record RunningDaemon(
             return Optional.empty();
         }
         JsonNode engineSocket = health.path("runtime_socket");
+        JsonNode api = health.path("api_address");
         return Optional.of(new RunningDaemon(
                 socket,
                 engine,
                 engineSocket.isTextual() ? Optional.of(engineSocket.asText()) : Optional.empty(),
-                Path.of(directory)));
+                Path.of(directory),
+                api.isTextual() ? Optional.of(api.asText()) : Optional.empty()));
     }
 }
