@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The dashboard's cost (issue 16): the daemon's CPU (% of one core, /proc/PID/stat) over SECONDS with no page open,
-# with PAGES headless-chromium tabs on the overview and with PAGES tabs on a service page (charts and live log), and
+# with PAGES headless chromium browsers on the overview and with PAGES on a service page (charts and live log), and
 # the page's load time (io.orbit.daemon.DashboardBenchmark). The daemon runs the examples hello.yml and
 # autoscale.yml (renamed, on free node ports, in an instance of their own) on rootful Podman, started by ./orbit as
 # users start it.

@@ -16,8 +16,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * with the examples and passes its API port and process id):
  *
  * <ol>
- *   <li>the daemon's CPU (% of one core, from {@code /proc/PID/stat}) over SECONDS with no page open, with PAGES tabs of
- *       headless chromium on the overview, and with PAGES tabs on a service page (its charts, its live log follow);
+ *   <li>the daemon's CPU (% of one core, from {@code /proc/PID/stat}) over SECONDS with no page open, with PAGES
+ *       headless chromium browsers on the overview, and with PAGES on a service page (its charts, its live log follow);
  *   <li>page load: LOADS fresh loads of the overview in a new tab, each timed by the browser (Navigation Timing: the
  *       load event) and to the first rendered list of services (the stream's first status event drawn).
  * </ol>
@@ -59,10 +59,10 @@ public final class DashboardBenchmark {
                 browser.close();
                 browser.switchTo().window(browser.getWindowHandles().iterator().next());
             }
-            // the tab the driver opened first stays; close the page loads' tabs above, keep one per measured page
-            double overview = withPages(browser, base + "/", pages, pid, seconds, "table.services");
+            // the page loads' browser holds nothing open now (its first tab never loaded a page)
+            double overview = withPages(base + "/", pages, pid, seconds, "table.services");
             double servicePage =
-                    withPages(browser, base + "/#/service/" + service, pages, pid, seconds, "#chart-traffic canvas");
+                    withPages(base + "/#/service/" + service, pages, pid, seconds, "#chart-traffic canvas");
             System.out.printf(
                     "SUMMARY dashboard daemon_cpu_pct_of_one_core seconds=%d no_page=%.2f %d_overview_pages=%.2f"
                             + " %d_service_pages=%.2f%n",
@@ -76,31 +76,31 @@ public final class DashboardBenchmark {
         }
     }
 
-    /** Opens the page in this many tabs, waits until each drew, measures the daemon's CPU, closes them. */
-    private static double withPages(ChromeDriver browser, String url, int pages, long pid, int seconds, String drawn)
+    /**
+     * Opens the page in this many browsers (each its own chromium: one browser shares 6 connections per host among
+     * its tabs, and a hidden tab lets go of its stream), waits until each drew, measures the daemon's CPU, closes them.
+     */
+    private static double withPages(String url, int pages, long pid, int seconds, String drawn)
             throws IOException, InterruptedException {
-        String first = browser.getWindowHandle();
-        List<String> opened = new ArrayList<>();
-        for (int i = 0; i < pages; i++) {
-            browser.switchTo().newWindow(WindowType.TAB);
-            opened.add(browser.getWindowHandle());
-            browser.get(url);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (browser.findElements(By.cssSelector(drawn)).isEmpty()) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("the page " + url + " drew no " + drawn + " within 30 s");
+        List<ChromeDriver> browsers = new ArrayList<>();
+        try {
+            for (int i = 0; i < pages; i++) {
+                ChromeDriver browser = HeadlessChromium.open(1280, 900);
+                browsers.add(browser);
+                browser.get(url);
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (browser.findElements(By.cssSelector(drawn)).isEmpty()) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("the page " + url + " drew no " + drawn + " within 30 s");
+                    }
+                    Thread.sleep(50);
                 }
-                Thread.sleep(50);
             }
+            Thread.sleep(5000); // the opening requests are over; measure the steady state
+            return cpuPercent(pid, seconds);
+        } finally {
+            browsers.forEach(ChromeDriver::quit);
         }
-        Thread.sleep(5000); // the opening requests are over; measure the steady state
-        double cpu = cpuPercent(pid, seconds);
-        for (String handle : opened) {
-            browser.switchTo().window(handle);
-            browser.close();
-        }
-        browser.switchTo().window(first);
-        return cpu;
     }
 
     /** The process's CPU over this many seconds, in % of one core (utime + stime of /proc/PID/stat). */

@@ -539,6 +539,7 @@ async function startLogs() {
   const logs = { abort, lines: [], paused: false, held: 0 };
   state.logs = logs;
   const tail = $('logs-tail')?.value || 100;
+  logState('connecting…');
   try {
     const answer = await fetch(`/services/${encodeURIComponent(service)}/logs?follow=true&tail=${tail}`, { signal: abort.signal, cache: 'no-store' });
     if (!answer.ok) {
@@ -634,6 +635,25 @@ function setupTheme() {
     localStorage.setItem(THEME_KEY, document.documentElement.dataset.theme);
   });
 }
+
+// ---- hidden tabs ----------------------------------------------------------------------------------------------
+// A browser gives a host only 6 connections (HTTP/1.1), shared by all its tabs; each page holds its stream and, on a
+// service page, a log follow. A tab in the background therefore lets go of both, and takes them up again (with the
+// current status and the journal entries it missed) when it is shown.
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'hidden') {
+    state.stream?.close();
+    state.stream = null;
+    stopLogs();
+    live('paused while the tab is hidden', false);
+  } else if (!state.stream) {
+    connect();
+    if (state.route.page === 'service') {
+      $('logs-lines')?.replaceChildren();
+      startLogs();
+    }
+  }
+});
 
 // ---- start --------------------------------------------------------------------------------------------------
 setupTheme();
