@@ -394,7 +394,8 @@ function renderPods(element, service) {
 // ---- charts -------------------------------------------------------------------------------------------------
 const CHARTS = [
   { id: 'traffic', title: 'Requests/s and errors/s (proxy)', unit: '/s', match: (key) => key === 'requests_per_second' || key === 'errors_per_second' },
-  { id: 'latency', title: 'Latency p50 / p99, ms (proxy)', unit: 'ms', match: (key) => key.startsWith('latency_') },
+  { id: 'latency', title: 'Latency p50 / p99, ms (proxy)', unit: 'ms', match: (key) => key.startsWith('latency_'),
+    empty: 'No request went through the proxy in the last 15 minutes (points come with traffic on a node_port).' },
   { id: 'cpu', title: 'CPU per pod, % of one CPU', unit: '%', match: (key) => key.startsWith('cpu_pod_'),
     empty: 'CPU and memory are sampled for autoscaled services only (or the engine gives no stats).' },
   { id: 'memory', title: 'Memory per pod, MiB', unit: 'MiB', match: (key) => key.startsWith('memory_mib_pod_'),
