@@ -232,6 +232,45 @@ class DashboardApiTest {
         }
     }
 
+    @Test
+    void streamsAreBoundedAndTheOneTooManyIs503WithTheFix() throws Exception {
+        try (InProcessDaemon daemon = InProcessDaemon.start(work, Optional.empty())) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.port() + "/ui/stream"))
+                    .timeout(Duration.ofSeconds(10))
+                    .build();
+            List<HttpResponse<InputStream>> open = new ArrayList<>();
+            try {
+                for (int i = 0; i < 64; i++) {
+                    HttpResponse<InputStream> stream = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                    assertThat(stream.statusCode()).as("stream %d", i).isEqualTo(200);
+                    open.add(stream);
+                }
+                HttpResponse<String> refused = http.send(request, HttpResponse.BodyHandlers.ofString());
+                assertThat(refused.statusCode()).isEqualTo(503);
+                assertThat(json(refused.body()).path("error").asText()).contains("too many open dashboard pages");
+                assertThat(json(refused.body()).path("fix").asText()).contains("reconnects by itself");
+            } finally {
+                for (HttpResponse<InputStream> stream : open) {
+                    stream.body().close();
+                }
+            }
+            // A closed page's stream is dropped at its next write (a change, or the keep-alive after 15 s).
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            int status;
+            do {
+                HttpResponse<InputStream> stream = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                status = stream.statusCode();
+                stream.body().close();
+                if (status != 200) {
+                    Thread.sleep(200);
+                }
+            } while (status != 200 && System.nanoTime() < deadline);
+            assertThat(status)
+                    .as("a stream accepted again once the pages closed")
+                    .isEqualTo(200);
+        }
+    }
+
     /** Lines of the stream until the condition holds, within 10 s. */
     private static List<String> readUntil(BlockingQueue<String> lines, java.util.function.Predicate<List<String>> done)
             throws InterruptedException {
