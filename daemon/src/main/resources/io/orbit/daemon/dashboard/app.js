@@ -477,12 +477,14 @@ function renderCharts() {
       continue;
     }
     const width = Math.max(260, plotElement.clientWidth || figure.clientWidth || 300);
+    // a canvas knows no CSS colours: the theme's, read now (a theme switch redraws the charts)
+    const ink = getComputedStyle(document.documentElement).getPropertyValue('--fg').trim() || '#0f172a';
     const plot = new window.uPlot({
       width, height: 180,
       series: [{}, ...keys.map((key, i) => ({ label: key.replaceAll('_', ' '), stroke: NAMED[key] || COLORS[i % COLORS.length], width: 2, spanGaps: false,
         points: { show: true, size: 4 } }))],
-      axes: [{ stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' } },
-        { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,.2)' }, size: 50 }],
+      axes: [{ stroke: ink, grid: { stroke: 'rgba(128,128,128,.2)' } },
+        { stroke: ink, grid: { stroke: 'rgba(128,128,128,.2)' }, size: 50 }],
       scales: { x: { time: true } },
       plugins: chart.id === 'replicas' ? [markersPlugin(() => state.series?.markers || [])] : [],
     }, data, plotElement);
@@ -634,6 +636,8 @@ function setupTheme() {
       : matchMedia('(prefers-color-scheme: dark)').matches;
     document.documentElement.dataset.theme = dark ? 'light' : 'dark';
     localStorage.setItem(THEME_KEY, document.documentElement.dataset.theme);
+    destroyCharts();
+    renderCharts();
   });
 }
 
