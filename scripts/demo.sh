@@ -76,9 +76,15 @@ fi
 
 cli=$runtime
 status="curl -s $api/status"
+# The dashboard's changes (scale, restart, rollout) need the API token: one per checkout, readable by its owner only.
+token_file=$root/.orbit-demo-token
+if [ ! -s "$token_file" ]; then
+  (umask 077; head -c 32 /dev/urandom | base64 > "$token_file")
+fi
 cat <<EOF
 
 Orbit demo: the services in examples/ on $runtime; status API on http://$api
+Dashboard: http://$api/  (read-only; to scale or restart from it, enter the token: cat $token_file)
 Orbit logs JSON lines below. In another terminal (in $root), try:
 
   $status | jq                                  services, pods, containers, IPs
@@ -98,4 +104,4 @@ removes them on exit). To remove them later:
   $cli ps -aq --filter label=orbit.managed=true | xargs -r $cli rm -f
 
 EOF
-exec ./orbit -r "$runtime" -c examples --api-address "$api" "${orbit_args[@]}"
+exec ./orbit -r "$runtime" -c examples --api-address "$api" --api-token "$token_file" "${orbit_args[@]}"

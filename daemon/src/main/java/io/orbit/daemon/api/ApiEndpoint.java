@@ -17,6 +17,10 @@ import java.util.List;
  *   GET  /services/{name}/rollout     where its rollout stands
  *   POST /services/{name}/rollout/undo   back to the previous good spec
  *   POST /services/{name}/rollout/retry  try a failed spec again
+ *   GET  / and /ui/                   the dashboard's page; /ui/{file} its files
+ *   GET  /ui/stream                   the dashboard's Server-Sent Events (?service=NAME adds its charts)
+ *   GET  /ui/series/{name}            a service's charts of the last 15 minutes
+ *   GET  /ui/session                  whether this caller may change services (the dashboard's buttons)
  * </pre>
  */
 sealed interface ApiEndpoint {
@@ -51,9 +55,18 @@ sealed interface ApiEndpoint {
 
     record RolloutRetry(String service) implements ApiEndpoint {}
 
+    /** A file of the dashboard ({@code index.html} for {@code /} and {@code /ui/}). */
+    record UiAsset(String file) implements ApiEndpoint {}
+
+    record UiStream() implements ApiEndpoint {}
+
+    record UiSeries(String service) implements ApiEndpoint {}
+
+    record UiSession() implements ApiEndpoint {}
+
     String ENDPOINTS = "GET /status, /services/{name}, /services/{name}/logs, /services/{name}/rollout, /events,"
             + " /metrics, /healthz, /problems; POST /services/{name}/scale, /services/{name}/restart,"
-            + " /services/{name}/rollout/undo, /services/{name}/rollout/retry";
+            + " /services/{name}/rollout/undo, /services/{name}/rollout/retry; the dashboard at / and /ui/";
 
     default Access access() {
         return switch (this) {
@@ -69,6 +82,10 @@ sealed interface ApiEndpoint {
             case Rollout r -> Access.READ;
             case RolloutUndo u -> Access.CHANGE;
             case RolloutRetry r -> Access.CHANGE;
+            case UiAsset a -> Access.READ;
+            case UiStream s -> Access.READ;
+            case UiSeries s -> Access.READ;
+            case UiSession s -> Access.READ;
         };
     }
 
@@ -88,19 +105,32 @@ sealed interface ApiEndpoint {
                     case "healthz" -> new Health();
                     case "problems" -> new Problems();
                     case "events" -> new Events();
+                    case "", "ui" -> new UiAsset("index.html");
                     default -> null;
                 };
-            case 2 -> segments.get(0).equals("services") ? new Service(segments.get(1)) : null;
-            case 3 ->
-                !segments.get(0).equals("services")
-                        ? null
-                        : switch (segments.get(2)) {
-                            case "logs" -> new Logs(segments.get(1));
-                            case "scale" -> new Scale(segments.get(1));
-                            case "restart" -> new Restart(segments.get(1));
-                            case "rollout" -> new Rollout(segments.get(1));
-                            default -> null;
+            case 2 ->
+                switch (segments.get(0)) {
+                    case "services" -> new Service(segments.get(1));
+                    case "ui" ->
+                        switch (segments.get(1)) {
+                            case "stream" -> new UiStream();
+                            case "session" -> new UiSession();
+                            default -> new UiAsset(segments.get(1));
                         };
+                    default -> null;
+                };
+            case 3 ->
+                segments.get(0).equals("ui") && segments.get(1).equals("series")
+                        ? new UiSeries(segments.get(2))
+                        : !segments.get(0).equals("services")
+                                ? null
+                                : switch (segments.get(2)) {
+                                    case "logs" -> new Logs(segments.get(1));
+                                    case "scale" -> new Scale(segments.get(1));
+                                    case "restart" -> new Restart(segments.get(1));
+                                    case "rollout" -> new Rollout(segments.get(1));
+                                    default -> null;
+                                };
             case 4 ->
                 !segments.get(0).equals("services") || !segments.get(2).equals("rollout")
                         ? null

@@ -5,6 +5,8 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.orbit.daemon.DaemonOptions;
 import io.orbit.daemon.HashKey;
+import io.orbit.daemon.dashboard.Dashboard;
+import io.orbit.daemon.dashboard.DashboardSource;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,9 @@ public final class ApiModule extends AbstractModule {
         bind(ServiceCommands.class).in(Singleton.class);
         bind(EventsEndpoint.class).in(Singleton.class);
         bind(ServiceLogs.class).in(Singleton.class);
+        // The dashboard shows the API's own views (DashboardReads) and is served by the API's routes.
+        bind(DashboardSource.class).to(DashboardReads.class).in(Singleton.class);
+        bind(Dashboard.class).in(Singleton.class);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.orbit.daemon.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.orbit.daemon.dashboard.Dashboard;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -51,6 +52,7 @@ final class ApiRoutes extends Handler.Abstract {
     private final ServiceLogs logs;
     private final ControlAccess access;
     private final BrowserGuard guard;
+    private final Dashboard dashboard;
     private final Semaphore held = new Semaphore(MAX_HELD_REQUESTS);
 
     ApiRoutes(
@@ -59,7 +61,9 @@ final class ApiRoutes extends Handler.Abstract {
             EventsEndpoint events,
             ServiceLogs logs,
             ControlAccess access,
-            BrowserGuard guard) {
+            BrowserGuard guard,
+            Dashboard dashboard) {
+        this.dashboard = dashboard;
         this.reads = reads;
         this.commands = commands;
         this.events = events;
@@ -202,7 +206,45 @@ final class ApiRoutes extends Handler.Abstract {
                 respondJson(response, callback, 202, commands.undo(undo.service(), caller));
             case ApiEndpoint.RolloutRetry retry ->
                 respondJson(response, callback, 202, commands.retry(retry.service(), caller));
+            case ApiEndpoint.UiAsset asset -> {
+                if (!dashboard.assets().serve(asset.file(), request, response, callback)) {
+                    throw new ApiException(
+                            404, "no such dashboard file " + asset.file(), "open the dashboard at / or /ui/");
+                }
+            }
+            case ApiEndpoint.UiStream s -> {
+                if (!dashboard.stream().subscribe(response, callback, parameter(query, "service"))) {
+                    throw new ApiException(
+                            503,
+                            "too many open dashboard pages",
+                            "close a dashboard tab; the page reconnects by itself");
+                }
+            }
+            case ApiEndpoint.UiSeries series -> {
+                reads.service(series.service()); // a 404 naming the known services
+                respondJson(response, callback, 200, dashboard.series(series.service()));
+            }
+            case ApiEndpoint.UiSession s -> respondJson(response, callback, 200, session(caller));
         }
+    }
+
+    /**
+     * Whether this caller may change services, so the dashboard enables its buttons (or says why not): the same check
+     * as a change, without changing anything.
+     */
+    private Map<String, Object> session(Caller caller) {
+        Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        try {
+            access.check(new ApiEndpoint.Restart("-"), caller);
+            answer.put("changes", true);
+            answer.put("as", caller.describe());
+        } catch (ApiException refused) {
+            answer.put("changes", false);
+            answer.put("status", refused.status());
+            answer.put("error", refused.body().get("error"));
+            answer.put("fix", refused.body().get("fix"));
+        }
+        return answer;
     }
 
     /** A request that holds its thread, within the limit. */
@@ -257,7 +299,8 @@ final class ApiRoutes extends Handler.Abstract {
         }
         return new Caller.OverTcp(
                 Request.getRemoteAddr(request),
-                Optional.ofNullable(request.getHeaders().get(HttpHeader.AUTHORIZATION)));
+                Optional.ofNullable(request.getHeaders().get(HttpHeader.AUTHORIZATION)),
+                "dashboard".equals(request.getHeaders().get(Caller.OverTcp.CLIENT_HEADER)));
     }
 
     private static Optional<String> parameter(Fields query, String name) {

@@ -1,6 +1,7 @@
 package io.orbit.daemon.api;
 
 import io.orbit.daemon.DaemonOptions;
+import io.orbit.daemon.dashboard.Dashboard;
 import io.orbit.engine.lifecycle.Managed;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -55,6 +56,7 @@ public final class ApiServer implements Managed {
     private final ServiceCommands commands;
     private final EventsEndpoint events;
     private final ServiceLogs logs;
+    private final Dashboard dashboard;
     private final List<Server> servers = new ArrayList<>();
     private @Nullable ServerConnector tcp;
     private Optional<Path> boundSocket = Optional.empty();
@@ -65,7 +67,9 @@ public final class ApiServer implements Managed {
             ReadEndpoints reads,
             ServiceCommands commands,
             EventsEndpoint events,
-            ServiceLogs logs) {
+            ServiceLogs logs,
+            Dashboard dashboard) {
+        this.dashboard = dashboard;
         this.options = options;
         this.reads = reads;
         this.commands = commands;
@@ -126,11 +130,14 @@ public final class ApiServer implements Managed {
         if (options.controlSocket().isPresent()) {
             restrictControlSocket(options.controlSocket().get());
         }
+        dashboard.start();
         warnAboutOpenReads(token.isPresent());
         log.atInfo()
                 .addKeyValue("address", "http://" + options.apiAddress().getHostString() + ":" + tcp.getLocalPort())
                 .addKeyValue("changes", token.isPresent() ? "with the API token" : "refused")
                 .addKeyValue("hosts", String.join(",", new TreeSet<>(guard.allowed())))
+                .addKeyValue(
+                        "dashboard", "http://" + options.apiAddress().getHostString() + ":" + tcp.getLocalPort() + "/")
                 .log("status server running");
     }
 
@@ -152,7 +159,7 @@ public final class ApiServer implements Managed {
         threads.setName(name);
         threads.setDaemon(true);
         Server server = new Server(threads);
-        server.setHandler(new ApiRoutes(reads, commands, events, logs, access, guard));
+        server.setHandler(new ApiRoutes(reads, commands, events, logs, access, guard, dashboard));
         server.setStopTimeout(2000);
         servers.add(server);
         return server;
@@ -209,6 +216,7 @@ public final class ApiServer implements Managed {
     @Override
     public void close() throws Exception {
         logs.stop();
+        dashboard.close();
         try {
             stopServers();
         } finally {

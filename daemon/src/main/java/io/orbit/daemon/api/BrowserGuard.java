@@ -131,9 +131,9 @@ public final class BrowserGuard {
     private static ApiException crossOrigin(String header, Optional<String> hostHeader) {
         return new ApiException(
                 403,
-                "refused a request from a web page of another origin (%s): the API serves no pages and answers no browser"
+                "refused a request from a web page of another origin (%s): the API answers browsers only for its own"
                                 .formatted(header)
-                        + " requests across origins",
+                        + " dashboard, never across origins",
                 hostHeader.isPresent()
                         ? "call the API from a program (curl, the orbit CLI) or from a page served at http://"
                                 + hostHeader.get().strip()

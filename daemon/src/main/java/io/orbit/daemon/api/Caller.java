@@ -15,16 +15,28 @@ sealed interface Caller {
      *
      * @param remoteAddress the client's address, for the journal only
      * @param authorization the {@code Authorization} header as sent
+     * @param viaDashboard the request came from the dashboard's page (it says so in {@value #CLIENT_HEADER}); only
+     *     the journal's wording depends on it, never a permission
      */
-    record OverTcp(String remoteAddress, Optional<String> authorization) implements Caller {
+    record OverTcp(String remoteAddress, Optional<String> authorization, boolean viaDashboard) implements Caller {
+
+        /** The header the dashboard's page sends with its changes: {@code Orbit-Client: dashboard}. */
+        static final String CLIENT_HEADER = "Orbit-Client";
+
         public OverTcp {
             requireNonNull(remoteAddress, "remoteAddress is null");
             requireNonNull(authorization, "authorization is null");
         }
 
+        OverTcp(String remoteAddress, Optional<String> authorization) {
+            this(remoteAddress, authorization, false);
+        }
+
         @Override
         public String describe() {
-            return "a token holder at " + remoteAddress;
+            return viaDashboard
+                    ? "a token holder via the dashboard at " + remoteAddress
+                    : "a token holder at " + remoteAddress;
         }
     }
 

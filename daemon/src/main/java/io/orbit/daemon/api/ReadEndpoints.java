@@ -33,6 +33,7 @@ final class ReadEndpoints {
     private final Rollouts rollouts;
     private final ExposedHashes hashes;
     private final boolean hostAccessAllowed;
+    private final DaemonOptions options;
 
     @Inject
     ReadEndpoints(
@@ -50,6 +51,7 @@ final class ReadEndpoints {
         this.rollouts = pass.rollouts();
         this.hashes = hashes;
         this.hostAccessAllowed = options.hardening().allowHostAccess();
+        this.options = options;
         this.autoscaler = autoscaler;
         this.networkLimits = networkLimits;
         this.status = status;
@@ -145,6 +147,15 @@ final class ReadEndpoints {
         body.put("warnings", state.limitations());
         // Whether service files may reach into the host (--allow-host-access); /status has it as a header.
         body.put("host_access", hostAccess());
+        // What this daemon runs on and reads: `orbit doctor`, `plan` and `validate` follow it (the CLI's defaults
+        // would otherwise name another engine or directory than the daemon that answers).
+        body.put("runtime", options.runtime().name().toLowerCase(Locale.ROOT));
+        body.put("runtime_socket", engine.socket().toString());
+        body.put("config_directory", options.configDirectory().toAbsolutePath().toString());
+        body.put(
+                "api_address",
+                options.apiAddress().getHostString() + ":"
+                        + options.apiAddress().getPort());
         return Map.entry(state.info().isPresent() ? 200 : 503, body);
     }
 

@@ -80,14 +80,7 @@ final class ControlClient implements AutoCloseable {
      * @param addressGiven whether {@code --api-address} was on the command line
      */
     static ControlClient of(OrbitCommand options, boolean addressGiven) {
-        Optional<Path> socket;
-        if (options.controlSocket.isPresent()) {
-            socket = options.controlSocketPath();
-        } else {
-            List<Path> candidates = ControlSocket.candidates(options.instance, System.getenv(), ControlSocket.isRoot());
-            socket = Optional.of(
-                    candidates.stream().filter(Files::exists).findFirst().orElse(candidates.get(0)));
-        }
+        Optional<Path> socket = controlSocketOf(options);
         Optional<ApiToken> token;
         try {
             token = options.apiToken.map(ApiToken::read);
@@ -96,6 +89,15 @@ final class ControlClient implements AutoCloseable {
                     Objects.requireNonNullElse(e.getMessage(), e.toString()), "fix the file named by --api-token");
         }
         return new ControlClient(socket, OrbitCommand.parseAddress(options.apiAddress), token, addressGiven);
+    }
+
+    /** The control socket named ({@code --control-socket}) or found for {@code --instance}; empty for {@code none}. */
+    static Optional<Path> controlSocketOf(OrbitCommand options) {
+        if (options.controlSocket.isPresent()) {
+            return options.controlSocketPath();
+        }
+        List<Path> candidates = ControlSocket.candidates(options.instance, System.getenv(), ControlSocket.isRoot());
+        return Optional.of(candidates.stream().filter(Files::exists).findFirst().orElse(candidates.get(0)));
     }
 
     /** One path segment, e.g. a service name. */

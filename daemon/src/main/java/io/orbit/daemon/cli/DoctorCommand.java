@@ -48,6 +48,7 @@ final class DoctorCommand extends OrbitSubcommand {
     @Override
     public Integer call() {
         LogLevels.apply("warning");
+        parent.followRunningDaemon(spec, true, true, spec.commandLine().getErr());
         DaemonOptions options = parent.options();
         List<Check> checks = new ArrayList<>();
         checks.add(DoctorChecks.java(

@@ -307,6 +307,80 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
                                 ControlSocket.isRoot(), System.getenv(), System.getProperty("user.home")))));
     }
 
+    /**
+     * For the host-level commands ({@code doctor}, {@code plan}, {@code validate} without DIR): when a daemon answers
+     * on the control socket, its runtime and engine socket ({@code followRuntime}) and its config directory ({@code
+     * followConfigDirectory}) replace the CLI's defaults. What the command line gives ({@code -r}, {@code
+     * --runtime-socket}, {@code -c}) or {@code ORBIT_RUNTIME} stays. Says on {@code err} what it used and where from.
+     */
+    void followRunningDaemon(
+            CommandLine.Model.CommandSpec command,
+            boolean followRuntime,
+            boolean followConfigDirectory,
+            java.io.PrintWriter err) {
+        if (!followRuntime && !followConfigDirectory) {
+            return;
+        }
+        Optional<RunningDaemon> answered = RunningDaemon.ask(this);
+        if (answered.isEmpty()) {
+            return;
+        }
+        RunningDaemon daemon = answered.get();
+        List<String> used = new java.util.ArrayList<>();
+        boolean runtimeGiven = onCommandLine(command, "-r", "--runtime") || System.getenv("ORBIT_RUNTIME") != null;
+        boolean socketGiven = onCommandLine(command, "--runtime-socket");
+        if (followRuntime && !runtimeGiven && !socketGiven) {
+            runtime = daemon.runtime();
+            runtimeSocket = daemon.runtimeSocket();
+            used.add("runtime " + runtime
+                    + daemon.runtimeSocket().map(path -> " (" + path + ")").orElse(""));
+        } else if (followRuntime
+                && !socketGiven
+                && runtime == daemon.runtime()
+                && daemon.runtimeSocket().isPresent()) {
+            runtimeSocket = daemon.runtimeSocket();
+            used.add("engine socket " + daemon.runtimeSocket().get());
+        }
+        List<String> hints = new java.util.ArrayList<>();
+        if (!used.isEmpty()) {
+            hints.add("-r or --runtime-socket");
+        }
+        if (followConfigDirectory && !onCommandLine(command, "-c", "--config-dir")) {
+            configDirectory = daemon.configDirectory();
+            used.add("config directory " + configDirectory);
+            hints.add("DIR or -c");
+        }
+        if (followRuntime
+                && daemon.apiAddress().isPresent()
+                && !onCommandLine(command, "--api-address")
+                && !daemon.apiAddress().get().equals(apiAddress)) {
+            apiAddress = daemon.apiAddress().get();
+            used.add("API address " + apiAddress);
+            hints.add("--api-address");
+        }
+        if (!used.isEmpty()) {
+            err.printf(
+                    "orbit %s: using the running daemon's %s (it answers on %s); pass %s to choose otherwise%n",
+                    command.name(), String.join(" and ", used), daemon.controlSocket(), String.join(", ", hints));
+            err.flush();
+        }
+    }
+
+    /** Whether one of the option's names was typed, before or after the command's name (not a default). */
+    private static boolean onCommandLine(CommandLine.Model.CommandSpec command, String... names) {
+        for (CommandLine.Model.CommandSpec spec = command; spec != null; spec = spec.parent()) {
+            CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+            if (parsed != null) {
+                for (String name : names) {
+                    if (parsed.hasMatchedOption(name)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     /** A size in bytes: a number, or with a binary unit as memory_limit writes it ({@code 512K}, {@code 1Mi}). */
     static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
         @Override

@@ -60,6 +60,8 @@ final class PlanCommand extends ServiceFilesCommand {
     @Override
     public Integer call() {
         LogLevels.apply("warning");
+        parent.followRunningDaemon(
+                spec, true, directory == null, spec.commandLine().getErr());
         DaemonOptions options = parent.options();
         Path dir = directory();
         PrintWriter out = out();

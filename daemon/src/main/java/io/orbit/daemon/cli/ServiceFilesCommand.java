@@ -7,7 +7,12 @@ import picocli.CommandLine.Parameters;
 /** A command that reads the service files in DIR ({@code orbit validate}, {@code orbit plan}). */
 abstract class ServiceFilesCommand extends OrbitSubcommand {
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "Default: the daemon's -c (configs).")
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "DIR",
+            description =
+                    "Default: the config directory of the daemon that answers on the control socket, else -c (configs).")
     @Nullable
     Path directory;
 

@@ -26,6 +26,7 @@ final class ValidateCommand extends ServiceFilesCommand {
     @Override
     public Integer call() {
         LogLevels.apply("warning");
+        parent.followRunningDaemon(spec, false, directory == null, err());
         Path dir = directory();
         PrintWriter out = out();
         if (!Files.isDirectory(dir)) {

@@ -67,6 +67,11 @@ public final class RuntimeMonitor implements Managed {
         checks.scheduleWithFixedDelay(this::check, 10, 10, TimeUnit.SECONDS);
     }
 
+    /** The engine socket the daemon opened (for /healthz: the CLI follows the running daemon's engine). */
+    public java.nio.file.Path socket() {
+        return socket.socket();
+    }
+
     /** The engine as last seen; right after start, once the first look is done (waits at most 10 s for it). */
     public EngineState state() {
         if (started && firstCheck.getCount() > 0) {

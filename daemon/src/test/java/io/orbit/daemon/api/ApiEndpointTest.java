@@ -30,13 +30,27 @@ class ApiEndpointTest {
 
     @Test
     void anUnknownPathIs404ListingTheEndpoints() {
-        for (String path : new String[] {"/", "/statuses", "/services", "/services/web/stop", "/a/b/c/d"}) {
+        for (String path : new String[] {"/statuses", "/services", "/services/web/stop", "/a/b/c/d"}) {
             assertThatThrownBy(() -> ApiEndpoint.match("GET", path))
                     .isInstanceOfSatisfying(ApiException.class, notFound -> {
                         assertThat(notFound.status()).isEqualTo(404);
                         assertThat(notFound.body().get("fix").toString()).contains("POST /services/{name}/scale");
                     });
         }
+    }
+
+    @Test
+    void theRootAndUiServeTheDashboardWhoseFilesAreReads() {
+        assertThat(ApiEndpoint.match("GET", "/")).isEqualTo(new ApiEndpoint.UiAsset("index.html"));
+        assertThat(ApiEndpoint.match("GET", "/ui/")).isEqualTo(new ApiEndpoint.UiAsset("index.html"));
+        assertThat(ApiEndpoint.match("GET", "/ui/app.js")).isEqualTo(new ApiEndpoint.UiAsset("app.js"));
+        assertThat(ApiEndpoint.match("GET", "/ui/stream")).isEqualTo(new ApiEndpoint.UiStream());
+        assertThat(ApiEndpoint.match("GET", "/ui/session")).isEqualTo(new ApiEndpoint.UiSession());
+        assertThat(ApiEndpoint.match("GET", "/ui/series/web")).isEqualTo(new ApiEndpoint.UiSeries("web"));
+        assertThat(new ApiEndpoint.UiSession().access()).isEqualTo(ApiEndpoint.Access.READ);
+        assertThatThrownBy(() -> ApiEndpoint.match("POST", "/"))
+                .isInstanceOfSatisfying(
+                        ApiException.class, wrong -> assertThat(wrong.status()).isEqualTo(405));
     }
 
     @Test
