@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
  * <p>The daemon adds its own parts (API, systemd) to the same lifecycle after the engine's, and gives the parts the
  * engine uses but does not own (the engine monitor, the proxy) as {@link EnginePorts#upstream()}: they start before every
  * engine part and stop after them.
+ *
+ * <p>Longer than 300 lines: the composition root: every component's construction and the order of the lifecycle's parts, in one place on purpose.
  */
 public final class Engine {
 

@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  * client reads) hold their thread, so at most {@value #MAX_HELD_REQUESTS} are held at once per listener (503 beyond
  * that), which leaves threads for everything else. Each listener ({@link ApiServer}) has its own instance, hence its
  * own limit.
+ *
+ * <p>Longer than 300 lines: every route's answer in one switch over the sealed ApiEndpoint, so that no route can be missed.
  */
 final class ApiRoutes extends Handler.Abstract {
 
@@ -206,6 +208,17 @@ final class ApiRoutes extends Handler.Abstract {
                 respondJson(response, callback, 202, commands.undo(undo.service(), caller));
             case ApiEndpoint.RolloutRetry retry ->
                 respondJson(response, callback, 202, commands.retry(retry.service(), caller));
+            case ApiEndpoint.UiAsset asset -> dashboard(endpoint, caller, request, response, callback, query);
+            case ApiEndpoint.UiStream stream -> dashboard(endpoint, caller, request, response, callback, query);
+            case ApiEndpoint.UiSeries series -> dashboard(endpoint, caller, request, response, callback, query);
+            case ApiEndpoint.UiSession session -> dashboard(endpoint, caller, request, response, callback, query);
+        }
+    }
+
+    /** The dashboard's routes: its files, its live stream, a service's series, and what this caller may change. */
+    private void dashboard(
+            ApiEndpoint endpoint, Caller caller, Request request, Response response, Callback callback, Fields query) {
+        switch (endpoint) {
             case ApiEndpoint.UiAsset asset -> {
                 if (!dashboard.assets().serve(asset.file(), request, response, callback)) {
                     throw new ApiException(
@@ -225,6 +238,7 @@ final class ApiRoutes extends Handler.Abstract {
                 respondJson(response, callback, 200, dashboard.series(series.service()));
             }
             case ApiEndpoint.UiSession s -> respondJson(response, callback, 200, session(caller));
+            default -> throw new IllegalStateException("not a dashboard route: " + endpoint);
         }
     }
 

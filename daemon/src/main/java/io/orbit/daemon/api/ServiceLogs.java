@@ -49,6 +49,8 @@ import org.jspecify.annotations.Nullable;
  * a quiet connection alive. Each followed container holds one connection to the engine, so the daemon follows at
  * most {@value #MAX_FOLLOWED_CONTAINERS} containers at once, leaving the rest of the engine client's pool to the
  * reconciler.
+ *
+ * <p>Longer than 300 lines: one reader for both answers (merged by time, and followed), sharing its bounded queues and its limit on engine connections.
  */
 final class ServiceLogs {
 

@@ -27,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  * {@code GET /status}: Orbit's JSON shape (ORBIT-REFERENCE §11.1), filled with true values — the pod uuid that is in
  * the container names, the container's real IP, status from the engine — plus our additions as new fields (marked
  * below), so Orbit clients keep working.
+ *
+ * <p>Longer than 300 lines: the shape of /status field by field, Orbit's contract and our additions, in one place.
  */
 final class StatusView {
 

@@ -32,6 +32,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code orbit}: with no sub-command it runs the daemon with Orbit's flags; sub-commands validate and plan.
+ *
+ * <p>Longer than 300 lines: the root command's options (every flag of the daemon and the CLI) and their resolution into DaemonOptions, which picocli needs as fields of one class.
  */
 @Command(
         name = "orbit",

@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  * woken by the status store's changes (a reconcile pass) or, at the latest, after {@value #TICK_MILLIS} ms for the
  * journal. Bounded: at most {@value #MAX_SUBSCRIBERS} streams (503 beyond, the page retries), and a page that does not
  * read keeps at most {@value #MAX_PENDING_CHARS} characters waiting before its stream is closed.
+ *
+ * <p>Longer than 300 lines: the one publisher thread and the bounded per-page writers it feeds, sharing the set of subscribers and their back-pressure.
  */
 public final class DashboardStream implements AutoCloseable {
 

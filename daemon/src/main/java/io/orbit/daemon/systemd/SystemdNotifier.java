@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Without {@code $NOTIFY_SOCKET} it does nothing.
+ *
+ * <p>Longer than 300 lines: every notification of the sd_notify protocol (READY, STATUS, WATCHDOG, RELOADING, STOPPING) and the readiness rule they share.
  */
 public final class SystemdNotifier implements Managed {
 

@@ -54,6 +54,8 @@ import org.slf4j.LoggerFactory;
  * one running returns at once (the next comes within {@link #TICK}). The maps below are touched only by the one tick
  * in flight; the {@code ticking} flag's set and reset order their writes before the next tick's reads. {@link #tick}
  * may be called directly (tests).
+ *
+ * <p>Longer than 300 lines: one tick (resolve, compare, trigger, report) and the records per image reference it keeps between ticks.
  */
 public final class ImageWatcher implements AutoCloseable {
 
