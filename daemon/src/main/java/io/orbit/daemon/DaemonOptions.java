@@ -107,8 +107,11 @@ public record DaemonOptions(
      *     system paths and engine sockets, and use the host's network (each use is then a warning, not an error)
      * @param maxServiceFileBytes {@code --max-service-file-size}: larger files are refused before they are read
      * @param stateDirectory {@code --state-dir}: the daemon's own state (the key of the hashes the API shows)
+     * @param apiLocalUsers {@code --api-local-users}: a change over TCP from this host's loopback without a token is
+     *     accepted when the client's socket belongs to a user the control socket accepts ({@code LocalTcpPeers})
      */
-    public record Hardening(boolean allowHostAccess, long maxServiceFileBytes, Path stateDirectory) {
+    public record Hardening(
+            boolean allowHostAccess, long maxServiceFileBytes, Path stateDirectory, boolean apiLocalUsers) {
 
         public Hardening {
             requireNonNull(stateDirectory, "stateDirectory is null");
@@ -119,7 +122,7 @@ public record DaemonOptions(
 
         /** Host access denied, files up to 1 MiB, state in {@code stateDirectory}. */
         public static Hardening defaults(Path stateDirectory) {
-            return new Hardening(false, ReadPolicy.DEFAULT_MAX_FILE_BYTES, stateDirectory);
+            return new Hardening(false, ReadPolicy.DEFAULT_MAX_FILE_BYTES, stateDirectory, false);
         }
 
         /**

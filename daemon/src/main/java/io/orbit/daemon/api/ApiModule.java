@@ -30,6 +30,13 @@ public final class ApiModule extends AbstractModule {
         bind(Dashboard.class).in(Singleton.class);
     }
 
+    /** Who a loopback TCP client is, when {@code --api-local-users} asks; nobody otherwise. */
+    @Provides
+    @Singleton
+    LocalTcpPeers localTcpPeers(DaemonOptions options) {
+        return options.hardening().apiLocalUsers() ? LocalTcpPeers.SYSTEM : LocalTcpPeers.NOBODY;
+    }
+
     /**
      * The key of the hashes the API shows, from {@code --state-dir}. If it cannot be read or made, a key for this run
      * only: the hashes then change at each restart, but never show the unkeyed hash.

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.orbit.daemon.dashboard.Dashboard;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -57,6 +59,8 @@ final class ApiRoutes extends Handler.Abstract {
     private final Dashboard dashboard;
     private final Semaphore held = new Semaphore(MAX_HELD_REQUESTS);
 
+    private final LocalTcpPeers localPeers;
+
     ApiRoutes(
             ReadEndpoints reads,
             ServiceCommands commands,
@@ -64,8 +68,10 @@ final class ApiRoutes extends Handler.Abstract {
             ServiceLogs logs,
             ControlAccess access,
             BrowserGuard guard,
-            Dashboard dashboard) {
+            Dashboard dashboard,
+            LocalTcpPeers localPeers) {
         this.dashboard = dashboard;
+        this.localPeers = localPeers;
         this.reads = reads;
         this.commands = commands;
         this.events = events;
@@ -306,15 +312,21 @@ final class ApiRoutes extends Handler.Abstract {
         }
     }
 
-    private static Caller caller(Request request) {
+    private Caller caller(Request request) {
         if (request.getConnectionMetaData().getConnector() instanceof UnixDomainServerConnector) {
             return new Caller.OverSocket(PeerCredentials.of(
                     request.getConnectionMetaData().getConnection().getEndPoint()));
         }
+        SocketAddress server = request.getConnectionMetaData().getLocalSocketAddress();
+        SocketAddress client = request.getConnectionMetaData().getRemoteSocketAddress();
         return new Caller.OverTcp(
                 Request.getRemoteAddr(request),
                 Optional.ofNullable(request.getHeaders().get(HttpHeader.AUTHORIZATION)),
-                "dashboard".equals(request.getHeaders().get(Caller.OverTcp.CLIENT_HEADER)));
+                "dashboard".equals(request.getHeaders().get(Caller.OverTcp.CLIENT_HEADER)),
+                Caller.OverTcp.once(
+                        () -> server instanceof InetSocketAddress local && client instanceof InetSocketAddress remote
+                                ? localPeers.of(local, remote)
+                                : Optional.empty()));
     }
 
     private static Optional<String> parameter(Fields query, String name) {

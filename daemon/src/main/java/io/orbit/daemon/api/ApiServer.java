@@ -57,6 +57,7 @@ public final class ApiServer implements Managed {
     private final EventsEndpoint events;
     private final ServiceLogs logs;
     private final Dashboard dashboard;
+    private final LocalTcpPeers localPeers;
     private final List<Server> servers = new ArrayList<>();
     private @Nullable ServerConnector tcp;
     private Optional<Path> boundSocket = Optional.empty();
@@ -68,7 +69,9 @@ public final class ApiServer implements Managed {
             ServiceCommands commands,
             EventsEndpoint events,
             ServiceLogs logs,
-            Dashboard dashboard) {
+            Dashboard dashboard,
+            LocalTcpPeers localPeers) {
+        this.localPeers = localPeers;
         this.dashboard = dashboard;
         this.options = options;
         this.reads = reads;
@@ -159,7 +162,7 @@ public final class ApiServer implements Managed {
         threads.setName(name);
         threads.setDaemon(true);
         Server server = new Server(threads);
-        server.setHandler(new ApiRoutes(reads, commands, events, logs, access, guard, dashboard));
+        server.setHandler(new ApiRoutes(reads, commands, events, logs, access, guard, dashboard, localPeers));
         server.setStopTimeout(2000);
         servers.add(server);
         return server;

@@ -3,6 +3,8 @@ package io.orbit.daemon.api;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /** Who sent a request, as far as the connection tells: the peer of the control socket, or a TCP client. */
 sealed interface Caller {
@@ -17,8 +19,15 @@ sealed interface Caller {
      * @param authorization the {@code Authorization} header as sent
      * @param viaDashboard the request came from the dashboard's page (it says so in {@value #CLIENT_HEADER}); only
      *     the journal's wording depends on it, never a permission
+     * @param localUser the user owning the client's socket when the client is on this host's loopback ({@link
+     *     LocalTcpPeers}), looked up once and only when asked (a change without a token)
      */
-    record OverTcp(String remoteAddress, Optional<String> authorization, boolean viaDashboard) implements Caller {
+    record OverTcp(
+            String remoteAddress,
+            Optional<String> authorization,
+            boolean viaDashboard,
+            Supplier<Optional<PeerCredentials>> localUser)
+            implements Caller {
 
         /** The header the dashboard's page sends with its changes: {@code Orbit-Client: dashboard}. */
         static final String CLIENT_HEADER = "Orbit-Client";
@@ -26,17 +35,40 @@ sealed interface Caller {
         public OverTcp {
             requireNonNull(remoteAddress, "remoteAddress is null");
             requireNonNull(authorization, "authorization is null");
+            requireNonNull(localUser, "localUser is null");
+        }
+
+        OverTcp(String remoteAddress, Optional<String> authorization, boolean viaDashboard) {
+            this(remoteAddress, authorization, viaDashboard, Optional::empty);
         }
 
         OverTcp(String remoteAddress, Optional<String> authorization) {
             this(remoteAddress, authorization, false);
         }
 
+        /** A memoizing lookup: the socket table is read at most once per request. */
+        static Supplier<Optional<PeerCredentials>> once(Supplier<Optional<PeerCredentials>> lookup) {
+            return new Supplier<>() {
+                private @Nullable Optional<PeerCredentials> value;
+
+                @Override
+                public synchronized Optional<PeerCredentials> get() {
+                    Optional<PeerCredentials> known = value;
+                    if (known == null) {
+                        known = lookup.get();
+                        value = known;
+                    }
+                    return known;
+                }
+            };
+        }
+
         @Override
         public String describe() {
-            return viaDashboard
-                    ? "a token holder via the dashboard at " + remoteAddress
-                    : "a token holder at " + remoteAddress;
+            String who = authorization.isPresent()
+                    ? "a token holder"
+                    : localUser.get().map(user -> "user " + user.user()).orElse("a client");
+            return viaDashboard ? who + " via the dashboard at " + remoteAddress : who + " at " + remoteAddress;
         }
     }
 

@@ -14,9 +14,11 @@ import java.util.TreeSet;
  *   <li>Control socket: the peer's credentials from the kernel must be root, the daemon's own user, or a member of
  *       the {@code --control-group}. (The socket's mode, 0600 or 0660 with that group, keeps others from connecting
  *       in the first place; this check still holds when someone loosens the mode.)
- *   <li>TCP: only with {@code --api-token}, and only for requests carrying {@code Authorization: Bearer TOKEN}: none
- *       gives 401, a wrong one 403. Without a token file, changes over TCP are refused (403), whatever the bind
- *       address.
+ *   <li>TCP: with {@code --api-token}, requests carrying {@code Authorization: Bearer TOKEN}: none gives 401, a
+ *       wrong one 403. Without a token, a client on this host's loopback whose socket belongs to a user the control
+ *       socket would accept (the same rule, {@link LocalTcpPeers}) — a page or a tool run by root, the daemon's user or
+ *       a member of the control group. Anything else is refused (401 with a token file, 403 without), whatever the
+ *       bind address.
  * </ul>
  *
  * Pure apart from the group file: the policy is unit-tested with fake credentials.
@@ -58,13 +60,18 @@ final class ControlAccess {
     }
 
     private void checkToken(Caller.OverTcp tcp) {
+        if (tcp.authorization().isEmpty()
+                && tcp.localUser().get().filter(this::mayChange).isPresent()) {
+            return; // a local user the control socket would accept
+        }
         if (token.isEmpty()) {
             throw new ApiException(
                     403,
                     "changes are not accepted on the TCP API (%s): the daemon runs without --api-token"
                             .formatted(tcpAddress),
                     "use the control socket (orbit scale and orbit restart do, on this host, as " + whoMayChange()
-                            + "), or start the daemon with --api-token FILE and send 'Authorization: Bearer <token>'");
+                            + "; from this host's loopback the same users may change over TCP too), or start the"
+                            + " daemon with --api-token FILE and send 'Authorization: Bearer <token>'");
         }
         Optional<String> presented = tcp.authorization()
                 .filter(header -> header.regionMatches(true, 0, "Bearer ", 0, 7))
@@ -94,8 +101,7 @@ final class ControlAccess {
                     "this needs a Linux kernel that reports SO_PEERCRED on Unix sockets");
         }
         PeerCredentials peer = socket.peer().get();
-        if (trustedUsers.contains(peer.user())
-                || group.filter(name -> groups.isMember(peer, name)).isPresent()) {
+        if (mayChange(peer)) {
             return;
         }
         throw new ApiException(
@@ -106,6 +112,12 @@ final class ControlAccess {
                                 .orElse("run as " + whoMayChange()
                                         + ", or start the daemon with --control-group GROUP and add the user to it"))
                 .with("user", peer.user());
+    }
+
+    /** The control socket's rule: root, the daemon's own user, or a member of the control group. */
+    private boolean mayChange(PeerCredentials peer) {
+        return trustedUsers.contains(peer.user())
+                || group.filter(name -> groups.isMember(peer, name)).isPresent();
     }
 
     private String whoMayChange() {

@@ -24,6 +24,7 @@ import picocli.CommandLine;
  *   drain_timeout: 30s
  *   api_allowed_host: [orbit.example.com, 10.0.0.5]
  *   allow_host_access: false
+ *   api_local_users: false
  *   max_service_file_size: 1Mi
  *   state_dir: /var/lib/orbit
  * </pre>
@@ -50,6 +51,7 @@ final class DaemonConfigFile implements CommandLine.IDefaultValueProvider {
             "api_allowed_host",
             "drain_timeout",
             "allow_host_access",
+            "api_local_users",
             "max_service_file_size",
             "state_dir");
     private static final Map<String, String> ENVIRONMENT_FIRST =

@@ -181,6 +181,15 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
     boolean allowHostAccess;
 
     @Option(
+            names = "--api-local-users",
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "Accept changes over the TCP API without the token from this host's loopback when the "
+                    + "client's socket belongs to a user the control socket accepts (root, the daemon's user, "
+                    + "--control-group), as the kernel's socket table says: the dashboard in a local browser can act "
+                    + "without a token. Off by default.")
+    boolean apiLocalUsers;
+
+    @Option(
             names = "--max-service-file-size",
             scope = CommandLine.ScopeType.INHERIT,
             paramLabel = "SIZE",
@@ -306,7 +315,8 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
                         allowHostAccess,
                         maxServiceFileBytes,
                         stateDirectory.orElseGet(() -> DaemonOptions.Hardening.defaultStateDirectory(
-                                ControlSocket.isRoot(), System.getenv(), System.getProperty("user.home")))));
+                                ControlSocket.isRoot(), System.getenv(), System.getProperty("user.home"))),
+                        apiLocalUsers));
     }
 
     /**

@@ -61,6 +61,33 @@ class ApiServerTest {
         }
     }
 
+    /**
+     * --api-local-users: this test's own process is on the loopback and is the daemon's user (the control socket's
+     * rule accepts it), so a change without a token is accepted, says who made it, and a wrong token is still 403.
+     */
+    @Test
+    void withLocalUsersALoopbackClientTheControlSocketAcceptsChangesWithoutAToken() throws Exception {
+        Path token = Files.writeString(work.resolve("token"), "s3cret-token\n");
+        try (InProcessDaemon daemon = InProcessDaemon.startWithLocalUsers(work, Optional.of(token))) {
+            HttpResponse<String> scaled = daemon.tcp("POST", "/services/web/scale", "{\"replicas\": 3}");
+            HttpResponse<String> wrong =
+                    daemon.tcp("POST", "/services/web/scale", "{\"replicas\": 3}", "Authorization", "Bearer guess");
+            JsonNode session = json(daemon.tcp("GET", "/ui/session", null).body());
+
+            String user = System.getProperty("user.name");
+            assertThat(scaled.statusCode()).as(scaled.body()).isEqualTo(200);
+            assertThat(json(scaled.body()).path("replicas").asInt()).isEqualTo(3);
+            assertThat(wrong.statusCode())
+                    .as("a token that is sent is checked, never bypassed")
+                    .isEqualTo(403);
+            assertThat(session.path("changes").asBoolean()).isTrue();
+            assertThat(session.path("as").asText()).startsWith("user " + user + " at 127.0.0.1");
+            JsonNode events = json(daemon.tcp("GET", "/events", null).body());
+            assertThat(events.findValuesAsText("message"))
+                    .anySatisfy(message -> assertThat(message).contains("user " + user + " at 127.0.0.1"));
+        }
+    }
+
     @Test
     void withATokenTcpChangesNeedIt401WithoutIt403WhenWrong() throws Exception {
         Path token = Files.writeString(work.resolve("token"), "s3cret-token\n");

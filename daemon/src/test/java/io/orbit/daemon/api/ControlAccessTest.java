@@ -141,6 +141,49 @@ class ControlAccessTest {
                 .contains(directory.resolve("t").toString());
     }
 
+    @Test
+    void overTcpALocalUserFollowsTheSocketsRuleAndASentTokenIsStillChecked() throws IOException {
+        ControlAccess access = socketOnly(Optional.of("orbit"));
+        ControlAccess withToken = new ControlAccess(
+                Optional.of(ApiToken.read(Files.writeString(directory.resolve("t"), "s3cret-token\n"))),
+                Set.of("root", "orbit"),
+                Optional.of("orbit"),
+                groups,
+                "127.0.0.1:4112");
+
+        assertThatCode(() -> access.check(SCALE, local("alice", "staff")))
+                .as("a member")
+                .doesNotThrowAnyException();
+        assertThatCode(() -> access.check(SCALE, local("root", "root")))
+                .as("root")
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> access.check(SCALE, local("mallory", "mallory")))
+                .isInstanceOfSatisfying(
+                        ApiException.class,
+                        refused -> assertThat(refused.status()).isEqualTo(403));
+        assertThatThrownBy(() -> withToken.check(SCALE, local("mallory", "mallory")))
+                .isInstanceOfSatisfying(
+                        ApiException.class,
+                        refused -> assertThat(refused.status()).isEqualTo(401));
+        assertThatThrownBy(() -> withToken.check(
+                        SCALE,
+                        new Caller.OverTcp(
+                                "127.0.0.1",
+                                Optional.of("Bearer guess"),
+                                false,
+                                () -> Optional.of(new PeerCredentials("root", "root")))))
+                .as("a wrong token is refused even from root")
+                .isInstanceOfSatisfying(
+                        ApiException.class,
+                        refused -> assertThat(refused.status()).isEqualTo(403));
+        assertThat(local("alice", "staff").describe()).isEqualTo("user alice at 127.0.0.1");
+    }
+
+    private static Caller local(String user, String group) {
+        return new Caller.OverTcp(
+                "127.0.0.1", Optional.empty(), false, () -> Optional.of(new PeerCredentials(user, group)));
+    }
+
     private ControlAccess socketOnly(Optional<String> group) {
         return new ControlAccess(Optional.empty(), Set.of("root", "orbit"), group, groups, "127.0.0.1:4112");
     }

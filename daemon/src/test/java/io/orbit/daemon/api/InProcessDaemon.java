@@ -8,6 +8,7 @@ import com.google.inject.Stage;
 import io.orbit.daemon.Daemon;
 import io.orbit.daemon.DaemonModule;
 import io.orbit.daemon.DaemonOptions;
+import io.orbit.engine.config.ReadPolicy;
 import io.orbit.engine.naming.OrbitLabels;
 import io.orbit.proxy.ProxyOptions;
 import io.orbit.runtime.ContainerRuntime;
@@ -87,7 +88,14 @@ public final class InProcessDaemon implements AutoCloseable {
 
     public static InProcessDaemon start(Path work, Path services, Path socket, Optional<Path> tokenFile)
             throws Exception {
-        return start(work, services, socket, tokenFile, List.of());
+        return start(work, services, socket, tokenFile, List.of(), false);
+    }
+
+    /** A daemon on {@code work}/services holding {@link #WEB}, with {@code --api-local-users}. */
+    public static InProcessDaemon startWithLocalUsers(Path work, Optional<Path> tokenFile) throws Exception {
+        Path services = Files.createDirectories(work.resolve("services"));
+        Files.writeString(services.resolve("web.yml"), WEB);
+        return start(work, services, work.resolve("run/orbit.sock"), tokenFile, List.of(), true);
     }
 
     /** A daemon on {@code work}/services holding {@link #WEB}, answering the TCP API to these hosts too. */
@@ -95,11 +103,16 @@ public final class InProcessDaemon implements AutoCloseable {
             throws Exception {
         Path services = Files.createDirectories(work.resolve("services"));
         Files.writeString(services.resolve("web.yml"), WEB);
-        return start(work, services, work.resolve("run/orbit.sock"), tokenFile, allowedHosts);
+        return start(work, services, work.resolve("run/orbit.sock"), tokenFile, allowedHosts, false);
     }
 
     private static InProcessDaemon start(
-            Path work, Path services, Path socket, Optional<Path> tokenFile, List<String> allowedHosts)
+            Path work,
+            Path services,
+            Path socket,
+            Optional<Path> tokenFile,
+            List<String> allowedHosts,
+            boolean localUsers)
             throws Exception {
         DaemonOptions options = new DaemonOptions(
                 services,
@@ -117,7 +130,8 @@ public final class InProcessDaemon implements AutoCloseable {
                 "127.0.0.1",
                 DaemonOptions.DEFAULT_DRAIN_TIMEOUT,
                 ProxyOptions.DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
-                DaemonOptions.Hardening.defaults(work.resolve("state")));
+                new DaemonOptions.Hardening(
+                        false, ReadPolicy.DEFAULT_MAX_FILE_BYTES, work.resolve("state"), localUsers));
         InMemoryContainerRuntime runtime = InMemoryContainerRuntime.withFixtureImage();
         Injector injector = Guice.createInjector(Stage.PRODUCTION, DaemonModule.modules(options, binder -> {
             binder.bind(ContainerRuntime.class).toInstance(runtime);

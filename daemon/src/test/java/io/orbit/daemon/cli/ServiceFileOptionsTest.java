@@ -59,13 +59,13 @@ class ServiceFileOptionsTest {
         DaemonOptions fromFlags =
                 parse(flags, "--allow-host-access", "--max-service-file-size", "512K", "--state-dir", "/srv/state");
         assertThat(fromFlags.hardening())
-                .isEqualTo(new DaemonOptions.Hardening(true, 512 * 1024, Path.of("/srv/state")));
+                .isEqualTo(new DaemonOptions.Hardening(true, 512 * 1024, Path.of("/srv/state"), false));
         assertThat(fromFlags.hostAccess().allowed()).isTrue();
 
         DaemonOptions fromFile = parse(
                 configFile("allow_host_access: true\nmax_service_file_size: 2Mi\nstate_dir: /var/lib/orbit-test\n"));
         assertThat(fromFile.hardening())
-                .isEqualTo(new DaemonOptions.Hardening(true, 2 * 1024 * 1024, Path.of("/var/lib/orbit-test")));
+                .isEqualTo(new DaemonOptions.Hardening(true, 2 * 1024 * 1024, Path.of("/var/lib/orbit-test"), false));
         assertThat(parse(configFile("max_service_file_size: 4096\n"))
                         .hardening()
                         .maxServiceFileBytes())
