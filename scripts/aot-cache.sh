@@ -63,7 +63,7 @@ YAML
 # Through ./orbit, so the training run has exactly the JVM options and class path the cache will be used with.
 ORBIT_AOT_RECORD="$work/orbit.aot" "$root/orbit" \
   -r "$runtime" -c "$work/services" --instance "aot-train-$$" --api-address 127.0.0.1:0 --control-socket none \
-  --on-exit stop >"$work/train.log" 2>&1 &
+  --state-dir "$work/state" --on-exit stop >"$work/train.log" 2>&1 &
 pid=$!
 log "training run of the daemon ($runtime, pid $pid)"
 for _ in $(seq 1 300); do # up to 30 s for the pod to be ready and served through the proxy

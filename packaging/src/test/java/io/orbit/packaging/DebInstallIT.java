@@ -82,6 +82,11 @@ class DebInstallIT {
                 .as("/etc/orbit exists although no orbit package is installed: it is not this test's to overwrite"
                         + " or delete; move it away to run this test")
                 .doesNotExist();
+        assertThat(Path.of("/var/lib/orbit"))
+                .as("/var/lib/orbit exists although no orbit package is installed (a daemon run as root without"
+                        + " --state-dir makes it): the package would keep its owner, and purging would delete someone's"
+                        + " state; move it away to run this test")
+                .doesNotExist();
         assertThat(run("getent", "passwd", "orbit").exit())
                 .as("a user 'orbit' exists although no orbit package is installed; purging would delete it")
                 .isNotZero();
