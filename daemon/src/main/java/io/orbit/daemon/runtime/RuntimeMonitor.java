@@ -159,10 +159,10 @@ public final class RuntimeMonitor implements Managed {
             }
         }
         try {
-            EngineInfo info = runtime.info();
-            EngineState next = new EngineState(Optional.of(info), Optional.empty(), limitations(info));
-            state = next;
-            previous.unreachableSince().ifPresent(since -> {
+            if (previous.unreachableSince().isPresent()) {
+                // The cheap ping first: libpod's info takes seconds on a busy host, and healing should not wait for it.
+                runtime.ping();
+                Instant since = previous.unreachableSince().get();
                 int released = queue.retryAllNow();
                 log.atInfo()
                         .addKeyValue(
@@ -171,7 +171,10 @@ public final class RuntimeMonitor implements Managed {
                         .addKeyValue("servicesRetried", released)
                         .log("the container engine is back after being unreachable since " + since
                                 + ": every service is reconciled now");
-            });
+            }
+            EngineInfo info = runtime.info();
+            EngineState next = new EngineState(Optional.of(info), Optional.empty(), limitations(info));
+            state = next;
             if (previous.info().isEmpty()) {
                 log.atInfo()
                         .addKeyValue("engine", info.engine())
