@@ -246,7 +246,10 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     public EventSubscription subscribe(LabelSelector selector, EventListener listener) {
         String path = "/events?filters=" + DockerApi.containerEventFilter(selector);
         ReconnectingEventStream stream = ReconnectingEventStream.start(
-                EVENTS_THREAD, () -> api.stream("GET", path, null), DockerEvents::parse, listener);
+                EVENTS_THREAD,
+                () -> api.stream("GET", path, null, ReconnectingEventStream.IDLE_DEADLINE),
+                DockerEvents::parse,
+                listener);
         subscriptions.add(stream);
         return new EventSubscription() {
             @Override

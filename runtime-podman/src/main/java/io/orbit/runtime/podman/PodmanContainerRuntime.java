@@ -235,7 +235,8 @@ public final class PodmanContainerRuntime implements ContainerRuntime {
         String path = LibpodEvents.path(selector);
         return ReconnectingEventStream.start(
                 "orbit-podman-events",
-                () -> libpod.stream(PodmanOperation.EVENTS, describe(selector), "GET", path),
+                () -> libpod.stream(
+                        PodmanOperation.EVENTS, describe(selector), "GET", path, ReconnectingEventStream.IDLE_DEADLINE),
                 event -> LibpodEvents.parse(event, selector),
                 listener);
     }
