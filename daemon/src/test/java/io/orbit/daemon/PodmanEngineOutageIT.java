@@ -197,7 +197,11 @@ class PodmanEngineOutageIT {
                         .as("no pod lost, none replaced but the removed one")
                         .containsAll(survivors);
                 assertThat(after).hasSize(2).doesNotContain(victim.id());
-                assertThat(daemon.get("/healthz").statusCode()).isEqualTo(200);
+                Poll.until(
+                        "/healthz to answer 200 again",
+                        Duration.ofSeconds(10),
+                        () -> daemon.get("/healthz").statusCode(),
+                        status -> status == 200);
             } finally {
                 daemon.terminate();
                 pods.removeEverythingOf(service, failures);

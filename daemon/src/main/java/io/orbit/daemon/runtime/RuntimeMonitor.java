@@ -75,6 +75,9 @@ public final class RuntimeMonitor implements Managed {
     private final CountDownLatch firstCheck = new CountDownLatch(1);
     private volatile boolean started;
     private volatile long lastCheckNanos;
+    /** The engine's info as last read: shown again as soon as a ping says the engine is back. */
+    private volatile Optional<EngineInfo> lastInfo = Optional.empty();
+
     private final ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("orbit-runtime-check").factory());
 
@@ -163,6 +166,10 @@ public final class RuntimeMonitor implements Managed {
                 // The cheap ping first: libpod's info takes seconds on a busy host, and healing should not wait for it.
                 runtime.ping();
                 Instant since = previous.unreachableSince().get();
+                // Reachable again at once (/healthz, STATUS) with what was known of the engine; the info below
+                // refreshes it.
+                lastInfo.ifPresent(
+                        known -> state = new EngineState(Optional.of(known), Optional.empty(), limitations(known)));
                 int released = queue.retryAllNow();
                 log.atInfo()
                         .addKeyValue(
@@ -175,6 +182,7 @@ public final class RuntimeMonitor implements Managed {
             EngineInfo info = runtime.info();
             EngineState next = new EngineState(Optional.of(info), Optional.empty(), limitations(info));
             state = next;
+            lastInfo = Optional.of(info);
             if (previous.info().isEmpty()) {
                 log.atInfo()
                         .addKeyValue("engine", info.engine())

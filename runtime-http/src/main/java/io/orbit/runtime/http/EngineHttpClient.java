@@ -166,9 +166,8 @@ public final class EngineHttpClient implements AutoCloseable {
     }
 
     /**
-     * Like {@link #stream}, with an idle deadline: the answer's head, and then each read of its body, must come within
-     * {@code idleTimeout}, or the read fails with a {@link SocketTimeoutException} (see {@link #isIdleTimeout}). For a
-     * pull that makes no progress, an event stream that fell silent on a hung engine.
+     * Like {@link #stream}, with an idle deadline (a pull without progress, a silent event stream): the head and each
+     * read of the body must come within it, or fail with a {@link SocketTimeoutException} ({@link #isIdleTimeout}).
      */
     public EngineStream stream(String method, String pathAndQuery, @Nullable Object jsonBody, Duration idleTimeout) {
         if (idleTimeout.isZero() || idleTimeout.isNegative()) {
