@@ -35,6 +35,8 @@ import java.util.Optional;
  * @param proxyMaxConnectionsPerClient open connections one client IP address may hold on one node port; more are closed
  *     on accept
  * @param hardening what service files may do and how they are read, and where the daemon keeps its state
+ * @param pullTimeout how long an image pull may go without progress before it fails, naming the image and the
+ *     registry ({@code --pull-timeout}, {@code pull_timeout})
  */
 public record DaemonOptions(
         Path configDirectory,
@@ -52,10 +54,14 @@ public record DaemonOptions(
         String proxyAddress,
         Duration drainTimeout,
         int proxyMaxConnectionsPerClient,
-        Hardening hardening) {
+        Hardening hardening,
+        Duration pullTimeout) {
 
     /** The default of {@code --drain-timeout}: what Orbit slept before removing a pod. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+    /** The default of {@code --pull-timeout}: a pull that makes no progress for this long fails and frees its worker. */
+    public static final Duration DEFAULT_PULL_TIMEOUT = Duration.ofMinutes(5);
 
     public DaemonOptions {
         requireNonNull(proxyAddress, "proxyAddress is null");
@@ -75,6 +81,10 @@ public record DaemonOptions(
         requireNonNull(hardening, "hardening is null");
         if (drainTimeout.isNegative()) {
             throw new IllegalArgumentException("drainTimeout is negative: " + drainTimeout);
+        }
+        requireNonNull(pullTimeout, "pullTimeout is null");
+        if (pullTimeout.isNegative() || pullTimeout.isZero()) {
+            throw new IllegalArgumentException("pullTimeout must be positive: " + pullTimeout);
         }
         if (proxyMaxConnectionsPerClient < 1) {
             throw new IllegalArgumentException(

@@ -78,6 +78,19 @@ final class DaemonProcess implements AutoCloseable {
             List<String> extraArguments,
             List<String> jvmOptions)
             throws IOException, InterruptedException {
+        return start(runtime, socket, configDirectory, log, extraArguments, jvmOptions, java.util.Map.of());
+    }
+
+    /** As above, with these environment variables added (e.g. {@code NOTIFY_SOCKET} and {@code WATCHDOG_USEC}). */
+    static DaemonProcess start(
+            String runtime,
+            Path socket,
+            Path configDirectory,
+            Path log,
+            List<String> extraArguments,
+            List<String> jvmOptions,
+            java.util.Map<String, String> environment)
+            throws IOException, InterruptedException {
         int apiPort = freePort();
         // An empty daemon config file: a host's /etc/orbit/orbit.yaml must not change what the flags leave default.
         Path daemonConfig = configDirectory.resolveSibling("orbit.yaml");
@@ -123,6 +136,7 @@ final class DaemonProcess implements AutoCloseable {
         // Only the flags choose the engine, the instance and the log level (the environment outranks a config file).
         List.of("ORBIT_CONFIG", "ORBIT_RUNTIME", "ORBIT_INSTANCE", "CONTAINER_HOST", "DOCKER_HOST", "LOG_LVL")
                 .forEach(builder.environment()::remove);
+        builder.environment().putAll(environment);
         DaemonProcess daemon = new DaemonProcess(builder.start(), log, apiPort, controlSocket);
         daemon.awaitHealthy();
         return daemon;

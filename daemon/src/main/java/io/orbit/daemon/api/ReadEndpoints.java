@@ -144,6 +144,11 @@ final class ReadEndpoints {
                 "engine",
                 state.info().map(info -> info.engine() + " " + info.version()).orElse(null));
         body.put("error", state.error().orElse(null));
+        // While the engine is away: since when, and why, in one line (the error names the socket tried).
+        body.put(
+                "unreachable_since",
+                state.unreachableSince().map(Object::toString).orElse(null));
+        body.put("reason", state.outage().orElse(null));
         body.put("warnings", state.limitations());
         // Whether service files may reach into the host (--allow-host-access); /status has it as a header.
         body.put("host_access", hostAccess());
