@@ -217,8 +217,7 @@ class StateStoreTest {
         JournalLog.Loaded loaded = new JournalLog(directory, new StateCodec(), 200, 3).load(10);
         assertThat(loaded.lastSequence()).isEqualTo(40);
         // About two lines fit a 200-byte segment: three segments hold the newest few entries, without gaps.
-        List<Long> kept =
-                loaded.entries().stream().map(JournalEntry::sequence).toList();
+        List<Long> kept = loaded.entries().stream().map(JournalEntry::sequence).toList();
         assertThat(kept).hasSizeBetween(4, 7).last().isEqualTo(40L);
         for (int i = 1; i < kept.size(); i++) {
             assertThat(kept.get(i)).isEqualTo(kept.get(i - 1) + 1);
