@@ -135,8 +135,9 @@ public final class Engine {
                 clock,
                 hostCpus,
                 AutoscaleLoop.STATS_CADENCE);
-        this.images =
+        ImageWatcher watcher =
                 new ImageWatcher(stores.desired(), stores.status(), runtime, stores.queue(), stores.journal(), clock);
+        this.images = watcher;
         this.configuration = new ConfigurationParts(settings.configDirectory().root(), reloader);
         this.stateStore = settings.stateDirectory()
                 .map(directory -> new StateStore(
@@ -145,6 +146,7 @@ public final class Engine {
                         stores.desired(),
                         health.ledger(),
                         pass.rollouts(),
+                        watcher,
                         stores.journal(),
                         this::autoscaleMark,
                         StateStore.SpecResolver.validating(settings.apiPort(), settings.hostAccess())));

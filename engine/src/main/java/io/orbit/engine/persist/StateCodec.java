@@ -70,11 +70,19 @@ final class StateCodec {
         }
     }
 
-    /** {@code rollouts.json}: rollout tokens, known-good specs (newest first) and failed spec hashes per service. */
-    record RolloutsFile(int format, Map<String, String> tokens, Map<String, ServiceRollouts> services) {
+    /**
+     * {@code rollouts.json}: rollout tokens, known-good specs (newest first) and failed spec hashes per service, and
+     * per service and image reference the image id the image watcher last triggered a rollout for.
+     */
+    record RolloutsFile(
+            int format,
+            Map<String, String> tokens,
+            Map<String, ServiceRollouts> services,
+            Map<String, Map<String, String>> images) {
         RolloutsFile {
             tokens = Map.copyOf(requireNonNull(tokens, "tokens is missing"));
             services = Map.copyOf(requireNonNull(services, "services is missing"));
+            images = Map.copyOf(requireNonNull(images, "images is missing"));
         }
     }
 

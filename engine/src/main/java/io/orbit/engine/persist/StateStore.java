@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.orbit.engine.config.ServiceFileParser;
 import io.orbit.engine.health.RestartLedger;
+import io.orbit.engine.image.ImageWatcher;
 import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.journal.JournalEntry;
 import io.orbit.engine.reconcile.Rollouts;
@@ -97,6 +98,7 @@ public final class StateStore implements AutoCloseable {
     private final DesiredState desired;
     private final RestartLedger ledger;
     private final Rollouts rollouts;
+    private final ImageWatcher images;
     private final EventJournal journal;
     private final Function<String, AutoscaleMark> autoscaleMarks;
     private final SpecResolver specs;
@@ -133,6 +135,7 @@ public final class StateStore implements AutoCloseable {
             DesiredState desired,
             RestartLedger ledger,
             Rollouts rollouts,
+            ImageWatcher images,
             EventJournal journal,
             Function<String, AutoscaleMark> autoscaleMarks,
             SpecResolver specs) {
@@ -141,6 +144,7 @@ public final class StateStore implements AutoCloseable {
         this.desired = requireNonNull(desired, "desired is null");
         this.ledger = requireNonNull(ledger, "ledger is null");
         this.rollouts = requireNonNull(rollouts, "rollouts is null");
+        this.images = requireNonNull(images, "images is null");
         this.journal = requireNonNull(journal, "journal is null");
         this.autoscaleMarks = requireNonNull(autoscaleMarks, "autoscaleMarks is null");
         this.specs = requireNonNull(specs, "specs is null");
@@ -455,6 +459,9 @@ public final class StateStore implements AutoCloseable {
 
     private void restoreRollouts(StateCodec.RolloutsFile file) {
         file.tokens().forEach(desired::restoreRestartToken);
+        file.images()
+                .forEach((service, ids) ->
+                        ids.forEach((reference, id) -> images.restoreTriggered(service, reference, id)));
         file.services().forEach((service, kept) -> {
             List<DesiredService> good = new ArrayList<>();
             for (StateCodec.GoodSpec spec : kept.good()) {
@@ -512,7 +519,8 @@ public final class StateStore implements AutoCloseable {
                     new StateCodec.ServiceRollouts(
                             kept.failed().stream().sorted().toList(), good));
         }
-        return new StateCodec.RolloutsFile(StateCodec.FORMAT, new TreeMap<>(desired.restartTokens()), services);
+        return new StateCodec.RolloutsFile(
+                StateCodec.FORMAT, new TreeMap<>(desired.restartTokens()), services, images.triggeredImages());
     }
 
     private StateCodec.RestartsFile restartsFile() {

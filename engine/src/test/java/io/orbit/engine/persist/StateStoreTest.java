@@ -5,15 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.orbit.engine.health.RestartBackoff;
 import io.orbit.engine.health.RestartLedger;
 import io.orbit.engine.health.SlotKey;
+import io.orbit.engine.image.ImageWatcher;
 import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.journal.JournalEntry;
+import io.orbit.engine.reconcile.ReconcileQueue;
+import io.orbit.engine.reconcile.RetryBackoff;
 import io.orbit.engine.reconcile.Rollouts;
 import io.orbit.engine.spec.HostAccess;
 import io.orbit.engine.spec.SpecValidator;
 import io.orbit.engine.state.DesiredService;
 import io.orbit.engine.state.DesiredState;
+import io.orbit.engine.state.StatusStore;
 import io.orbit.engine.testing.ManualClock;
 import io.orbit.engine.testing.TestServices;
+import io.orbit.runtime.testing.InMemoryContainerRuntime;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,6 +55,13 @@ class StateStoreTest {
         final RestartLedger ledger = new RestartLedger(RestartBackoff.DEFAULT, new Random(7));
         final EventJournal journal = new EventJournal(clock, EventJournal.DEFAULT_CAPACITY);
         final Rollouts rollouts = new Rollouts(journal);
+        final ImageWatcher images = new ImageWatcher(
+                desired,
+                new StatusStore(),
+                new InMemoryContainerRuntime(clock, List.of()),
+                new ReconcileQueue(clock, RetryBackoff.DEFAULT),
+                journal,
+                clock);
         final StateStore store;
 
         Run(Path directory) {
@@ -60,6 +72,7 @@ class StateStoreTest {
                     desired,
                     ledger,
                     rollouts,
+                    images,
                     journal,
                     service -> new StateStore.AutoscaleMark(Optional.of(clock.instant()), Duration.ofMinutes(5)),
                     StateStore.SpecResolver.validating(SpecValidator.DEFAULT_API_PORT, HostAccess.denied()));
@@ -81,6 +94,7 @@ class StateStoreTest {
         }
         assertThat(first.ledger.isCrashLooping(slot)).isTrue();
         first.rollouts.restore(new Rollouts.Kept("web", List.of(web), Set.of(webV2.configHash())));
+        first.images.restoreTriggered("web", TestServices.IMAGE, "sha256:rolled-back");
         first.journal.record("pod-started", Optional.of("web"), Optional.of("web-1"), "started");
         first.journal.record("pod-removed", Optional.of("web"), Optional.of("web-2"), "removed");
         assertThat(first.store.flush(true)).isTrue();
@@ -107,6 +121,9 @@ class StateStoreTest {
                         .get(0)
                         .image())
                 .isEqualTo(TestServices.IMAGE);
+        // The image id whose rollout was rolled back is not triggered again.
+        assertThat(second.images.triggeredImages())
+                .isEqualTo(Map.of("web", Map.of(TestServices.IMAGE, "sha256:rolled-back")));
         // The journal continues with the same numbers.
         assertThat(second.journal.after(0)).extracting(JournalEntry::sequence).containsExactly(1L, 2L);
         assertThat(second.journal
