@@ -135,23 +135,27 @@ public final class Engine {
                 clock,
                 hostCpus,
                 AutoscaleLoop.STATS_CADENCE);
-        ImageWatcher watcher =
+        this.images =
                 new ImageWatcher(stores.desired(), stores.status(), runtime, stores.queue(), stores.journal(), clock);
-        this.images = watcher;
         this.configuration = new ConfigurationParts(settings.configDirectory().root(), reloader);
-        this.stateStore = settings.stateDirectory()
+        this.stateStore = stateStore(settings, stores);
+        wireListeners(reporting.volumeMeters().apply(volumes));
+        this.lifecycle = assemble(ports.upstream());
+    }
+
+    /** The state store under {@code --state-dir}, when there is one (the daemon's; none in tests and plans). */
+    private Optional<StateStore> stateStore(EngineSettings settings, EngineStores stores) {
+        return settings.stateDirectory()
                 .map(directory -> new StateStore(
                         directory,
-                        clock,
+                        settings.clock(),
                         stores.desired(),
                         health.ledger(),
                         pass.rollouts(),
-                        watcher,
+                        images,
                         stores.journal(),
                         this::autoscaleMark,
                         StateStore.SpecResolver.validating(settings.apiPort(), settings.hostAccess())));
-        wireListeners(reporting.volumeMeters().apply(volumes));
-        this.lifecycle = assemble(ports.upstream());
     }
 
     private static HealthMonitor healthMonitor(
