@@ -136,7 +136,32 @@ public record DaemonOptions(
         }
 
         /**
-         * The default {@code --state-dir}: {@code /var/lib/orbit} as root, else {@code $XDG_STATE_HOME/orbit}, else
+         * The default {@code --state-dir} for a daemon reading {@code configDirectory}: {@code state/} beside it in a
+         * source checkout of Orbit ({@link #isSourceCheckout}), else {@link #defaultStateDirectory(boolean, Map,
+         * String)}.
+         */
+        public static Path defaultStateDirectory(
+                Path configDirectory, boolean root, Map<String, String> environment, String home) {
+            Path parent = configDirectory.toAbsolutePath().normalize().getParent();
+            if (parent != null && isSourceCheckout(parent)) {
+                return parent.resolve("state");
+            }
+            return defaultStateDirectory(root, environment, home);
+        }
+
+        /**
+         * A source checkout of Orbit: the directory holds the Maven wrapper ({@code mvnw}), a {@code pom.xml} and the
+         * {@code daemon/} module. Only a checkout has all three; an installed daemon's config directory
+         * ({@code /etc/orbit/services}) never sits beside them.
+         */
+        static boolean isSourceCheckout(Path directory) {
+            return java.nio.file.Files.isRegularFile(directory.resolve("mvnw"))
+                    && java.nio.file.Files.isRegularFile(directory.resolve("pom.xml"))
+                    && java.nio.file.Files.isDirectory(directory.resolve("daemon"));
+        }
+
+        /**
+         * The default {@code --state-dir} outside a source checkout: {@code /var/lib/orbit} as root, else {@code $XDG_STATE_HOME/orbit}, else
          * {@code ~/.local/state/orbit}.
          */
         public static Path defaultStateDirectory(boolean root, Map<String, String> environment, String home) {

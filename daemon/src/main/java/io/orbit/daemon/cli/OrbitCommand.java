@@ -213,8 +213,9 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
             names = "--state-dir",
             scope = CommandLine.ScopeType.INHERIT,
             paramLabel = "DIR",
-            description = "The daemon's state (the key of the hashes /status shows). Default: /var/lib/orbit as "
-                    + "root, $XDG_STATE_HOME/orbit or ~/.local/state/orbit otherwise.")
+            description = "The daemon's state: pins, autoscaled counts, rollouts, restart back-offs, the journal, the"
+                    + " key of the hashes /status shows. Default: state/ beside the config dir in a source checkout,"
+                    + " else /var/lib/orbit as root, $XDG_STATE_HOME/orbit or ~/.local/state/orbit otherwise.")
     Optional<Path> stateDirectory;
 
     private static final Logger log = LoggerFactory.getLogger(OrbitCommand.class);
@@ -325,7 +326,10 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
                         allowHostAccess,
                         maxServiceFileBytes,
                         stateDirectory.orElseGet(() -> DaemonOptions.Hardening.defaultStateDirectory(
-                                ControlSocket.isRoot(), System.getenv(), System.getProperty("user.home"))),
+                                configDirectory,
+                                ControlSocket.isRoot(),
+                                System.getenv(),
+                                System.getProperty("user.home"))),
                         apiLocalUsers),
                 pullTimeout);
     }
