@@ -20,10 +20,10 @@ import java.util.stream.Stream;
  * several documents, invalid UTF-8, files over the size limit, and things that are not files at all (a symbolic link
  * to {@code /dev/zero}, a FIFO, a directory, a link loop).
  */
-final class ServiceFileMutator {
+public final class ServiceFileMutator {
 
     /** The service whose definition no fuzzed file may change. */
-    static final String GOOD = """
+    public static final String GOOD = """
             name: good
             instance_count:
               min: 1
@@ -146,23 +146,23 @@ final class ServiceFileMutator {
     private boolean claimsGood;
     private boolean serviceFile;
 
-    ServiceFileMutator(Random random, Path root) {
+    public ServiceFileMutator(Random random, Path root) {
         this.random = random;
         this.root = root;
     }
 
     /** Whether the last file claimed the name {@code good} (then the good file may be reported as a duplicate). */
-    boolean claimsGood() {
+    public boolean claimsGood() {
         return claimsGood;
     }
 
     /** Whether the last thing written is one the daemon reads as a service file (not a FIFO, a directory...). */
-    boolean isServiceFile() {
+    public boolean isServiceFile() {
         return serviceFile;
     }
 
     /** Writes the next hostile thing at {@code file}; returns what it is, for the failure message. */
-    String writeHostile(Path file) {
+    public String writeHostile(Path file) {
         claimsGood = false;
         serviceFile = true;
         int pick = random.nextInt(100);
@@ -223,7 +223,7 @@ final class ServiceFileMutator {
     }
 
     /** Removes what {@link #writeHostile} left (a directory, a FIFO, a link and its target). */
-    void cleanUp(Path file) {
+    public void cleanUp(Path file) {
         try {
             if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
                 try (Stream<Path> tree = Files.walk(file)) {
@@ -233,7 +233,7 @@ final class ServiceFileMutator {
                 }
             }
             Files.deleteIfExists(file);
-            for (String leftover : List.of(".fifo", ".loop", "sub")) {
+            for (String leftover : List.of(".fifo-" + file.getFileName(), "sub-" + file.getFileName())) {
                 Path path = root.resolve(leftover);
                 if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
                     try (Stream<Path> tree = Files.walk(path)) {
@@ -261,7 +261,7 @@ final class ServiceFileMutator {
             }
             case 2 -> {
                 // A FIFO nobody writes: opening it for reading would block forever.
-                Path fifo = root.resolve(random.nextBoolean() ? "fuzz.yml" : ".fifo");
+                Path fifo = random.nextBoolean() ? file : root.resolve(".fifo-" + file.getFileName());
                 mkfifo(fifo);
                 if (!fifo.equals(file)) {
                     Files.createSymbolicLink(file, fifo.getFileName());
@@ -278,8 +278,8 @@ final class ServiceFileMutator {
                 return "link to itself";
             }
             default -> {
-                Files.createDirectories(root.resolve("sub"));
-                Files.createSymbolicLink(root.resolve("sub").resolve("loop"), Path.of(".."));
+                Path sub = Files.createDirectories(root.resolve("sub-" + file.getFileName()));
+                Files.createSymbolicLink(sub.resolve("loop"), Path.of(".."));
                 Files.writeString(file, mutate(BASE));
                 return "directory link loop";
             }
