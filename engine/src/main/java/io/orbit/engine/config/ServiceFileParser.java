@@ -2,14 +2,12 @@ package io.orbit.engine.config;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,7 +17,6 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.orbit.engine.spec.FieldPaths;
 import io.orbit.engine.spec.ParsedFile;
 import io.orbit.engine.spec.ServiceSpec;
@@ -106,47 +103,6 @@ public final class ServiceFileParser {
             SpecProblem error = SpecProblem.error(file, pathOf(e), describe(e, root));
             return new ParsedFile(file, Optional.empty(), concat(problems, error), nameIn(root));
         }
-    }
-
-    /**
-     * Refuses YAML aliases ({@code *name}). Jackson does not expand them: it reads an alias as the text of the anchor's
-     * name, so {@code image: *img} would silently become the image {@code img}. Refusing them also makes an alias bomb
-     * ("billion laughs") harmless by construction: nothing is ever expanded.
-     */
-    private static final class AliasRefusingParser extends JsonParserDelegate {
-
-        AliasRefusingParser(JsonParser yaml) {
-            super(yaml);
-        }
-
-        @Override
-        public @Nullable JsonToken nextToken() throws IOException {
-            return refuseAlias(super.nextToken());
-        }
-
-        @Override
-        public @Nullable JsonToken nextValue() throws IOException {
-            return refuseAlias(super.nextValue());
-        }
-
-        private @Nullable JsonToken refuseAlias(@Nullable JsonToken token) throws IOException {
-            if (delegate instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
-                throw new JsonParseException(
-                        this,
-                        "uses the YAML alias *" + shorten(yaml.getText())
-                                + "; service files do not support anchors and aliases (the alias would be read as"
-                                + " the text of its name): write the value out in full");
-            }
-            return token;
-        }
-    }
-
-    /** A value quoted back in a problem: at most 60 characters, so a hostile file cannot flood /status or the log. */
-    static String shorten(@Nullable String value) {
-        if (value == null) {
-            return "";
-        }
-        return value.length() <= 60 ? value : value.substring(0, 57) + "... (" + value.length() + " characters)";
     }
 
     /** The top-level {@code name} of a parsed tree, if it is a non-empty string. */
