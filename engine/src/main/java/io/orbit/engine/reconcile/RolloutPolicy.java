@@ -45,14 +45,7 @@ final class RolloutPolicy {
                 .count();
         long keep = maxSurge > 0 ? wanted : Math.max(1, wanted - maxUnavailable);
         long removable = Math.min(Math.max(0, readyNew + readyOld - keep), Math.max(1, maxUnavailable));
-        List<ObservedPod> order = new ArrayList<>(outdated.stream()
-                .filter(pod -> !ServiceReconciler.ready(pod, verdicts))
-                .sorted(Comparator.comparingInt(ObservedPod::podNumber).reversed())
-                .toList());
-        outdated.stream()
-                .filter(pod -> ServiceReconciler.ready(pod, verdicts))
-                .sorted(Comparator.comparingInt(ObservedPod::podNumber).reversed())
-                .forEach(order::add);
+        List<ObservedPod> order = removalOrder(outdated, verdicts);
         // An unready old pod serves nobody, so it may go first, but only while the ready pods cover the replicas
         // without it: unready may mean "not probed yet" (after a daemon restart every pod is, for a second or two),
         // and then removing it would drop the service below its replicas.
@@ -85,5 +78,18 @@ final class RolloutPolicy {
                     "rolling out: %d of %d pods on the new spec (max_surge %d, max_unavailable %d)"
                             .formatted(updated, wanted, maxSurge, maxUnavailable)));
         }
+    }
+
+    /** Unready old pods first (they serve nobody), then the ready ones; highest slot first within each. */
+    private static List<ObservedPod> removalOrder(List<ObservedPod> outdated, Map<String, PodVerdict> verdicts) {
+        List<ObservedPod> order = new ArrayList<>(outdated.stream()
+                .filter(pod -> !ServiceReconciler.ready(pod, verdicts))
+                .sorted(Comparator.comparingInt(ObservedPod::podNumber).reversed())
+                .toList());
+        outdated.stream()
+                .filter(pod -> ServiceReconciler.ready(pod, verdicts))
+                .sorted(Comparator.comparingInt(ObservedPod::podNumber).reversed())
+                .forEach(order::add);
+        return order;
     }
 }
