@@ -159,7 +159,7 @@ public final class HealthMonitor implements AutoCloseable {
                             container.id(),
                             container.containerName(),
                             new ContainerHealth(
-                                    policy.get(), container.startedAt().get()),
+                                    policy.get(), container.startedAt().get(), clock.instant()),
                             target(container, policy.get(), ips));
                     watches.put(container.id(), watch);
                     watch.start();
