@@ -250,6 +250,13 @@ class PodmanAutoscaleRestartIT {
                 .as("the first pod gone, in ms after the restore")
                 .isGreaterThanOrEqualTo(WINDOW.toMillis());
         assertThat(downs).as("scale-down decisions after the restart").isNotEmpty();
+        // /status's service count follows once the pass that removed the pods (draining each) has published.
+        Poll.until(
+                "desired_replicas 1 in /status after the scale-down",
+                Duration.ofSeconds(15),
+                () -> desired(second),
+                desired -> desired[0] == 1 && desired[1] == 1,
+                second::tail);
     }
 
     private DaemonProcess start() throws IOException, InterruptedException {
