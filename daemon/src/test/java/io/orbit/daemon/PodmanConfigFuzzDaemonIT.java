@@ -45,7 +45,7 @@ class PodmanConfigFuzzDaemonIT extends DaemonScenario {
 
     @Test
     void fiftyHostileFilesNeitherKillTheDaemonNorTouchTheGoodService() throws Exception {
-        long seed = Long.getLong("orbit.fuzz.seed", System.nanoTime());
+        long seed = Long.getLong("orbit.fuzz.seed", 27_761_179_647_223L); // fixed: the same files every run
         System.out.println("PodmanConfigFuzzDaemonIT seed " + seed + " (rerun with -Dorbit.fuzz.seed=" + seed + ")");
         good = "it-cfz-" + suffix;
         ServiceFile.web(good).withInstances(1, 1).writeTo(configDirectory.resolve(good + ".yml"));

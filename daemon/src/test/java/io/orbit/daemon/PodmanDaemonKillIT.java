@@ -74,7 +74,7 @@ class PodmanDaemonKillIT extends DaemonScenario {
 
     @Test
     void killedAtRandomMomentsOfRolloutsAndScaleUpsTheDaemonNeverBreaksTheBoundsAndFinishes() throws Exception {
-        long seed = Long.getLong("orbit.kill.seed", System.nanoTime());
+        long seed = Long.getLong("orbit.kill.seed", 25_504_152_115_273L); // fixed: the same kills every run
         System.out.println("PodmanDaemonKillIT seed " + seed + " (rerun with -Dorbit.kill.seed=" + seed + ")");
         Random random = new Random(seed);
         service = "it-kill-" + suffix;

@@ -174,7 +174,10 @@ class PodmanStateStoreIT {
         ServiceFile.web(web).withInstances(1, 3).writeTo(config.resolve("web.yml"));
         // the fault: the state directory and the volume directory on one tiny, then full, file system
         DaemonProcess daemon = start(
-                "--state-dir", tiny.resolve("state").toString(), "--volume-dir", tiny.resolve("volumes").toString());
+                "--state-dir",
+                tiny.resolve("state").toString(),
+                "--volume-dir",
+                tiny.resolve("volumes").toString());
         awaitRunning(daemon, web, 1);
         assertThat(daemon.getJson("/healthz").path("state_store").path("ok").asBoolean())
                 .isTrue();

@@ -60,7 +60,8 @@ class ConfigFuzzTest {
 
     @Test
     void aThousandMutatedAndHostileFilesNeverBreakTheReloadNorTouchTheGoodService() throws IOException {
-        long seed = Long.getLong("orbit.fuzz.seed", System.nanoTime());
+        // A fixed seed: the suite gives the same verdict on every run; explore with -Dorbit.fuzz.seed=SEED.
+        long seed = Long.getLong("orbit.fuzz.seed", 27_761_179_647_223L);
         System.out.println("ConfigFuzzTest seed " + seed + " (rerun with -Dorbit.fuzz.seed=" + seed + ")");
         Random random = new Random(seed);
         ServiceFileMutator mutator = new ServiceFileMutator(random, root);
