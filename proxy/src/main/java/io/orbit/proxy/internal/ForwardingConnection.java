@@ -543,36 +543,57 @@ abstract class ForwardingConnection extends ClientConnection {
         if (!timedOut
                 && RetryPolicy.mayRetry(current.attempt(connectFailed), options.maxRetriesPerRequest())
                 && route.retryBudget().tryWithdraw()) {
-            current.retries++;
-            if (!connectFailed) {
-                current.resentRetries++;
-            }
-            if (backend != null) {
-                if (current.failedBackends == null) {
-                    current.failedBackends = new HashSet<>(4);
-                }
-                current.failedBackends.add(backend);
-            }
-            // Retry among the backends the listener routes to now: the table may have changed since the request
-            // arrived (a dead container's pod left it, or came back at a new address).
-            RouteState now = listener.route();
-            if (now != route && now.route().service().equals(route.route().service())) {
-                current.route = now;
-            }
-            current.requestBytesSent = false;
-            current.reusedConnection = false;
-            current.responseHeadSeen = false;
-            route.metrics().retried();
-            log.atDebug()
-                    .addKeyValue("service", route.route().service())
-                    .addKeyValue("failed_backend", backend == null ? "" : backend.id())
-                    .addKeyValue("error", failure.toString())
-                    .log("Retrying on another backend");
+            retryElsewhere(current, route, backend, failure, connectFailed);
             dispatch(current);
             return;
         }
         String what = timedOut ? "timed out" : "failed: " + failure.getMessage();
-        // The client sees a 502/504 the proxy made: say which backend failed and why no retry could hide it.
+        logUnhiddenFailure(current, route, backend, failure, connectFailed);
+        respondError(
+                current, current.failureStatus, "upstream of '" + route.route().service() + "' " + what, false);
+    }
+
+    /** Books a retry of the exchange (the backend it failed on is never chosen again for it) before dispatching it. */
+    private void retryElsewhere(
+            Exchange current,
+            RouteState route,
+            @Nullable BackendState backend,
+            Throwable failure,
+            boolean connectFailed) {
+        current.retries++;
+        if (!connectFailed) {
+            current.resentRetries++;
+        }
+        if (backend != null) {
+            if (current.failedBackends == null) {
+                current.failedBackends = new HashSet<>(4);
+            }
+            current.failedBackends.add(backend);
+        }
+        // Retry among the backends the listener routes to now: the table may have changed since the request
+        // arrived (a dead container's pod left it, or came back at a new address).
+        RouteState now = listener.route();
+        if (now != route && now.route().service().equals(route.route().service())) {
+            current.route = now;
+        }
+        current.requestBytesSent = false;
+        current.reusedConnection = false;
+        current.responseHeadSeen = false;
+        route.metrics().retried();
+        log.atDebug()
+                .addKeyValue("service", route.route().service())
+                .addKeyValue("failed_backend", backend == null ? "" : backend.id())
+                .addKeyValue("error", failure.toString())
+                .log("Retrying on another backend");
+    }
+
+    /** The client sees a 502/504 the proxy made: say which backend failed and why no retry could hide it. */
+    private void logUnhiddenFailure(
+            Exchange current,
+            RouteState route,
+            @Nullable BackendState backend,
+            Throwable failure,
+            boolean connectFailed) {
         log.atWarn()
                 .addKeyValue("service", route.route().service())
                 .addKeyValue("backend", backend == null ? "" : backend.id())
@@ -583,8 +604,6 @@ abstract class ForwardingConnection extends ClientConnection {
                 .addKeyValue("reused_connection", current.reusedConnection)
                 .addKeyValue("retries", current.retries)
                 .log("Upstream failure answered to the client, not retried");
-        respondError(
-                current, current.failureStatus, "upstream of '" + route.route().service() + "' " + what, false);
     }
 
     /** Answers the exchange with the proxy's own short response. */
