@@ -111,8 +111,6 @@ final class DaemonProcess implements AutoCloseable {
                 socket.toString(),
                 "-c",
                 configDirectory.toString(),
-                "--volume-dir",
-                configDirectory.resolveSibling("volumes").toString(),
                 "--api-address",
                 "127.0.0.1:" + apiPort,
                 "--config-file",
@@ -120,6 +118,10 @@ final class DaemonProcess implements AutoCloseable {
         Path controlSocket = configDirectory
                 .resolveSibling("run-" + configDirectory.getFileName())
                 .resolve("orbit.sock");
+        if (!extraArguments.contains("--volume-dir")) {
+            command.addAll(List.of(
+                    "--volume-dir", configDirectory.resolveSibling("volumes").toString()));
+        }
         if (extraArguments.stream().noneMatch(argument -> argument.startsWith("--state-dir"))) {
             // Beside the config directory: a test daemon running as root must not create the host's /var/lib/orbit.
             command.addAll(List.of(
