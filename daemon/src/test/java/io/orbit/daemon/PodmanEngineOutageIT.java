@@ -187,7 +187,14 @@ class PodmanEngineOutageIT {
                 assertThat(outageStatus)
                         .as("systemd's STATUS said the engine is unreachable")
                         .isNotEmpty();
-                assertThat(load.failed.get())
+                // The comment at the removal says why the request in flight on the removed container may fail (CI
+                // saw it: "response body truncated" as the container died mid-answer); every other request counts.
+                int onTheRemovedContainer = load.failedBetween(removing, removed);
+                assertThat(onTheRemovedContainer)
+                        .as("failed requests in flight on the container removed during the outage (the load is"
+                                + " sequential: one at most)")
+                        .isLessThanOrEqualTo(1);
+                assertThat(load.failed.get() - onTheRemovedContainer)
                         .as("failed requests to the running pods")
                         .isZero();
                 assertThat(heal)
