@@ -56,6 +56,12 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
      * life (a retry sends it again), else {@link #NO_BUFFER}.
      */
     ByteBuffer headOut = NO_BUFFER;
+    /**
+     * The input buffer a fill is writing into right now, else null: given up meanwhile, it goes back to the pool only
+     * once the fill returned (see {@link #fillInput}).
+     */
+    @Nullable
+    ByteBuffer filling;
 
     final Heads.Client client;
     /** The client's address, the key of the per-client limit; null only for a non-IP socket. */
@@ -152,8 +158,50 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
     /** Gives the input buffer back when it is empty and no upstream write reads from it. */
     void releaseInput() {
         if (input != NO_BUFFER && !input.hasRemaining() && !clientReadPaused()) {
-            listener.buffers().input().release(input);
-            input = NO_BUFFER;
+            dropInput();
+        }
+    }
+
+    /**
+     * Lets go of {@link #input}: back to the pool, or left to the GC while a pending write may still read it. A buffer
+     * a fill is writing into stays out of the pool until the fill returned: {@link #fillInput} gives it back then.
+     */
+    private void dropInput() {
+        ByteBuffer buffer = input;
+        input = NO_BUFFER;
+        if (buffer != filling) {
+            giveBack(buffer);
+        }
+    }
+
+    private void giveBack(ByteBuffer buffer) {
+        if (clientReadPaused()) {
+            listener.buffers().input().discard(buffer);
+        } else {
+            listener.buffers().input().release(buffer);
+        }
+    }
+
+    /**
+     * Reads from the client into {@link #input}. Jetty's fill flips the buffer to fill mode, reads, and flips it back
+     * to the position it saved, in a finally block; in between it may run callbacks inline: a read that meets the end
+     * of the stream on a connection whose output is already shut (a lingering close) closes the endpoint, which fails
+     * a read interest registered meanwhile (another thread re-armed it while this one waited for the monitor), and
+     * {@link #onReadFailed} closes this connection and lets go of its buffers. Were the buffer back in the pool at
+     * once, another connection could take it and read a request into it, and the fill's late flip back would rewind
+     * that connection's buffer to a stale position: it parsed bytes twice (a request forwarded twice, a body read
+     * from the head). So the buffer goes back only here, once the fill returned.
+     */
+    int fillInput() throws IOException {
+        ByteBuffer buffer = input;
+        filling = buffer;
+        try {
+            return getEndPoint().fill(buffer);
+        } finally {
+            filling = null;
+            if (input != buffer) {
+                giveBack(buffer); // let go of during the fill
+            }
         }
     }
 
@@ -172,12 +220,7 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
     /** On close: every buffer back, or left to the GC when a pending write may still read it. Under the monitor. */
     void releaseBuffers() {
         if (input != NO_BUFFER) {
-            if (clientReadPaused()) {
-                listener.buffers().input().discard(input);
-            } else {
-                listener.buffers().input().release(input);
-            }
-            input = NO_BUFFER;
+            dropInput();
         }
         releaseHead();
     }
@@ -305,7 +348,7 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
         if (BufferUtil.space(input) == 0) {
             return;
         }
-        int filled = getEndPoint().fill(input);
+        int filled = fillInput();
         if (filled < 0) {
             clientEof = true;
         } else if (filled > 0 && idleNode.state != IdleConnections.State.BUSY) {
@@ -420,7 +463,7 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
         }
         try {
             BufferUtil.clear(input);
-            int discarded = getEndPoint().fill(input);
+            int discarded = fillInput();
             BufferUtil.clear(input);
             if (discarded < 0) {
                 clientEof = true;

@@ -14,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  * handled under that connection's lock; while idle in its backend's pool it keeps read interest so that a close by
  * the backend evicts it at once. Read interest stays armed across requests, so the selector's interest set is not
  * rewritten for every exchange.
+ *
+ * <p>Longer than 300 lines: the buffers, reads and writes of one backend connection, bound or idle, and the hand-off
+ * of its pooled buffers with a fill still writing into one.
  */
 final class UpstreamConnection extends AbstractConnection {
 
@@ -30,6 +33,13 @@ final class UpstreamConnection extends AbstractConnection {
     ByteBuffer input = ClientConnection.NO_BUFFER;
     /** The restated response head: a buffer of the shared heap pool for the same span as {@link #input}. */
     ByteBuffer headOut = ClientConnection.NO_BUFFER;
+    /**
+     * The input buffer a fill is writing into right now, else null (guarded by this): given up meanwhile, it goes back
+     * to the pool only once the fill returned, as on the client side (see {@link ClientConnection#fillInput}).
+     */
+    private @Nullable ByteBuffer filling;
+    /** The buffer given up during the fill was to be left to the GC (a client write may read it), not reused. */
+    private boolean discardAfterFill;
 
     final Callback readCallback = new NonBlockingCallback(this::onReadable, this::onReadFailed);
     final Callback writeCallback;
@@ -151,7 +161,9 @@ final class UpstreamConnection extends AbstractConnection {
      */
     synchronized void releaseBuffers(boolean reuse) {
         if (input != ClientConnection.NO_BUFFER) {
-            if (reuse) {
+            if (input == filling) {
+                discardAfterFill = !reuse; // given back by fillInput once the fill returned
+            } else if (reuse) {
                 inputPool.release(input);
             } else {
                 inputPool.discard(input);
@@ -186,13 +198,40 @@ final class UpstreamConnection extends AbstractConnection {
         if (input.position() > 0 && BufferUtil.space(input) < 4096) {
             BufferUtil.compact(input);
         }
-        int filled = getEndPoint().fill(input);
+        int filled = fillInput();
         if (filled < 0) {
             eof = true;
         } else if (filled > 0) {
             anyResponseBytes = true;
         }
         return filled;
+    }
+
+    /**
+     * Jetty's fill flips {@link #input} back to its saved position in a finally block, after callbacks it may run
+     * inline (a close failing this connection's read or write callback, whose owner then lets go of the buffers): the
+     * buffer must not be in the pool, where another connection could take it, until that flip is done.
+     */
+    private int fillInput() throws IOException {
+        ByteBuffer buffer;
+        synchronized (this) {
+            buffer = input;
+            filling = buffer;
+        }
+        try {
+            return getEndPoint().fill(buffer);
+        } finally {
+            synchronized (this) {
+                filling = null;
+                if (input != buffer) { // let go of during the fill
+                    if (discardAfterFill) {
+                        inputPool.discard(buffer);
+                    } else {
+                        inputPool.release(buffer);
+                    }
+                }
+            }
+        }
     }
 
     private void onReadable() {
