@@ -19,14 +19,15 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
- * A client connection's input buffer is not back in the shared pool while a fill still writes into it. Jetty's fill
+ * A connection's input buffer (client or upstream side) is not back in the shared pool while a fill still writes into
+ * it. Jetty's fill
  * flips the buffer back to the position it saved in a finally block, after callbacks it runs inline: at the end of the
  * stream of a lingering connection (output shut) it closes the endpoint and fails the read interest registered
  * meanwhile, and the connection closes and lets go of its buffers. A buffer back in the pool at that point was taken
  * by another connection, whose position the late flip then rewound: a request parsed twice (the fuzz IT's
  * RequestFramingFuzzIT failures: a request forwarded twice, a body read from the head).
  */
-class ClientInputFillTest {
+class PooledInputFillTest {
 
     private final ProxyOptions options = ProxyOptions.defaults();
     private final ProxyBuffers buffers = ProxyBuffers.of(options);
@@ -73,6 +74,38 @@ class ClientInputFillTest {
         assertThat(connection.input).isSameAs(input);
         assertThat(connection.filling).isNull();
         assertThat(BufferUtil.toString(connection.input)).isEqualTo("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    }
+
+    @Test
+    void anUpstreamBufferLetGoOfDuringAFillGoesBackToThePoolOnlyOnceTheFillReturned() throws Exception {
+        UpstreamConnection[] upstream = new UpstreamConnection[1];
+        NoAddressEndPoint endPoint = new NoAddressEndPoint() {
+            @Override
+            public int fill(ByteBuffer buffer) {
+                filled = buffer;
+                int position = BufferUtil.flipToFill(buffer);
+                try {
+                    // A callback run inline by the fill: the exchange's owner lets go of the upstream's buffers.
+                    upstream[0].releaseBuffers(true);
+                    takenDuringFill = buffers.input().acquire();
+                    return -1;
+                } finally {
+                    BufferUtil.flipToFlush(buffer, position);
+                }
+            }
+        };
+        upstream[0] = new UpstreamConnection(endPoint, TestBackends.up("b"), listener(), null);
+
+        assertThat(upstream[0].fillOnce()).isEqualTo(-1);
+
+        assertThat(filled).isNotNull();
+        assertThat(upstream[0].input).isSameAs(ClientConnection.NO_BUFFER);
+        assertThat(takenDuringFill)
+                .as("the buffer being filled was in the pool before the fill returned")
+                .isNotSameAs(filled);
+        assertThat(buffers.input().acquire())
+                .as("the buffer is back in the pool once the fill returned")
+                .isSameAs(filled);
     }
 
     private PortListener listener() {
