@@ -9,11 +9,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.awaitility.Awaitility;
@@ -44,16 +47,25 @@ final class TestBackend implements AutoCloseable {
     final AtomicInteger posts = new AtomicInteger();
     volatile Duration delay = Duration.ZERO;
     volatile int healthStatus = 200;
+
     private volatile boolean killed;
     private final Server server;
     private final ServerConnector connector;
+    /** Every connection the backend accepted and may still hold open; guarded by itself, with {@link #killed}. */
+    private final Set<SocketChannel> accepted = new HashSet<>();
 
     private TestBackend(String name, int port) throws Exception {
         this.name = name;
         QueuedThreadPool pool = new QueuedThreadPool(64, 4);
         pool.setName("backend-" + name);
         server = new Server(pool);
-        connector = new ServerConnector(server, 1, 1);
+        connector = new ServerConnector(server, 1, 1) {
+            @Override
+            protected void configure(Socket socket) {
+                super.configure(socket);
+                track(socket.getChannel());
+            }
+        };
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         server.addConnector(connector);
@@ -122,16 +134,45 @@ final class TestBackend implements AutoCloseable {
     }
 
     /**
-     * Dies like a killed process: no new connections, open ones closed without a response. A plain {@code stop()} is
-     * graceful instead and lets Jetty answer a request it is still parsing with its own 500 page.
+     * Dies like a killed process: no new connections, every open one closed without a response. A plain
+     * {@code stop()} is graceful instead and lets Jetty answer a request it is still parsing with its own 500 page.
+     *
+     * <p>The sockets are closed here, not only through Jetty's endpoints: a connection Jetty's acceptor took as the
+     * listener closed may never become an endpoint once the selector stops, and nothing would close it. A proxy's
+     * request on it then waited on a socket no one reads (seen with {@code ss}: the backend's side established with
+     * the request unread, after the kill), which a killed process never leaves: the kernel closes all its sockets.
      */
     void kill() throws Exception {
-        killed = true;
+        synchronized (accepted) {
+            killed = true;
+            accepted.forEach(TestBackend::closeQuietly);
+            accepted.clear();
+        }
         connector.close();
         for (EndPoint endPoint : connector.getConnectedEndPoints()) {
             endPoint.close();
         }
         server.stop();
+    }
+
+    /** Keeps an accepted connection for {@link #kill}, or closes it at once when the backend is already dead. */
+    private void track(SocketChannel channel) {
+        synchronized (accepted) {
+            if (killed) {
+                closeQuietly(channel);
+                return;
+            }
+            accepted.removeIf(open -> !open.isOpen());
+            accepted.add(channel);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing a dead backend's socket: nothing to do
+        }
     }
 
     @Override
