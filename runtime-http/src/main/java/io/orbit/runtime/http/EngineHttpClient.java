@@ -141,7 +141,7 @@ public final class EngineHttpClient implements AutoCloseable {
      * Sends a request and reads the whole response.
      *
      * @param pathAndQuery e.g. {@code /v1.41/containers/json?all=true}; already encoded
-     * @param jsonBody serialised with Jackson, or null for no body
+     * @param jsonBody serialised with Jackson, sent as it is if a {@code byte[]}, or null for no body
      * @param timeout how long to wait for the response (not the connect)
      */
     public EngineResponse call(String method, String pathAndQuery, @Nullable Object jsonBody, Duration timeout) {
@@ -220,7 +220,10 @@ public final class EngineHttpClient implements AutoCloseable {
                 .setResponseTimeout(Timeout.of(timeout.toMillis(), TimeUnit.MILLISECONDS))
                 .setConnectionRequestTimeout(Timeout.of(CONNECT_TIMEOUT))
                 .build());
-        if (jsonBody != null) {
+        if (jsonBody instanceof byte[] raw) {
+            // Sent as they are (a secret's data for libpod), never as JSON.
+            request.setEntity(new ByteArrayEntity(raw, ContentType.APPLICATION_OCTET_STREAM));
+        } else if (jsonBody != null) {
             request.setEntity(new ByteArrayEntity(toJson(jsonBody), ContentType.APPLICATION_JSON));
         }
         return request;
