@@ -3,6 +3,7 @@ package io.orbit.engine.config;
 import static java.util.Objects.requireNonNull;
 
 import io.orbit.engine.spec.ParsedFile;
+import io.orbit.engine.spec.ServiceSpec;
 import io.orbit.engine.spec.SpecProblem;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,11 +53,24 @@ public final class ConfigDirectory {
     private final Path root;
     private final ServiceFileParser parser;
     private final ReadPolicy policy;
+    private final SecretResolver secrets;
 
-    public ConfigDirectory(Path root, ServiceFileParser parser, ReadPolicy policy) {
+    /**
+     * @param secrets reads what {@code env_file} and {@code secrets:} refer to; the daemon's is keyed with its hash key
+     */
+    public ConfigDirectory(Path root, ServiceFileParser parser, ReadPolicy policy, SecretResolver secrets) {
         this.root = requireNonNull(root, "root is null");
         this.parser = requireNonNull(parser, "parser is null");
         this.policy = requireNonNull(policy, "policy is null");
+        this.secrets = requireNonNull(secrets, "secrets is null");
+    }
+
+    public ConfigDirectory(Path root, ServiceFileParser parser, ReadPolicy policy) {
+        this(root, parser, policy, SecretResolver.forChecking());
+    }
+
+    public ConfigDirectory(Path root, ReadPolicy policy, SecretResolver secrets) {
+        this(root, new ServiceFileParser(), policy, secrets);
     }
 
     public ConfigDirectory(Path root, ServiceFileParser parser) {
@@ -137,7 +151,22 @@ public final class ConfigDirectory {
         if (yaml.startsWith("\uFEFF")) {
             yaml = yaml.substring(1);
         }
-        return parser.parse(shown, yaml);
+        ParsedFile parsed = parser.parse(shown, yaml);
+        return parsed.spec()
+                .filter(SecretResolver::needed)
+                .map(spec -> withSecrets(file, parsed, spec))
+                .orElse(parsed);
+    }
+
+    /** The file with its secrets and env_file values read; a file whose values cannot be read is broken. */
+    private ParsedFile withSecrets(Path file, ParsedFile parsed, ServiceSpec spec) {
+        SecretResolver.Result resolved = secrets.resolve(file, parsed.file(), spec);
+        List<SpecProblem> problems = new ArrayList<>(parsed.problems());
+        problems.addAll(resolved.problems());
+        if (problems.stream().anyMatch(SpecProblem::isError)) {
+            return new ParsedFile(parsed.file(), Optional.empty(), problems, Optional.ofNullable(spec.name()));
+        }
+        return new ParsedFile(parsed.file(), parsed.spec(), problems).withSecrets(resolved.secrets());
     }
 
     /** {@code file} relative to the root when it lies inside it ({@code team/api.yml}), else as given. */
