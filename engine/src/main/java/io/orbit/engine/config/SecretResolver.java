@@ -31,8 +31,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the values a service file refers to: its containers' {@code env_file}s and its {@code secrets:} with a {@code
@@ -49,20 +51,36 @@ public final class SecretResolver {
 
     private static final int DIGEST_HEX_CHARS = 16;
 
-    private final SecretKeySpec key;
+    private final Supplier<byte[]> keySource;
     private final Function<String, Optional<String>> environment;
+    private volatile @Nullable SecretKeySpec key;
 
     /**
-     * @param key the host's hash key (the daemon's {@code config-hash.key}); the same key gives the same digests, so
-     *     pods roll when a value changes and only then
+     * @param key the host's hash key (the daemon's {@code config-hash.key}), asked for when a file first needs it (so
+     *     a config without secrets never reads it); the same key gives the same digests, so pods roll when a value
+     *     changes and only then
      * @param environment the daemon's environment, for {@code env:} sources
      */
-    public SecretResolver(byte[] key, Function<String, Optional<String>> environment) {
-        if (key.length < 16) {
-            throw new IllegalArgumentException("the hash key is too short: " + key.length + " bytes");
-        }
-        this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
+    public SecretResolver(Supplier<byte[]> key, Function<String, Optional<String>> environment) {
+        this.keySource = requireNonNull(key, "key is null");
         this.environment = requireNonNull(environment, "environment is null");
+    }
+
+    public SecretResolver(byte[] key, Function<String, Optional<String>> environment) {
+        this(key::clone, environment);
+    }
+
+    private SecretKeySpec key() {
+        SecretKeySpec known = key;
+        if (known == null) {
+            byte[] bytes = keySource.get();
+            if (bytes.length < 16) {
+                throw new IllegalArgumentException("the hash key is too short: " + bytes.length + " bytes");
+            }
+            known = new SecretKeySpec(bytes, "HmacSHA256");
+            key = known;
+        }
+        return known;
     }
 
     /**
@@ -88,6 +106,17 @@ public final class SecretResolver {
      * @param shown the name problems carry
      */
     public Result resolve(Path serviceFile, Path shown, ServiceSpec spec) {
+        try {
+            key();
+        } catch (RuntimeException e) {
+            return new Result(
+                    ServiceSecrets.NONE,
+                    List.of(SpecProblem.error(
+                            shown,
+                            "secrets",
+                            "cannot read the hash key that digests secret values: " + e.getMessage()
+                                    + "; run as the daemon's user")));
+        }
         List<SpecProblem> problems = new ArrayList<>();
         Path parent = serviceFile.toAbsolutePath().getParent();
         Path base = parent == null ? Path.of("/") : parent;
@@ -225,7 +254,7 @@ public final class SecretResolver {
     private SecretValue digest(byte[] bytes) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
+            mac.init(key());
             mac.update("orbit-secret\0".getBytes(StandardCharsets.UTF_8));
             String hex = HexFormat.of().formatHex(mac.doFinal(bytes));
             return new SecretValue(bytes, hex.substring(0, DIGEST_HEX_CHARS));

@@ -65,6 +65,13 @@ public final class PodSecrets {
     /** The engine's secret objects are listed at most this often. */
     static final Duration LIST_INTERVAL = Duration.ofSeconds(30);
 
+    /**
+     * The label that says which version of each secret a container got: {@code name=digest} pairs (keyed digests,
+     * telling nothing about the values), {@code env:NAME} for variables. {@code orbit plan} compares it with the
+     * files' to say which secret changed.
+     */
+    public static final String VERSIONS_LABEL = "orbit.secret-versions";
+
     private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
 
     private final ContainerRuntime runtime;
@@ -107,6 +114,46 @@ public final class PodSecrets {
         return root;
     }
 
+    /** {@code a=digest,env:B=digest}, sorted: what {@link #VERSIONS_LABEL} holds for these secrets. */
+    public static String versions(ContainerSecrets secrets) {
+        Map<String, String> versions = new java.util.TreeMap<>();
+        secrets.files().forEach(file -> versions.put(file.secret(), file.version()));
+        secrets.env().forEach((name, value) -> versions.put("env:" + name, value.digest()));
+        return versions.entrySet().stream()
+                .map(entry -> entry.getKey() + "=" + entry.getValue())
+                .collect(java.util.stream.Collectors.joining(","));
+    }
+
+    /** The names whose versions differ between two {@link #VERSIONS_LABEL} values (added and removed ones too). */
+    public static Set<String> changed(String running, String desired) {
+        Map<String, String> before = parseVersions(running);
+        Map<String, String> after = parseVersions(desired);
+        Set<String> changed = new java.util.TreeSet<>();
+        for (String name : union(before.keySet(), after.keySet())) {
+            if (!java.util.Objects.equals(before.get(name), after.get(name))) {
+                changed.add(name);
+            }
+        }
+        return changed;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static Map<String, String> parseVersions(String label) {
+        Map<String, String> versions = new java.util.HashMap<>();
+        for (String pair : label.split(",")) {
+            int equals = pair.lastIndexOf('=');
+            if (equals > 0) {
+                versions.put(pair.substring(0, equals), pair.substring(equals + 1));
+            }
+        }
+        return versions;
+    }
+
     /** The engine object holding one version of a service's secret. */
     public String objectName(String service, String configHash, String secret) {
         return objectPrefix() + service + "." + PodTemplateHash.base(configHash) + "." + secret;
@@ -128,6 +175,7 @@ public final class PodSecrets {
         if (secrets.isEmpty()) {
             return;
         }
+        spec.label(VERSIONS_LABEL, versions(secrets));
         secrets.env().forEach((name, value) -> spec.env(name, value.text()));
         List<ContainerSecrets.SecretFile> files = secrets.files();
         if (files.isEmpty()) {
