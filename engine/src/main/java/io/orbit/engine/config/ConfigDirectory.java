@@ -158,15 +158,15 @@ public final class ConfigDirectory {
                 .orElse(parsed);
     }
 
-    /** The file with its secrets and env_file values read; a file whose values cannot be read is broken. */
+    /**
+     * The file with its secrets and env_file values read. A file whose values cannot be read is broken (its errors
+     * keep it from being applied), but keeps its spec, so the validator still reports every other problem at once.
+     */
     private ParsedFile withSecrets(Path file, ParsedFile parsed, ServiceSpec spec) {
         SecretResolver.Result resolved = secrets.resolve(file, parsed.file(), spec);
         List<SpecProblem> problems = new ArrayList<>(parsed.problems());
         problems.addAll(resolved.problems());
-        if (problems.stream().anyMatch(SpecProblem::isError)) {
-            return new ParsedFile(parsed.file(), Optional.empty(), problems, Optional.ofNullable(spec.name()));
-        }
-        return new ParsedFile(parsed.file(), parsed.spec(), problems).withSecrets(resolved.secrets());
+        return new ParsedFile(parsed.file(), Optional.of(spec), problems).withSecrets(resolved.secrets());
     }
 
     /** {@code file} relative to the root when it lies inside it ({@code team/api.yml}), else as given. */

@@ -10,7 +10,8 @@ import java.util.Optional;
  * One service file after reading and YAML binding, before validation.
  *
  * @param file the path shown in problems: relative to the config directory when the file is inside it
- * @param spec present when the file parsed; then {@code problems} holds warnings only (unknown keys)
+ * @param spec present when the file parsed; then {@code problems} holds warnings only (unknown keys), or the errors of
+ *     reading its {@code env_file}s and secrets (which keep it from being applied like any other error)
  * @param problems what reading and parsing found, in document order
  * @param claimedName the service name the file claims: the spec's name when it parsed, else the top-level {@code
  *     name:} as far as it could be made out of a broken file (so the running pods of a service whose file is broken
