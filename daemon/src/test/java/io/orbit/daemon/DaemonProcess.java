@@ -271,7 +271,7 @@ final class DaemonProcess implements AutoCloseable {
                 .toList();
     }
 
-    private List<String> logLines() {
+    List<String> logLines() {
         try {
             return Files.readAllLines(log, StandardCharsets.UTF_8);
         } catch (IOException e) {

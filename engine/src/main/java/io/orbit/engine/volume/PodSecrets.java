@@ -63,7 +63,7 @@ public final class PodSecrets {
     /** What was created this recently is kept: its pod may not be in the status yet. */
     static final Duration GRACE = Duration.ofSeconds(60);
     /** The engine's secret objects are listed at most this often. */
-    static final Duration LIST_INTERVAL = Duration.ofSeconds(30);
+    static final Duration LIST_INTERVAL = Duration.ofSeconds(10);
 
     /**
      * The label that says which version of each secret a container got: {@code name=digest} pairs (keyed digests,
@@ -309,8 +309,8 @@ public final class PodSecrets {
 
     /**
      * Removes the secret files and objects no pod needs: the versions of a service that neither its desired spec nor
-     * any of its pods use, and everything of a service that has left the status once the engine shows no container
-     * of it. Nothing created within {@link #GRACE} is removed. Called after every status change; the engine is asked
+     * any of its pods use (after {@link #GRACE}), and everything of a service that has left the status once the
+     * engine shows no container of it. Called after every status change; the engine is asked
      * at most every {@link #LIST_INTERVAL}.
      */
     public void sweep(Map<String, ServiceStatus> services) {
@@ -322,8 +322,7 @@ public final class PodSecrets {
                 Set<String> inUse = inUse(services.get(service));
                 for (Path version : children(serviceDirectory)) {
                     if (!inUse.contains(version.getFileName().toString())
-                            && isOld(version.toString(), now)
-                            && (services.containsKey(service) || noContainers(service))) {
+                            && removable(services, service, version.toString(), now)) {
                         delete(version, service);
                     }
                 }
@@ -346,8 +345,7 @@ public final class PodSecrets {
         for (String name : names) {
             parse(name).ifPresent(object -> {
                 if (!inUse(services.get(object.service())).contains(object.hash())
-                        && isOld(name, now)
-                        && (services.containsKey(object.service()) || noContainers(object.service()))) {
+                        && removable(services, object.service(), name, now)) {
                     try {
                         runtime.removeSecret(name);
                         created.remove(name);
@@ -386,6 +384,14 @@ public final class PodSecrets {
                     .forEach(inUse::add);
         }
         return inUse;
+    }
+
+    /**
+     * A version nobody uses may go once its grace is over (a pod may be starting on it, not yet in the status); of a
+     * service that left the status, only once the engine shows no container of it either.
+     */
+    private boolean removable(Map<String, ServiceStatus> services, String service, String key, Instant now) {
+        return isOld(key, now) && (services.containsKey(service) || noContainers(service));
     }
 
     private boolean isOld(String key, Instant now) {
