@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * Gives a container its {@code env_file} variables and secrets, and removes what it created once no pod needs it.
  *
  * <p>Variables go into the container's environment. Secret files go, on Podman, into secret objects named {@code
- * orbit.<instance>.<service>.<spec hash>.<secret>} (Podman 4.3 keeps no labels on secrets, so the name marks them as
- * ours), mounted with {@code --secret} semantics; on Docker, which has no secret objects outside swarm, into files
+ * orbit.<instance>.<service>.<spec hash>.<secret>_<uid>_<gid>_<mode>} (Podman 4.3 keeps no labels on secrets, so the
+ * name marks them as ours), mounted with {@code --secret} semantics; on Docker, which has no secret objects outside swarm, into files
  * below a root-only directory on a tmpfs ({@code /run/orbit/secrets/<instance>/<service>/<spec hash>/...}, 0700),
  * bind-mounted read-only. One version per spec hash, as for inline files: the digests of the values are part of the
  * hash, so a rollout gets new objects while the old pods keep theirs, and what is still needed can be read from the
@@ -201,8 +201,13 @@ public final class PodSecrets {
         }
     }
 
+    /**
+     * One object per secret and owner and mode: Podman copies a secret into the container once per object, so one
+     * object mounted twice with different owners would leave both mounts with the last owner and mode.
+     */
     private String createObject(DesiredService service, ContainerSecrets.SecretFile file) {
-        String name = objectName(service.name(), service.configHash(), file.secret());
+        String name = objectName(service.name(), service.configHash(), file.secret())
+                + "_%d_%d_%o".formatted(file.uid(), file.gid(), file.mode());
         if (created.putIfAbsent(name, clock.instant()) == null) {
             try {
                 runtime.createSecret(
@@ -360,7 +365,7 @@ public final class PodSecrets {
 
     private record ObjectName(String service, String hash) {}
 
-    /** {@code orbit.<instance>.<service>.<hash>.<secret>}; secret names and hashes hold no dots, service names may. */
+    /** {@code orbit.<instance>.<service>.<hash>.<secret>_…}; secret names and hashes hold no dots, service names may. */
     private Optional<ObjectName> parse(String name) {
         if (!name.startsWith(objectPrefix())) {
             return Optional.empty();

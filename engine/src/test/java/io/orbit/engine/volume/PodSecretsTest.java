@@ -45,7 +45,16 @@ class PodSecretsTest {
         ServiceDefinition base = TestServices.service("api").definition();
         ContainerDefinition main = base.containers().getFirst();
         ContainerDefinition withSecrets = new ContainerDefinition(
-                main.name(), main.image(), main.command(), main.env(), false, main.ports(), 0, 0, main.template(), secrets);
+                main.name(),
+                main.image(),
+                main.command(),
+                main.env(),
+                false,
+                main.ports(),
+                0,
+                0,
+                main.template(),
+                secrets);
         return DesiredService.of(new ServiceDefinition(
                 base.file(), base.spec(), List.of(withSecrets), 1, 1, Optional.empty(), base.imageCheckInterval()));
     }
@@ -78,7 +87,8 @@ class PodSecretsTest {
         assertThat(Files.readString(bind.source())).isEqualTo(VALUE);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(bind.source())))
                 .isEqualTo("r--r-----");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(bind.source().getParent())))
+        assertThat(PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(bind.source().getParent())))
                 .isEqualTo("rwx------");
         assertThat(bind.source()).startsWith(podSecrets.filesRoot());
         assertThat(spec.toString()).doesNotContain(VALUE).doesNotContain("tok,");

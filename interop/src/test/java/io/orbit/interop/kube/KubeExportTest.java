@@ -270,9 +270,7 @@ class KubeExportTest {
         Path dir = Files.createTempDirectory(imported, "secrets");
         Files.writeString(dir.resolve("db-password"), "kube-hunter2-value");
         Files.writeString(dir.resolve("app.env"), "API_URL=http://kube-hunter2-url\n");
-        Files.writeString(
-                dir.resolve("api.yml"),
-                """
+        Files.writeString(dir.resolve("api.yml"), """
                 name: api
                 instance_count: {min: 1, max: 1}
                 secrets:
@@ -287,7 +285,8 @@ class KubeExportTest {
                         - {source: db-password, as: env, name: DB_PASSWORD}
                 """);
 
-        KubeExport export = new KubeExporter(KubeOptions.defaults()).export(OrbitServices.load(dir, 4112).services());
+        KubeExport export = new KubeExporter(KubeOptions.defaults())
+                .export(OrbitServices.load(dir, 4112).services());
         String yaml = KubeYaml.write(export.objects(), export.warnings(), "test");
 
         assertThat(yaml).doesNotContain("hunter2");
@@ -314,9 +313,11 @@ class KubeExportTest {
         assertThat(container.getVolumeMounts())
                 .anySatisfy(mount -> assertThat(mount.getMountPath()).isEqualTo("/etc/db"));
         assertThat(container.getEnv())
-                .anySatisfy(env -> assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("db-password"));
-        assertThat(container.getEnvFrom()).singleElement().satisfies(from -> assertThat(
-                        from.getSecretRef().getName())
-                .isEqualTo("api-main-env"));
+                .anySatisfy(
+                        env -> assertThat(env.getValueFrom().getSecretKeyRef().getKey())
+                                .isEqualTo("db-password"));
+        assertThat(container.getEnvFrom())
+                .singleElement()
+                .satisfies(from -> assertThat(from.getSecretRef().getName()).isEqualTo("api-main-env"));
     }
 }
