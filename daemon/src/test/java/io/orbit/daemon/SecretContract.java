@@ -181,8 +181,14 @@ abstract class SecretContract extends DaemonScenario {
 
     /** Secret objects named for this test's instance, and its secret directory's service entries. */
     private Set<String> leftovers() throws Exception {
+        String prefix = "orbit."
+                + java.util.HexFormat.of()
+                        .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                .digest(instance().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                        .substring(0, 8)
+                + ".";
         Set<String> left = engine.runtime().listSecrets().stream()
-                .filter(name -> name.startsWith("orbit." + instance() + "."))
+                .filter(name -> name.startsWith(prefix))
                 .collect(Collectors.toSet());
         Path files = Path.of("/run/orbit/secrets", instance(), service);
         if (Files.exists(files)) {

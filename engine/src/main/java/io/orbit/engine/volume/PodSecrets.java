@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * Gives a container its {@code env_file} variables and secrets, and removes what it created once no pod needs it.
  *
  * <p>Variables go into the container's environment. Secret files go, on Podman, into secret objects named {@code
- * orbit.<instance>.<service>.<spec hash>.<secret>_<uid>_<gid>_<mode>} (Podman 4.3 keeps no labels on secrets, so the
+ * orbit.<instance digest>.<spec hash>.<digest>} ({@link #objectName}; Podman 4.3 keeps no labels on secrets, so the
  * name marks them as ours), mounted with {@code --secret} semantics; on Docker, which has no secret objects outside swarm, into files
  * below a root-only directory on a tmpfs ({@code /run/orbit/secrets/<instance>/<service>/<spec hash>/...}, 0700),
  * bind-mounted read-only. One version per spec hash, as for inline files: the digests of the values are part of the
@@ -154,13 +154,28 @@ public final class PodSecrets {
         return versions;
     }
 
-    /** The engine object holding one version of a service's secret. */
-    public String objectName(String service, String configHash, String secret) {
-        return objectPrefix() + service + "." + PodTemplateHash.base(configHash) + "." + secret;
+    /**
+     * The engine object holding one version of a service's secret for one owner and mode: {@code
+     * orbit.<instance digest>.<spec hash>.<digest of service, secret, uid, gid, mode>}, 44 characters, since libpod
+     * allows 64. The spec hash in the name is what the sweep reads.
+     */
+    public String objectName(String service, String configHash, String secret, int uid, int gid, int mode) {
+        return objectPrefix() + PodTemplateHash.base(configHash) + "."
+                + shortDigest(service + "\0" + secret + "\0" + uid + "\0" + gid + "\0" + mode, 12);
     }
 
     private String objectPrefix() {
-        return "orbit." + ownership.instance() + ".";
+        return "orbit." + shortDigest(ownership.instance(), 8) + ".";
+    }
+
+    private static String shortDigest(String text, int chars) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest).substring(0, chars);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /**
@@ -206,8 +221,8 @@ public final class PodSecrets {
      * object mounted twice with different owners would leave both mounts with the last owner and mode.
      */
     private String createObject(DesiredService service, ContainerSecrets.SecretFile file) {
-        String name = objectName(service.name(), service.configHash(), file.secret())
-                + "_%d_%d_%o".formatted(file.uid(), file.gid(), file.mode());
+        String name =
+                objectName(service.name(), service.configHash(), file.secret(), file.uid(), file.gid(), file.mode());
         if (created.putIfAbsent(name, clock.instant()) == null) {
             try {
                 runtime.createSecret(
@@ -347,14 +362,15 @@ public final class PodSecrets {
             log.atDebug().log("cannot list secret objects: " + e.getMessage());
             return;
         }
+        Set<String> inUse = new HashSet<>();
+        services.values().forEach(status -> inUse.addAll(inUse(status)));
         for (String name : names) {
-            parse(name).ifPresent(object -> {
-                if (!inUse(services.get(object.service())).contains(object.hash())
-                        && removable(services, object.service(), name, now)) {
+            hashOf(name).ifPresent(hash -> {
+                if (!inUse.contains(hash) && isOld(name, now)) {
                     try {
                         runtime.removeSecret(name);
                         created.remove(name);
-                        log.atInfo().addKeyValue("service", object.service()).log("removed secret object " + name);
+                        log.atInfo().log("removed secret object " + name + ": no pod or desired spec uses it");
                     } catch (ContainerRuntimeException e) {
                         log.atWarn().log("cannot remove secret object " + name + ": " + e.getMessage());
                     }
@@ -363,20 +379,13 @@ public final class PodSecrets {
         }
     }
 
-    private record ObjectName(String service, String hash) {}
-
-    /** {@code orbit.<instance>.<service>.<hash>.<secret>_…}; secret names and hashes hold no dots, service names may. */
-    private Optional<ObjectName> parse(String name) {
+    /** The spec hash in one of our object names ({@link #objectName}); empty for anything else. */
+    private Optional<String> hashOf(String name) {
         if (!name.startsWith(objectPrefix())) {
             return Optional.empty();
         }
-        String rest = name.substring(objectPrefix().length());
-        int secretDot = rest.lastIndexOf('.');
-        int hashDot = secretDot <= 0 ? -1 : rest.lastIndexOf('.', secretDot - 1);
-        if (hashDot <= 0) {
-            return Optional.empty();
-        }
-        return Optional.of(new ObjectName(rest.substring(0, hashDot), rest.substring(hashDot + 1, secretDot)));
+        String[] parts = name.substring(objectPrefix().length()).split("\\.", -1);
+        return parts.length == 2 ? Optional.of(parts[0]) : Optional.empty();
     }
 
     private static Set<String> inUse(@org.jspecify.annotations.Nullable ServiceStatus status) {
