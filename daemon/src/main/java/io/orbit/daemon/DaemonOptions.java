@@ -38,6 +38,8 @@ import java.util.Optional;
  * @param proxyMaxConnectionsPerClient open connections one client IP address may hold on one node port; more are closed
  *     on accept
  * @param hardening what service files may do and how they are read, and where the daemon keeps its state
+ * @param pullTimeout how long an image pull may go without progress before it fails, naming the image and the
+ *     registry ({@code --pull-timeout}, {@code pull_timeout})
  */
 public record DaemonOptions(
         Path configDirectory,
@@ -55,10 +57,14 @@ public record DaemonOptions(
         String proxyAddress,
         Duration drainTimeout,
         int proxyMaxConnectionsPerClient,
-        Hardening hardening) {
+        Hardening hardening,
+        Duration pullTimeout) {
 
     /** The default of {@code --drain-timeout}: what Orbit slept before removing a pod. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+    /** The default of {@code --pull-timeout}: a pull that makes no progress for this long fails and frees its worker. */
+    public static final Duration DEFAULT_PULL_TIMEOUT = Duration.ofMinutes(5);
 
     public DaemonOptions {
         requireNonNull(proxyAddress, "proxyAddress is null");
@@ -78,6 +84,10 @@ public record DaemonOptions(
         requireNonNull(hardening, "hardening is null");
         if (drainTimeout.isNegative()) {
             throw new IllegalArgumentException("drainTimeout is negative: " + drainTimeout);
+        }
+        requireNonNull(pullTimeout, "pullTimeout is null");
+        if (pullTimeout.isNegative() || pullTimeout.isZero()) {
+            throw new IllegalArgumentException("pullTimeout must be positive: " + pullTimeout);
         }
         if (proxyMaxConnectionsPerClient < 1) {
             throw new IllegalArgumentException(
@@ -142,7 +152,32 @@ public record DaemonOptions(
         }
 
         /**
-         * The default {@code --state-dir}: {@code /var/lib/orbit} as root, else {@code $XDG_STATE_HOME/orbit}, else
+         * The default {@code --state-dir} for a daemon reading {@code configDirectory}: {@code state/} beside it in a
+         * source checkout of Orbit ({@link #isSourceCheckout}), else {@link #defaultStateDirectory(boolean, Map,
+         * String)}.
+         */
+        public static Path defaultStateDirectory(
+                Path configDirectory, boolean root, Map<String, String> environment, String home) {
+            Path parent = configDirectory.toAbsolutePath().normalize().getParent();
+            if (parent != null && isSourceCheckout(parent)) {
+                return parent.resolve("state");
+            }
+            return defaultStateDirectory(root, environment, home);
+        }
+
+        /**
+         * A source checkout of Orbit: the directory holds the Maven wrapper ({@code mvnw}), a {@code pom.xml} and the
+         * {@code daemon/} module. Only a checkout has all three; an installed daemon's config directory
+         * ({@code /etc/orbit/services}) never sits beside them.
+         */
+        static boolean isSourceCheckout(Path directory) {
+            return java.nio.file.Files.isRegularFile(directory.resolve("mvnw"))
+                    && java.nio.file.Files.isRegularFile(directory.resolve("pom.xml"))
+                    && java.nio.file.Files.isDirectory(directory.resolve("daemon"));
+        }
+
+        /**
+         * The default {@code --state-dir} outside a source checkout: {@code /var/lib/orbit} as root, else {@code $XDG_STATE_HOME/orbit}, else
          * {@code ~/.local/state/orbit}.
          */
         public static Path defaultStateDirectory(boolean root, Map<String, String> environment, String home) {

@@ -19,6 +19,7 @@ import io.orbit.engine.health.HealthMonitor;
 import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.netlimit.HostNetworkLimiter;
 import io.orbit.engine.netlimit.NetworkLimitEnforcer;
+import io.orbit.engine.persist.StateStore;
 import io.orbit.engine.reconcile.ReconcileMetrics;
 import io.orbit.engine.reconcile.ReconcileQueue;
 import io.orbit.engine.reconcile.Reconciler;
@@ -35,6 +36,7 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The engine feature: one {@link Engine} (the engine's composition root, which builds its components and their one
@@ -105,7 +107,8 @@ public final class EngineModule extends AbstractModule {
                 options.volumeDirectory(),
                 options.drainTimeout(),
                 options.onExit() == DaemonOptions.OnExit.stop,
-                clock);
+                clock,
+                Optional.of(options.hardening().stateDirectory()));
     }
 
     @Provides
@@ -156,5 +159,11 @@ public final class EngineModule extends AbstractModule {
     @Provides
     AutoscaleLoop autoscaler(Engine engine) {
         return engine.autoscaler();
+    }
+
+    /** The state store (issue 14), for /healthz, /status and orbit doctor. */
+    @Provides
+    Optional<StateStore> stateStore(Engine engine) {
+        return engine.stateStore();
     }
 }

@@ -78,6 +78,19 @@ final class DaemonProcess implements AutoCloseable {
             List<String> extraArguments,
             List<String> jvmOptions)
             throws IOException, InterruptedException {
+        return start(runtime, socket, configDirectory, log, extraArguments, jvmOptions, java.util.Map.of());
+    }
+
+    /** As above, with these environment variables added (e.g. {@code NOTIFY_SOCKET} and {@code WATCHDOG_USEC}). */
+    static DaemonProcess start(
+            String runtime,
+            Path socket,
+            Path configDirectory,
+            Path log,
+            List<String> extraArguments,
+            List<String> jvmOptions,
+            java.util.Map<String, String> environment)
+            throws IOException, InterruptedException {
         int apiPort = freePort();
         // An empty daemon config file: a host's /etc/orbit/orbit.yaml must not change what the flags leave default.
         Path daemonConfig = configDirectory.resolveSibling("orbit.yaml");
@@ -98,8 +111,6 @@ final class DaemonProcess implements AutoCloseable {
                 socket.toString(),
                 "-c",
                 configDirectory.toString(),
-                "--volume-dir",
-                configDirectory.resolveSibling("volumes").toString(),
                 "--api-address",
                 "127.0.0.1:" + apiPort,
                 "--config-file",
@@ -107,6 +118,10 @@ final class DaemonProcess implements AutoCloseable {
         Path controlSocket = configDirectory
                 .resolveSibling("run-" + configDirectory.getFileName())
                 .resolve("orbit.sock");
+        if (!extraArguments.contains("--volume-dir")) {
+            command.addAll(List.of(
+                    "--volume-dir", configDirectory.resolveSibling("volumes").toString()));
+        }
         if (extraArguments.stream().noneMatch(argument -> argument.startsWith("--state-dir"))) {
             // Beside the config directory: a test daemon running as root must not create the host's /var/lib/orbit.
             command.addAll(List.of(
@@ -123,6 +138,7 @@ final class DaemonProcess implements AutoCloseable {
         // Only the flags choose the engine, the instance and the log level (the environment outranks a config file).
         List.of("ORBIT_CONFIG", "ORBIT_RUNTIME", "ORBIT_INSTANCE", "CONTAINER_HOST", "DOCKER_HOST", "LOG_LVL")
                 .forEach(builder.environment()::remove);
+        builder.environment().putAll(environment);
         DaemonProcess daemon = new DaemonProcess(builder.start(), log, apiPort, controlSocket);
         daemon.awaitHealthy();
         return daemon;

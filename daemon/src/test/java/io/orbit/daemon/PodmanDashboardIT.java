@@ -122,31 +122,19 @@ class PodmanDashboardIT {
     @Order(1)
     void theOverviewListsEveryServiceWithTheRightCounts() throws Exception {
         open("/");
-        Map<String, String> expected = Map.of(hello, "2/2", autoscale, "1/1");
-        poll(
+        // Each probe reads both rows in one script: the page redraws the table whenever a status changes (the
+        // autoscaler decides every few seconds), so elements found by one call may be gone at the next.
+        Map<String, ServiceRow> shown = poll(
                 "both services with their ready/desired counts on the overview",
-                () -> {
-                    Map<String, String> shown = new java.util.TreeMap<>();
-                    for (WebElement row : browser.findElements(By.cssSelector("table.services tbody tr"))) {
-                        shown.put(
-                                row.getAttribute("data-service"),
-                                row.findElement(By.cssSelector("td.counts")).getText());
-                    }
-                    shown.keySet().retainAll(expected.keySet());
-                    return shown;
-                },
-                shown -> shown.equals(new java.util.TreeMap<>(expected)));
-        WebElement helloRow = row(hello);
-        assertThat(helloRow.findElements(By.cssSelector(".states [data-state='Ready']")))
-                .hasSize(2);
-        assertThat(helloRow.findElement(By.linkText(":" + helloPort)).getAttribute("href"))
-                .isEqualTo("http://127.0.0.1:" + helloPort + "/");
-        assertThat(browser.findElement(By.id("health")).getText())
-                .contains("engine: podman")
-                .contains("daemon: ok");
+                () -> Map.of(hello, serviceRow(hello), autoscale, serviceRow(autoscale)),
+                rows -> rows.get(hello).counts().equals("2/2")
+                        && rows.get(autoscale).counts().equals("1/1")
+                        && rows.get(hello).readyPills() == 2);
+        assertThat(shown.get(hello).links()).containsEntry(":" + helloPort, "http://127.0.0.1:" + helloPort + "/");
+        assertThat(text("health")).contains("engine: podman").contains("daemon: ok");
         // the autoscaler's column says what it does; the page is read-only without the token
-        assertThat(row(autoscale).getText()).containsAnyOf("no decision yet", "→");
-        assertThat(browser.findElement(By.id("access")).getText()).startsWith("Read-only");
+        assertThat(shown.get(autoscale).text()).containsAnyOf("no decision yet", "→");
+        assertThat(text("access")).startsWith("Read-only");
         HeadlessChromium.screenshot(browser, SCREENSHOTS.resolve("dashboard-overview.png"));
     }
 
@@ -154,20 +142,15 @@ class PodmanDashboardIT {
     @Order(2)
     void withoutTheTokenTheButtonsAreDisabledAndAForgedRequestIsRefused() throws Exception {
         open("/#/service/" + autoscale);
-        WebElement up = poll(
-                "the scale-up button",
-                () -> browser.findElement(By.cssSelector("[data-action='scale-up']")),
-                any -> true);
+        Map<String, Boolean> enabled = poll(
+                "the action buttons, scale-up among them",
+                this::actionButtonsEnabled,
+                buttons -> buttons.containsKey("scale-up"));
         poll(
                 "the page knows changes need the token",
-                () -> browser.findElement(By.id("access")).getText(),
+                () -> text("access"),
                 text -> text.contains("needs the API token"));
-        for (WebElement button : browser.findElements(By.cssSelector(".actions button[data-action]"))) {
-            assertThat(button.isEnabled())
-                    .as("button %s without the token", button.getAttribute("data-action"))
-                    .isFalse();
-        }
-        assertThat(up.isEnabled()).isFalse();
+        assertThat(enabled).as("action buttons without the token (enabled?)").doesNotContainValue(true);
         // The page itself, asked to change without the token: refused (401), nothing changes.
         Object status = script("""
                 const done = arguments[arguments.length - 1];
@@ -202,20 +185,27 @@ class PodmanDashboardIT {
         browser.findElement(By.id("token")).click();
         browser.findElement(By.id("token-input")).sendKeys(token);
         browser.findElement(By.id("token-save")).click();
-        WebElement up = poll(
+        poll(
                 "the scale-up button enabled by the token",
-                () -> browser.findElement(By.cssSelector("[data-action='scale-up']")),
-                WebElement::isEnabled);
+                () -> actionButtonsEnabled().getOrDefault("scale-up", false),
+                Boolean::booleanValue);
         assertThat(script("const done = arguments[arguments.length - 1]; done(document.cookie + '|' + location.href);"))
                 .asString()
                 .doesNotContain(token);
-        up.click();
+        // found and clicked in one probe: a redraw between the two makes the element stale, and the probe repeats
+        poll(
+                "a click on scale-up",
+                () -> {
+                    WebElement up = browser.findElement(By.cssSelector("[data-action='scale-up']"));
+                    up.click();
+                    return true;
+                },
+                clicked -> clicked);
         poll("a second pod of %s on the page".formatted(autoscale), this::podNumbersShown, pods -> pods.size() == 2);
         poll(
                 "the page counts 2/2 ready",
-                () -> browser.findElement(By.cssSelector("#service-head .counts"))
-                        .getText(),
-                text -> text.equals("2/2 ready"));
+                () -> script("arguments[0](document.querySelector('#service-head .counts')?.innerText ?? '')"),
+                text -> "2/2 ready".equals(text));
         assertThat(desiredReplicas(autoscale)).isEqualTo(2);
         JsonNode events = daemon.getJson("/events");
         assertThat(events.findValuesAsText("message"))
@@ -231,7 +221,7 @@ class PodmanDashboardIT {
         open("/#/service/" + hello);
         markPage();
         poll("two Ready pods on the page", () -> podStates(), states -> states.equals(List.of("Ready", "Ready")));
-        int restartsBefore = Integer.parseInt(podRow(0).getAttribute("data-restarts"));
+        int restartsBefore = podRow(0).restarts();
         String container = container(hello, 0);
         run(List.of("kill", container));
         long killed = System.nanoTime();
@@ -245,8 +235,8 @@ class PodmanDashboardIT {
                                     || !podState(hello, 0).equals("Ready"))) {
                         apiSaw[0] = System.nanoTime();
                     }
-                    WebElement row = podRow(0);
-                    return row.getAttribute("data-state") + "/" + row.getAttribute("data-restarts");
+                    PodRow row = podRow(0);
+                    return row.state() + "/" + row.restarts();
                 },
                 shown -> !shown.startsWith("Ready/")
                         || Integer.parseInt(shown.substring(shown.indexOf('/') + 1)) > restartsBefore);
@@ -258,9 +248,9 @@ class PodmanDashboardIT {
         poll(
                 "pod 0 Ready again on the page",
                 Duration.ofSeconds(60),
-                () -> podRow(0).getAttribute("data-state"),
-                "Ready"::equals);
-        assertThat(Integer.parseInt(podRow(0).getAttribute("data-restarts"))).isGreaterThan(restartsBefore);
+                () -> podRow(0),
+                row -> row.state().equals("Ready"));
+        assertThat(podRow(0).restarts()).isGreaterThan(restartsBefore);
         System.out.printf(
                 "[PodmanDashboardIT] kill to Ready on the page: %d ms%n",
                 Duration.ofNanos(System.nanoTime() - killed).toMillis());
@@ -272,23 +262,23 @@ class PodmanDashboardIT {
     void aLineAContainerPrintsAppearsInTheLiveLogWithin2Seconds() throws Exception {
         open("/#/service/" + hello);
         markPage();
-        poll("the log follows", () -> browser.findElement(By.id("logs-state")).getText(), "following"::equals);
+        poll("the log follows", () -> text("logs-state"), "following"::equals);
         String line = "dashboard-it-" + UUID.randomUUID();
         run(List.of("exec", container(hello, 1), "sh", "-c", "echo " + line + " > /proc/1/fd/1"));
         long printed = System.nanoTime();
         poll(
                 "the printed line in the live log",
                 Duration.ofSeconds(2),
-                () -> browser.findElement(By.id("logs-lines")).getText(),
+                () -> text("logs-lines"),
                 text -> text.contains(line));
         System.out.printf(
                 "[PodmanDashboardIT] printed to shown: %d ms%n",
                 Duration.ofNanos(System.nanoTime() - printed).toMillis());
         // the stream filter hides it (stdout), the container filter keeps it
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("logs-stream"))).selectByValue("stderr");
-        assertThat(browser.findElement(By.id("logs-lines")).getText()).doesNotContain(line);
+        assertThat(text("logs-lines")).doesNotContain(line);
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("logs-stream"))).selectByValue("stdout");
-        assertThat(browser.findElement(By.id("logs-lines")).getText()).contains(line);
+        assertThat(text("logs-lines")).contains(line);
         assertPageNotReloaded();
     }
 
@@ -317,9 +307,11 @@ class PodmanDashboardIT {
                 .isPositive();
         assertThat(points("latency")).as("points on the latency chart").isPositive();
         assertThat(points("replicas")).as("points on the pods chart").isPositive();
-        assertThat(browser.findElements(By.cssSelector("#chart-traffic canvas")))
-                .isNotEmpty();
-        assertThat(browser.findElement(By.cssSelector("#chart-traffic .plot")).getAttribute("aria-label"))
+        assertThat(script("arguments[0](document.querySelectorAll('#chart-traffic canvas').length)"))
+                .as("canvases of the requests/s chart")
+                .isNotEqualTo(0L);
+        assertThat(script("arguments[0](document.querySelector('#chart-traffic .plot')?.getAttribute('aria-label'))"))
+                .asString()
                 .contains("requests per second");
         assertPageNotReloaded();
         // a window tall enough for the pods, the charts and the events in one picture
@@ -354,34 +346,87 @@ class PodmanDashboardIT {
                 .isEqualTo("not reloaded");
     }
 
-    private Object script(String asyncScript) {
-        return ((JavascriptExecutor) browser).executeAsyncScript(asyncScript);
+    private Object script(String asyncScript, Object... arguments) {
+        return ((JavascriptExecutor) browser).executeAsyncScript(asyncScript, arguments);
     }
 
-    private WebElement row(String service) {
-        return browser.findElement(By.cssSelector("table.services tr[data-service='" + service + "']"));
+    // The page redraws a region whenever its data changes, so every read below is one script: a script runs
+    // between two redraws, while elements found by one WebDriver call may be stale at the next.
+
+    /** A service's row of the overview as one read. */
+    private record ServiceRow(String counts, long readyPills, String text, Map<String, String> links) {}
+
+    @SuppressWarnings("unchecked")
+    private ServiceRow serviceRow(String service) {
+        Map<String, Object> row = (Map<String, Object>) script("""
+                const done = arguments[arguments.length - 1];
+                const row = document.querySelector(`table.services tr[data-service="${arguments[0]}"]`);
+                done(row === null ? null : {
+                  counts: row.querySelector('td.counts')?.innerText ?? '',
+                  ready: row.querySelectorAll(".states [data-state='Ready']").length,
+                  text: row.innerText,
+                  links: Object.fromEntries([...row.querySelectorAll('a')].map((a) => [a.innerText, a.href])),
+                });
+                """, service);
+        if (row == null) {
+            throw new IllegalStateException("no row for " + service + " yet");
+        }
+        return new ServiceRow(
+                (String) row.get("counts"), (Long) row.get("ready"), (String) row.get("text"), (Map<String, String>)
+                        row.get("links"));
     }
 
-    private WebElement podRow(int pod) {
-        return browser.findElement(By.cssSelector("table.pods tr[data-pod='" + pod + "']"));
+    /** A pod's row of the service page as one read. */
+    private record PodRow(String state, int restarts) {}
+
+    @SuppressWarnings("unchecked")
+    private PodRow podRow(int pod) {
+        Map<String, Object> row = (Map<String, Object>) script("""
+                const done = arguments[arguments.length - 1];
+                const row = document.querySelector(`table.pods tr[data-pod="${arguments[0]}"]`);
+                done(row === null ? null : {state: row.dataset.state, restarts: row.dataset.restarts});
+                """, String.valueOf(pod));
+        if (row == null) {
+            throw new IllegalStateException("no row for pod " + pod + " yet");
+        }
+        return new PodRow((String) row.get("state"), Integer.parseInt((String) row.get("restarts")));
     }
 
+    @SuppressWarnings("unchecked")
     private List<String> podNumbersShown() {
-        return browser.findElements(By.cssSelector("table.pods tr[data-pod]")).stream()
-                .map(row -> row.getAttribute("data-pod"))
-                .distinct()
-                .toList();
+        return (List<String>) script("""
+                arguments[arguments.length - 1]([...new Set([...document.querySelectorAll('table.pods tr[data-pod]')]
+                  .map((row) => row.dataset.pod))]);
+                """);
     }
 
+    @SuppressWarnings("unchecked")
     private List<String> podStates() {
-        return browser.findElements(By.cssSelector("table.pods tr[data-pod]")).stream()
-                .map(row -> row.getAttribute("data-state"))
-                .toList();
+        return (List<String>) script("""
+                arguments[arguments.length - 1]([...document.querySelectorAll('table.pods tr[data-pod]')]
+                  .map((row) => row.dataset.state));
+                """);
+    }
+
+    /** Every action button by its {@code data-action}: enabled or not. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Boolean> actionButtonsEnabled() {
+        return (Map<String, Boolean>) script("""
+                arguments[arguments.length - 1](Object.fromEntries([...document.querySelectorAll(
+                  '.actions button[data-action]')].map((button) => [button.dataset.action, !button.disabled])));
+                """);
+    }
+
+    /** The rendered text of the element with this id, or an empty string while there is none. */
+    private String text(String id) {
+        Object text = script("arguments[1](document.getElementById(arguments[0])?.innerText ?? '')", id);
+        return text == null ? "" : text.toString();
     }
 
     private int points(String chart) {
-        String points = browser.findElement(By.id("chart-" + chart)).getAttribute("data-points");
-        return points == null ? 0 : Integer.parseInt(points);
+        Object points = script(
+                "arguments[1](document.getElementById('chart-' + arguments[0])?.getAttribute('data-points'))", chart);
+        return points == null ? 0 : Integer.parseInt(points.toString());
     }
 
     private JsonNode pod(String service, int number) throws InterruptedException {

@@ -3,6 +3,9 @@ package io.orbit.engine;
 import static java.util.Objects.requireNonNull;
 
 import io.orbit.engine.autoscale.AutoscaleLoop;
+import io.orbit.engine.autoscale.AutoscalePolicy;
+import io.orbit.engine.autoscale.AutoscaleStatus;
+import io.orbit.engine.autoscale.ScalingDecision;
 import io.orbit.engine.health.HealthMonitor;
 import io.orbit.engine.health.HostProbeRunner;
 import io.orbit.engine.health.RestartBackoff;
@@ -14,6 +17,8 @@ import io.orbit.engine.lifecycle.ContainerLifeCycle;
 import io.orbit.engine.lifecycle.Managed;
 import io.orbit.engine.naming.Ownership;
 import io.orbit.engine.netlimit.NetworkLimitEnforcer;
+import io.orbit.engine.persist.RunningPods;
+import io.orbit.engine.persist.StateStore;
 import io.orbit.engine.reconcile.ReconcileQueue;
 import io.orbit.engine.reconcile.Reconciler;
 import io.orbit.engine.reconcile.ServicePass;
@@ -26,6 +31,7 @@ import io.orbit.engine.volume.PodVolumes;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.EngineInfo;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +79,8 @@ public final class Engine {
     private final AutoscaleLoop autoscaler;
     private final ImageWatcher images;
     private final ConfigurationParts configuration;
+    private final Optional<StateStore> stateStore;
+    private final int hostCpus = Runtime.getRuntime().availableProcessors();
     private final ContainerLifeCycle lifecycle;
 
     public Engine(EngineSettings settings, EngineStores stores, EnginePorts ports, EngineReporting reporting) {
@@ -125,13 +133,29 @@ public final class Engine {
                 stores.journal(),
                 reporting.autoscale(),
                 clock,
-                Runtime.getRuntime().availableProcessors(),
+                hostCpus,
                 AutoscaleLoop.STATS_CADENCE);
         this.images =
                 new ImageWatcher(stores.desired(), stores.status(), runtime, stores.queue(), stores.journal(), clock);
         this.configuration = new ConfigurationParts(settings.configDirectory().root(), reloader);
+        this.stateStore = stateStore(settings, stores);
         wireListeners(reporting.volumeMeters().apply(volumes));
         this.lifecycle = assemble(ports.upstream());
+    }
+
+    /** The state store under {@code --state-dir}, when there is one (the daemon's; none in tests and plans). */
+    private Optional<StateStore> stateStore(EngineSettings settings, EngineStores stores) {
+        return settings.stateDirectory()
+                .map(directory -> new StateStore(
+                        directory,
+                        settings.clock(),
+                        stores.desired(),
+                        health.ledger(),
+                        pass.rollouts(),
+                        images,
+                        stores.journal(),
+                        this::autoscaleMark,
+                        StateStore.SpecResolver.validating(settings.apiPort(), settings.hostAccess())));
     }
 
     private static HealthMonitor healthMonitor(
@@ -206,13 +230,63 @@ public final class Engine {
         parts.add(networkLimiter);
         parts.add(Managed.closing("pod start pool", pass::close));
         parts.add(Managed.closing("pods on exit", this::onExit));
+        // What the last run kept comes back before the first load (pins, tokens, good and failed specs, back-offs,
+        // the journal); the autoscaler's counts right after it, before the first pass could scale anything down.
+        stateStore.ifPresent(store -> parts.add(Managed.of("state restore", store::restore, Managed.Action.NOTHING)));
         parts.add(configuration.firstLoad());
+        stateStore.ifPresent(store -> parts.add(Managed.of(
+                "state store",
+                () -> {
+                    store.restoreAutoscaled(this::autoscales, runningPods());
+                    store.start();
+                },
+                store::close)));
         parts.add(Managed.of("reconciler", () -> reconciler.start(WORKERS, RESYNC_INTERVAL), reconciler::close));
         parts.add(Managed.closing("health monitor", health::close));
         parts.add(configuration.watcher());
         parts.add(Managed.of("image watcher", images::start, images::close));
         parts.add(Managed.of("autoscaler", autoscaler::start, autoscaler::close));
         return parts;
+    }
+
+    /** Whether a defined service autoscales (its policy has a signal). */
+    private boolean autoscales(String service) {
+        return stores.desired()
+                .service(service)
+                .map(desired ->
+                        AutoscalePolicy.of(desired.definition(), hostCpus).enabled())
+                .orElse(false);
+    }
+
+    /** The running pods per service; empty (no floor but the kept counts) when the engine does not answer. */
+    private Map<String, Integer> runningPods() {
+        try {
+            return RunningPods.count(runtime, ownership.all());
+        } catch (RuntimeException e) {
+            log.atWarn()
+                    .log("cannot list the running pods at the start (" + e.getMessage()
+                            + "); autoscaled services start from their kept counts only");
+            return Map.of();
+        }
+    }
+
+    /** What the state store saves beside an autoscaled count: the last decision's time and the window. */
+    private StateStore.AutoscaleMark autoscaleMark(String service) {
+        Optional<Instant> decidedAt = autoscaler
+                .status(service)
+                .flatMap(AutoscaleStatus::lastDecision)
+                .map(ScalingDecision::at);
+        Duration window = stores.desired()
+                .service(service)
+                .map(desired ->
+                        AutoscalePolicy.of(desired.definition(), hostCpus).stabilizationWindow())
+                .orElse(Duration.ZERO);
+        return new StateStore.AutoscaleMark(decidedAt, window);
+    }
+
+    /** The state store, when the engine has a state directory. */
+    public Optional<StateStore> stateStore() {
+        return stateStore;
     }
 
     /** The one lifecycle of the engine (and of the parts the daemon adds to it). */

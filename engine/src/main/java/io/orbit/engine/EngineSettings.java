@@ -7,6 +7,7 @@ import io.orbit.engine.spec.HostAccess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Optional;
 
 /**
  * What the {@link Engine} is told.
@@ -18,6 +19,8 @@ import java.time.InstantSource;
  * @param volumeDirectory the root of inline files
  * @param drainTimeout how long a pod taken out of traffic may finish its requests
  * @param stopPodsOnExit remove every pod when the engine stops ({@code --on-exit stop}); otherwise they stay
+ * @param stateDirectory where the state store keeps what the engine decided across restarts ({@code --state-dir});
+ *     without one nothing is kept (tests, {@code orbit plan})
  */
 public record EngineSettings(
         String instance,
@@ -27,7 +30,31 @@ public record EngineSettings(
         Path volumeDirectory,
         Duration drainTimeout,
         boolean stopPodsOnExit,
-        InstantSource clock) {
+        InstantSource clock,
+        Optional<Path> stateDirectory) {
+
+    /** Settings without a state directory: nothing is kept across restarts. */
+    public EngineSettings(
+            String instance,
+            ConfigDirectory configDirectory,
+            int apiPort,
+            HostAccess hostAccess,
+            Path volumeDirectory,
+            Duration drainTimeout,
+            boolean stopPodsOnExit,
+            InstantSource clock) {
+        this(
+                instance,
+                configDirectory,
+                apiPort,
+                hostAccess,
+                volumeDirectory,
+                drainTimeout,
+                stopPodsOnExit,
+                clock,
+                Optional.empty());
+    }
+
     public EngineSettings {
         requireNonNull(instance, "instance is null");
         requireNonNull(configDirectory, "configDirectory is null");
@@ -35,5 +62,6 @@ public record EngineSettings(
         requireNonNull(volumeDirectory, "volumeDirectory is null");
         requireNonNull(drainTimeout, "drainTimeout is null");
         requireNonNull(clock, "clock is null");
+        requireNonNull(stateDirectory, "stateDirectory is null");
     }
 }

@@ -26,7 +26,8 @@ import java.time.Duration;
  * @param maxConnectionsPerClient client connections per remote IP address per node port; more are closed on accept
  * @param maxIdleConnectionsPerBackend upstream keep-alive pool size
  * @param retryBudgetRatio at most this fraction of requests is retried (plus a small burst allowance)
- * @param maxRetriesPerRequest retries on a different backend for one request
+ * @param maxRetriesPerRequest re-sends of one request already sent, each to a different backend (a failed connect,
+ *     which sent nothing, moves on to the next backend not yet tried whatever this is)
  * @param retryAfter the {@code Retry-After} of a 503 when no backend is ready
  * @param ejectAfterConsecutiveErrors passive ejection after this many consecutive connect errors or 5xx
  * @param baseEjection ejection lasts this times the backend's ejection count

@@ -49,6 +49,8 @@ final class ApiRoutes extends Handler.Abstract {
     static final int MAX_BODY_BYTES = 64 * 1024;
     /** On /status: {@code allowed} or {@code denied}, whether service files may reach into the host. */
     static final String HOST_ACCESS_HEADER = "Orbit-Host-Access";
+    /** Whether the daemon's state is written ({@code ok}, {@code failing since TIME}, {@code off}); details in /healthz. */
+    static final String STATE_STORE_HEADER = "Orbit-State-Store";
 
     private final ReadEndpoints reads;
     private final ServiceCommands commands;
@@ -181,6 +183,7 @@ final class ApiRoutes extends Handler.Abstract {
             case ApiEndpoint.Status s -> {
                 // /status is Orbit's JSON array: the daemon-wide host access policy goes in a header
                 response.getHeaders().put(HOST_ACCESS_HEADER, reads.hostAccess());
+                response.getHeaders().put(STATE_STORE_HEADER, reads.stateStoreHeader());
                 respondJson(response, callback, 200, reads.status());
             }
             case ApiEndpoint.Service service -> respondJson(response, callback, 200, reads.service(service.name()));

@@ -5,6 +5,7 @@ import io.orbit.daemon.DaemonOptions;
 import io.orbit.daemon.runtime.RuntimeMonitor;
 import io.orbit.engine.autoscale.AutoscaleLoop;
 import io.orbit.engine.netlimit.NetworkLimitEnforcer;
+import io.orbit.engine.persist.StateStore;
 import io.orbit.engine.reconcile.Rollouts;
 import io.orbit.engine.reconcile.ServicePass;
 import io.orbit.engine.state.DesiredState;
@@ -17,7 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /** The read endpoints that answer from the daemon's published state: status, one service, health, problems, metrics. */
 final class ReadEndpoints {
@@ -34,6 +37,7 @@ final class ReadEndpoints {
     private final ExposedHashes hashes;
     private final boolean hostAccessAllowed;
     private final DaemonOptions options;
+    private final Optional<StateStore> stateStore;
 
     @Inject
     ReadEndpoints(
@@ -47,7 +51,9 @@ final class ReadEndpoints {
             NetworkLimitEnforcer networkLimits,
             ServicePass pass,
             ExposedHashes hashes,
-            DaemonOptions options) {
+            DaemonOptions options,
+            Optional<StateStore> stateStore) {
+        this.stateStore = stateStore;
         this.rollouts = pass.rollouts();
         this.hashes = hashes;
         this.hostAccessAllowed = options.hardening().allowHostAccess();
@@ -135,6 +141,33 @@ final class ReadEndpoints {
         return registry.scrape();
     }
 
+    /**
+     * The state store's health for a header of /status (a JSON array): {@code ok}, {@code failing since TIME} (the
+     * error is in /healthz's {@code state_store}), or {@code off}.
+     */
+    String stateStoreHeader() {
+        return stateStore
+                .map(StateStore::health)
+                .map(health -> health.ok() ? "ok" : "failing since " + health.since())
+                .orElse("off");
+    }
+
+    /** {@code state_store} of /healthz: where the daemon keeps its state and whether writing it works. */
+    @Nullable
+    Map<String, Object> stateStoreView() {
+        if (stateStore.isEmpty()) {
+            return null;
+        }
+        StateStore.Health health = stateStore.get().health();
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("directory", health.directory().toString());
+        view.put("ok", health.ok());
+        view.put("error", health.error().orElse(null));
+        view.put("since", health.since().toString());
+        view.put("set_aside", health.setAside().stream().map(Object::toString).toList());
+        return view;
+    }
+
     /** 200 when the engine answers, 503 otherwise, with the body. */
     Map.Entry<Integer, Map<String, Object>> health() {
         RuntimeMonitor.EngineState state = engine.state();
@@ -144,9 +177,15 @@ final class ReadEndpoints {
                 "engine",
                 state.info().map(info -> info.engine() + " " + info.version()).orElse(null));
         body.put("error", state.error().orElse(null));
+        // While the engine is away: since when, and why, in one line (the error names the socket tried).
+        body.put(
+                "unreachable_since",
+                state.unreachableSince().map(Object::toString).orElse(null));
+        body.put("reason", state.outage().orElse(null));
         body.put("warnings", state.limitations());
         // Whether service files may reach into the host (--allow-host-access); /status has it as a header.
         body.put("host_access", hostAccess());
+        body.put("state_store", stateStoreView());
         // What this daemon runs on and reads: `orbit doctor`, `plan` and `validate` follow it (the CLI's defaults
         // would otherwise name another engine or directory than the daemon that answers).
         body.put("runtime", options.runtime().name().toLowerCase(Locale.ROOT));

@@ -22,6 +22,7 @@ import picocli.CommandLine;
  *   config_dir: /etc/orbit/services
  *   api_address: 127.0.0.1:4112
  *   drain_timeout: 30s
+ *   pull_timeout: 5m
  *   api_allowed_host: [orbit.example.com, 10.0.0.5]
  *   allow_host_access: false
  *   api_local_users: false
@@ -50,6 +51,7 @@ final class DaemonConfigFile implements CommandLine.IDefaultValueProvider {
             "api_token",
             "api_allowed_host",
             "drain_timeout",
+            "pull_timeout",
             "allow_host_access",
             "api_local_users",
             "max_service_file_size",

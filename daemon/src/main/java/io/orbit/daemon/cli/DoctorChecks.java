@@ -351,4 +351,43 @@ final class DoctorChecks {
                                 + port.port());
         };
     }
+
+    /** The running daemon's {@code state_store} of /healthz. */
+    record StoreHealth(String directory, boolean ok, String error, String since) {}
+
+    /**
+     * The state store (issue 14): the running daemon's own report when one answers; otherwise whether {@code --state-dir}
+     * is (or can be made) a directory this user may write.
+     */
+    static Check stateStore(Optional<StoreHealth> daemon, Path stateDirectory) {
+        String name = "state store";
+        if (daemon.isPresent()) {
+            StoreHealth health = daemon.get();
+            if (health.ok()) {
+                return Check.ok(name, "the daemon writes its state to " + health.directory());
+            }
+            return Check.fail(
+                    name,
+                    "the daemon cannot write its state since " + health.since() + ": " + health.error(),
+                    "free space on the file system of " + health.directory() + " (df -h " + health.directory()
+                            + "), or restart the daemon with --state-dir on a writable file system; reconciling goes"
+                            + " on meanwhile, but pins, autoscaled counts and back-offs decided since then are lost"
+                            + " if the daemon restarts");
+        }
+        Path existing = stateDirectory.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing != null && Files.isDirectory(existing) && Files.isWritable(existing)) {
+            return Check.ok(
+                    name,
+                    existing.equals(stateDirectory.toAbsolutePath())
+                            ? stateDirectory + " is writable"
+                            : stateDirectory + " will be made (0700) at the first start");
+        }
+        return Check.warn(
+                name,
+                stateDirectory + " is not writable by this user; the daemon would run without kept state",
+                "run the daemon as the directory's owner, or pass --state-dir DIR (or state_dir: in orbit.yaml)");
+    }
 }

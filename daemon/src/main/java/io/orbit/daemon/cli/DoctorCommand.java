@@ -148,6 +148,15 @@ final class DoctorCommand extends OrbitSubcommand {
                 state,
                 health.map(json -> "status " + json.path("status").asText() + ", engine "
                         + json.path("engine").asText())));
+        checks.add(DoctorChecks.stateStore(
+                health.map(json -> json.path("state_store"))
+                        .filter(JsonNode::isObject)
+                        .map(json -> new DoctorChecks.StoreHealth(
+                                json.path("directory").asText(),
+                                json.path("ok").asBoolean(),
+                                json.path("error").asText(""),
+                                json.path("since").asText(""))),
+                options.hardening().stateDirectory()));
         return status;
     }
 

@@ -130,6 +130,16 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
     Duration drainTimeout;
 
     @Option(
+            names = "--pull-timeout",
+            paramLabel = "DURATION",
+            converter = PositiveDurationConverter.class,
+            description = "How long an image pull may go without progress (pull_policy: Always, image checks) before "
+                    + "it fails with the image and the registry named, and its worker is free again; humantime, e.g. "
+                    + "30s, 5m. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "5m")
+    Duration pullTimeout;
+
+    @Option(
             names = "--instance",
             scope = CommandLine.ScopeType.INHERIT,
             description =
@@ -203,8 +213,9 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
             names = "--state-dir",
             scope = CommandLine.ScopeType.INHERIT,
             paramLabel = "DIR",
-            description = "The daemon's state (the key of the hashes /status shows). Default: /var/lib/orbit as "
-                    + "root, $XDG_STATE_HOME/orbit or ~/.local/state/orbit otherwise.")
+            description = "The daemon's state: pins, autoscaled counts, rollouts, restart back-offs, the journal, the"
+                    + " key of the hashes /status shows. Default: state/ beside the config dir in a source checkout,"
+                    + " else /var/lib/orbit as root, $XDG_STATE_HOME/orbit or ~/.local/state/orbit otherwise.")
     Optional<Path> stateDirectory;
 
     private static final Logger log = LoggerFactory.getLogger(OrbitCommand.class);
@@ -315,8 +326,12 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
                         allowHostAccess,
                         maxServiceFileBytes,
                         stateDirectory.orElseGet(() -> DaemonOptions.Hardening.defaultStateDirectory(
-                                ControlSocket.isRoot(), System.getenv(), System.getProperty("user.home"))),
-                        apiLocalUsers));
+                                configDirectory,
+                                ControlSocket.isRoot(),
+                                System.getenv(),
+                                System.getProperty("user.home"))),
+                        apiLocalUsers),
+                pullTimeout);
     }
 
     /**
@@ -439,6 +454,19 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
             } catch (InvalidUnitException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
+        }
+    }
+
+    /** A duration above zero ({@code --pull-timeout}): zero would fail every pull at once. */
+    static final class PositiveDurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration duration = new DurationConverter().convert(value);
+            if (duration.isZero() || duration.isNegative()) {
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not above zero: give a duration such as 30s or 5m");
+            }
+            return duration;
         }
     }
 

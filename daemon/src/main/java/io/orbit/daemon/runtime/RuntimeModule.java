@@ -31,7 +31,7 @@ public final class RuntimeModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ContainerRuntime runtime(EngineSocketDiscovery.Discovered socket) {
-        return ContainerRuntimes.open(runtime, socket);
+    ContainerRuntime runtime(EngineSocketDiscovery.Discovered socket, DaemonOptions options) {
+        return ContainerRuntimes.open(runtime, socket, options.pullTimeout());
     }
 }

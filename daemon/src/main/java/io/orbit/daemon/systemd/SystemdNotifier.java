@@ -1,5 +1,6 @@
 package io.orbit.daemon.systemd;
 
+import io.orbit.daemon.runtime.RuntimeMonitor;
 import io.orbit.engine.health.HealthMonitor;
 import io.orbit.engine.lifecycle.Managed;
 import io.orbit.engine.reconcile.Reconciler;
@@ -36,7 +37,11 @@ import org.slf4j.LoggerFactory;
  *       "activating" forever;
  *   <li>{@code STATUS=…} every few seconds: while starting, the ready pods of each service still below its minimum
  *       ("web 1/2 ready"); then "5 service(s), 12/12 pods running, 12 ready";
- *   <li>{@code WATCHDOG=1} at half of {@code $WATCHDOG_USEC}, but only while the reconcile loop finishes passes;
+ *   <li>{@code STATUS=engine unreachable since …: why; …} at once when the engine goes away, and every few seconds
+ *       while it stays away;
+ *   <li>{@code WATCHDOG=1} at half of {@code $WATCHDOG_USEC}, but only while the daemon's own loops live (the resync
+ *       ticks, a reconcile worker waits for work or finishes passes, failed ones included): the watchdog guards the
+ *       daemon, not the engine, so an engine outage never gets the daemon — and its node_port proxies — killed;
  *   <li>{@code RELOADING=1} (with {@code MONOTONIC_USEC=}) … {@code READY=1} around a reload (SIGHUP, {@code systemctl
  *       reload});
  *   <li>{@code STOPPING=1} when the daemon stops.
@@ -58,7 +63,7 @@ public final class SystemdNotifier implements Managed {
     private static final Logger log = LoggerFactory.getLogger(SystemdNotifier.class);
     static final Duration READY_DEADLINE = Duration.ofSeconds(90);
     static final Duration STATUS_INTERVAL = Duration.ofSeconds(5);
-    /** The watchdog is fed only while a reconcile pass finished this recently (the resync enqueues every few s). */
+    /** The watchdog is fed only while the reconcile loop showed life this recently ({@link Reconciler#loopStalledFor}). */
     static final Duration LOOP_STALL = Duration.ofSeconds(30);
 
     private static final Duration TICK = Duration.ofSeconds(1);
@@ -67,6 +72,10 @@ public final class SystemdNotifier implements Managed {
     private final StatusStore status;
     private final BiPredicate<ServiceDefinition, PodStatus> ready;
     private final Supplier<Duration> sinceLastPass;
+    private final Supplier<Optional<String>> engineOutage;
+    /** The outage last announced in a STATUS line; a change is announced at once. */
+    private Optional<String> announcedOutage = Optional.empty();
+
     private final Map<String, String> environment;
     private final LongSupplier nanoClock;
     private final LongSupplier monotonicMicros;
@@ -83,24 +92,24 @@ public final class SystemdNotifier implements Managed {
     private Optional<Duration> watchdogInterval = Optional.empty();
 
     @Inject
-    SystemdNotifier(DesiredState desired, StatusStore status, Reconciler reconciler, HealthMonitor health) {
+    SystemdNotifier(
+            DesiredState desired,
+            StatusStore status,
+            Reconciler reconciler,
+            HealthMonitor health,
+            RuntimeMonitor engine) {
         this(
                 desired,
                 status,
                 health::isReady,
-                reconciler::sinceLastPass,
+                reconciler::loopStalledFor,
+                () -> engine.lastSeen().outage(),
                 System.getenv(),
                 System::nanoTime,
                 MonotonicClock::micros);
     }
 
-    /**
-     * @param ready whether a running pod is ready: health's readiness, as for traffic (a pod without health checks is
-     *     ready once its containers run)
-     * @param sinceLastPass how long ago the reconcile loop last finished a pass
-     * @param nanoClock elapsed time for the deadline, the STATUS cadence and the watchdog
-     * @param monotonicMicros {@code MONOTONIC_USEC=} for {@code RELOADING=1}
-     */
+    /** Without an engine outage to report (tests of the other messages). */
     SystemdNotifier(
             DesiredState desired,
             StatusStore status,
@@ -109,6 +118,27 @@ public final class SystemdNotifier implements Managed {
             Map<String, String> environment,
             LongSupplier nanoClock,
             LongSupplier monotonicMicros) {
+        this(desired, status, ready, sinceLastPass, Optional::empty, environment, nanoClock, monotonicMicros);
+    }
+
+    /**
+     * @param ready whether a running pod is ready: health's readiness, as for traffic (a pod without health checks is
+     *     ready once its containers run)
+     * @param sinceLastPass how long the reconcile loop has shown no sign of life
+     * @param engineOutage "engine unreachable since …: why" while the engine does not answer
+     * @param nanoClock elapsed time for the deadline, the STATUS cadence and the watchdog
+     * @param monotonicMicros {@code MONOTONIC_USEC=} for {@code RELOADING=1}
+     */
+    SystemdNotifier(
+            DesiredState desired,
+            StatusStore status,
+            BiPredicate<ServiceDefinition, PodStatus> ready,
+            Supplier<Duration> sinceLastPass,
+            Supplier<Optional<String>> engineOutage,
+            Map<String, String> environment,
+            LongSupplier nanoClock,
+            LongSupplier monotonicMicros) {
+        this.engineOutage = engineOutage;
         this.desired = desired;
         this.status = status;
         this.ready = ready;
@@ -193,6 +223,7 @@ public final class SystemdNotifier implements Managed {
         }
         long now = nanoClock.getAsLong();
         List<String> waiting = waiting();
+        Optional<String> outage = engineOutage.get();
         if (!readySent && (waiting.isEmpty() || now - startedNanos >= READY_DEADLINE.toNanos())) {
             readySent = true;
             send("READY=1\nSTATUS="
@@ -202,13 +233,15 @@ public final class SystemdNotifier implements Managed {
                                     + " s although not every service has its minimum of ready pods: "
                                     + String.join(", ", waiting) + "; " + summary()));
             lastStatusNanos = now;
-        } else if (now - lastStatusNanos >= STATUS_INTERVAL.toNanos()) {
+        } else if (now - lastStatusNanos >= STATUS_INTERVAL.toNanos() || !outage.equals(announcedOutage)) {
             send("STATUS="
+                    + outage.map(why -> why + "; pods kept as they run; ").orElse("")
                     + (readySent
                             ? summary()
                             : "starting: waiting for ready pods: " + String.join(", ", waiting) + "; " + summary()));
             lastStatusNanos = now;
         }
+        announcedOutage = outage;
         watchdogInterval.ifPresent(interval -> {
             boolean loopAlive = sinceLastPass.get().compareTo(LOOP_STALL) < 0;
             if (loopAlive && (!watchdogFed || now - lastWatchdogNanos >= interval.toNanos())) {

@@ -131,7 +131,8 @@ public final class InProcessDaemon implements AutoCloseable {
                 DaemonOptions.DEFAULT_DRAIN_TIMEOUT,
                 ProxyOptions.DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
                 new DaemonOptions.Hardening(
-                        false, ReadPolicy.DEFAULT_MAX_FILE_BYTES, work.resolve("state"), localUsers));
+                        false, ReadPolicy.DEFAULT_MAX_FILE_BYTES, work.resolve("state"), localUsers),
+                DaemonOptions.DEFAULT_PULL_TIMEOUT);
         InMemoryContainerRuntime runtime = InMemoryContainerRuntime.withFixtureImage();
         Injector injector = Guice.createInjector(Stage.PRODUCTION, DaemonModule.modules(options, binder -> {
             binder.bind(ContainerRuntime.class).toInstance(runtime);

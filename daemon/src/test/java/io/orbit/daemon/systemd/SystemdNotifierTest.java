@@ -40,6 +40,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -268,6 +269,50 @@ class SystemdNotifierTest {
         time.advance(Duration.ofSeconds(1));
         notifier.tick();
         assertThat(watchdogs()).isEqualTo(3);
+    }
+
+    @Test
+    void anEngineOutageIsAnnouncedAtOnceAndTheWatchdogKeepsBeingFedWhileTheLoopLives() {
+        AtomicReference<Optional<String>> outage = new AtomicReference<>(Optional.empty());
+        SystemdNotifier notifier = new SystemdNotifier(
+                desired,
+                status,
+                health::isReady,
+                sinceLastPass::get,
+                outage::get,
+                Map.of("WATCHDOG_USEC", "2000000"),
+                () -> Duration.between(START, time.instant()).toNanos(),
+                () -> MONOTONIC_USEC);
+        notifier.begin(recorder());
+        notifier.tick();
+        long before = watchdogs();
+
+        String why = "engine unreachable since 2026-01-01T00:00:01Z: cannot reach the container engine at"
+                + " unix:///run/podman/podman.sock: no such socket file";
+        outage.set(Optional.of(why));
+        time.advance(Duration.ofSeconds(1));
+        notifier.tick();
+        assertThat(sent).contains("STATUS=" + why + "; pods kept as they run; 0 service(s), 0/0 pods running, 0 ready");
+
+        // a minute without the engine, twice any watchdog timeout: the loop lives (passes fail, workers wait)
+        for (int i = 0; i < 60; i++) {
+            time.advance(Duration.ofSeconds(1));
+            notifier.tick();
+        }
+        assertThat(watchdogs() - before)
+                .as("WATCHDOG=1 every second through the outage")
+                .isEqualTo(61);
+        assertThat(sent.stream().filter(message -> message.startsWith("STATUS=engine unreachable")))
+                .as("repeated every 5 s")
+                .hasSizeGreaterThanOrEqualTo(12);
+
+        outage.set(Optional.empty());
+        time.advance(Duration.ofSeconds(1));
+        notifier.tick();
+        assertThat(sent.getLast()).isEqualTo("WATCHDOG=1");
+        assertThat(sent.get(sent.size() - 2))
+                .as("the return is announced at once")
+                .isEqualTo("STATUS=0 service(s), 0/0 pods running, 0 ready");
     }
 
     @Test

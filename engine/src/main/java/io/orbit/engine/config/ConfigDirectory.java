@@ -49,6 +49,11 @@ public final class ConfigDirectory {
 
     private static final int GROUP_OR_OTHERS_WRITE = 0022;
     private static final int STICKY = 01000;
+    /** The longest line of a service file, in characters (see {@link #longLine}). */
+    public static final int MAX_LINE_CHARS = 64 * 1024;
+
+    private static final String NOT_REGULAR = "is not a regular file (a FIFO, socket or device); it was not read."
+            + " A service file must be a plain file: replace it with one, or remove it";
 
     private final Path root;
     private final ServiceFileParser parser;
@@ -151,6 +156,11 @@ public final class ConfigDirectory {
         if (yaml.startsWith("\uFEFF")) {
             yaml = yaml.substring(1);
         }
+        Optional<String> tooLong = longLine(yaml);
+        if (tooLong.isPresent()) {
+            return ParsedFile.failed(
+                    shown, SpecProblem.error(shown, "", tooLong.get()), ServiceFileParser.nameInText(yaml));
+        }
         ParsedFile parsed = parser.parse(shown, yaml);
         return parsed.spec()
                 .filter(SecretResolver::needed)
@@ -167,6 +177,27 @@ public final class ConfigDirectory {
         List<SpecProblem> problems = new ArrayList<>(parsed.problems());
         problems.addAll(resolved.problems());
         return new ParsedFile(parsed.file(), Optional.of(spec), problems).withSecrets(resolved.secrets());
+    }
+
+    /**
+     * A line over {@link #MAX_LINE_CHARS}: the YAML scanner re-copies its window for every kilobyte of one token, so a
+     * single line of a megabyte takes seconds to scan; a line of 64 Ki characters takes milliseconds.
+     */
+    private static Optional<String> longLine(String yaml) {
+        int line = 1;
+        int start = 0;
+        for (int i = 0; i <= yaml.length(); i++) {
+            if (i == yaml.length() || yaml.charAt(i) == '\n') {
+                if (i - start > MAX_LINE_CHARS) {
+                    return Optional.of("line " + line + " is " + (i - start) + " characters long, over the limit of "
+                            + MAX_LINE_CHARS + " characters per line of a service file; it was not parsed. Break the"
+                            + " value over several lines (a YAML block scalar, |), or mount the content from a file");
+                }
+                line++;
+                start = i + 1;
+            }
+        }
+        return Optional.empty();
     }
 
     /** {@code file} relative to the root when it lies inside it ({@code team/api.yml}), else as given. */
@@ -215,6 +246,10 @@ public final class ConfigDirectory {
             if (unsafe.isPresent()) {
                 return unsafe;
             }
+        }
+        if (!Files.isRegularFile(real)) {
+            // Listed as a file, replaced since (or reached through a link): never open a FIFO or a device.
+            return Optional.of(NOT_REGULAR);
         }
         long size = Files.size(real);
         if (size > policy.maxFileBytes()) {
@@ -370,6 +405,10 @@ public final class ConfigDirectory {
                 failures.add(ParsedFile.failed(
                         shown,
                         SpecProblem.error(shown, "", "is a broken symbolic link; point it at a file or remove it")));
+            } else if (attributes.isOther()) {
+                // A FIFO, socket or device: opening a FIFO nobody writes would block the reload forever.
+                Path shown = displayPath(file);
+                failures.add(ParsedFile.failed(shown, SpecProblem.error(shown, "", NOT_REGULAR)));
             }
             return FileVisitResult.CONTINUE;
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,7 +63,7 @@ public final class ServiceFileParser {
      */
     public ParsedFile parse(Path file, String yaml) {
         JsonNode root;
-        try (JsonParser parser = mapper.createParser(yaml)) {
+        try (JsonParser parser = new AliasRefusingParser(mapper.createParser(yaml))) {
             root = mapper.readTree(parser);
             if (root != null && !root.isMissingNode() && hasAnotherDocument(parser)) {
                 return ParsedFile.failed(
@@ -202,6 +203,15 @@ public final class ServiceFileParser {
             Class<?> target = coercion.getTargetType() == null ? int.class : coercion.getTargetType();
             return "the number" + value + " is too large; expected " + expected(target) + " of at most "
                     + maxOf(target);
+        }
+        StreamConstraintsException limit = e instanceof StreamConstraintsException direct
+                ? direct
+                : e.getCause() instanceof StreamConstraintsException wrapped ? wrapped : null;
+        if (limit != null) {
+            // Jackson's own bounds (number length, nesting depth, string and document size), without its API names
+            String message = firstLine(limit.getOriginalMessage()).replaceAll(", from `[^`]*`", "");
+            return "over a limit for a service file: " + message + "; a service file needs nothing this large or this"
+                    + " deep, so check what wrote it";
         }
         if (e.getCause() instanceof MarkedYAMLException yaml) {
             String context = yaml.getContext() == null ? "" : yaml.getContext() + ": ";

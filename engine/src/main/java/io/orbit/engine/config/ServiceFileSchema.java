@@ -288,6 +288,15 @@ public final class ServiceFileSchema {
                 .collect(Collectors.joining(", "));
     }
 
+    /**
+     * A value of the file quoted back on one line and at most 60 characters: a block of a hostile file must not come
+     * back whole, nor with its line breaks, into /status and the log.
+     */
+    static String quoted(String value) {
+        String oneLine = value.replace("\r", "\\r").replace("\n", "\\n");
+        return oneLine.length() <= 60 ? oneLine : oneLine.substring(0, 60) + "... (" + value.length() + " characters)";
+    }
+
     /** How a YAML value reads in a message: "a list", "a mapping", "the string 'x'", "the number 5". */
     static String kind(JsonNode node) {
         if (node.isArray()) {
@@ -300,7 +309,7 @@ public final class ServiceFileSchema {
             return "nothing";
         }
         if (node.isTextual()) {
-            return "the string '" + node.asText() + "'";
+            return "the string '" + quoted(node.asText()) + "'";
         }
         if (node.isNumber()) {
             return "the number " + node.asText();

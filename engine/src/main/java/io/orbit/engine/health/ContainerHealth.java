@@ -40,6 +40,9 @@ public final class ContainerHealth {
 
     private final HealthPolicy policy;
     private final Instant startedAt;
+    /** The later of the start and of when this daemon began watching: the startup deadline counts from it. */
+    private final Instant startupFrom;
+
     private final int[] consecutiveFailures;
     private final boolean[] passedOnce;
     private HealthState state;
@@ -50,8 +53,17 @@ public final class ContainerHealth {
     private @Nullable String message;
 
     public ContainerHealth(HealthPolicy policy, Instant startedAt) {
+        this(policy, startedAt, startedAt);
+    }
+
+    /**
+     * @param watchedSince when this daemon began to watch the container: a container adopted after a daemon restart
+     *     (started long before) gets its full {@code startup_timeout} from then, not a deadline already past
+     */
+    public ContainerHealth(HealthPolicy policy, Instant startedAt, Instant watchedSince) {
         this.policy = requireNonNull(policy, "policy is null");
         this.startedAt = requireNonNull(startedAt, "startedAt is null");
+        this.startupFrom = watchedSince.isAfter(startedAt) ? watchedSince : startedAt;
         this.consecutiveFailures = new int[policy.probes().size()];
         this.passedOnce = new boolean[policy.probes().size()];
         this.state = policy.hasStartupPhase() ? HealthState.STARTING : HealthState.HEALTHY;
@@ -68,7 +80,7 @@ public final class ContainerHealth {
 
     /** When a still-starting container fails its startup. */
     public Instant startupDeadline() {
-        return startedAt.plus(policy.startupTimeout());
+        return startupFrom.plus(policy.startupTimeout());
     }
 
     public synchronized HealthState state() {

@@ -8,6 +8,7 @@ import io.orbit.engine.state.Endpoint;
 import io.orbit.engine.state.PodStatus;
 import io.orbit.engine.state.ServiceStatus;
 import io.orbit.engine.state.StatusStore;
+import io.orbit.runtime.RuntimeUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -158,7 +159,7 @@ public final class HealthMonitor implements AutoCloseable {
                             container.id(),
                             container.containerName(),
                             new ContainerHealth(
-                                    policy.get(), container.startedAt().get()),
+                                    policy.get(), container.startedAt().get(), clock.instant()),
                             target(container, policy.get(), ips));
                     watches.put(container.id(), watch);
                     watch.start();
@@ -351,6 +352,13 @@ public final class HealthMonitor implements AutoCloseable {
             ProbeResult result;
             try {
                 result = runner.run(probe, target);
+            } catch (RuntimeUnavailableException e) {
+                // An exec probe while the engine is unreachable says nothing about the pod: during an outage the
+                // probes that can run (HTTP, TCP) decide, and this one is tried again at its next interval.
+                if (!stopped && !health.isFinished()) {
+                    schedule(index, health.nextDelay(index));
+                }
+                return;
             } catch (RuntimeException e) {
                 result = ProbeResult.failed("probe failed: " + e);
             }

@@ -4,6 +4,7 @@ import io.orbit.engine.state.Endpoint;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ContainerRuntimeException;
 import io.orbit.runtime.ExecResult;
+import io.orbit.runtime.RuntimeUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -113,6 +114,9 @@ public final class HostProbeRunner implements ProbeRunner {
             int newline = output.indexOf('\n');
             return ProbeResult.failed("exit code " + result.exitCode()
                     + (output.isEmpty() ? "" : ": " + (newline < 0 ? output : output.substring(0, newline))));
+        } catch (RuntimeUnavailableException e) {
+            // the engine is away, not the container: the monitor skips this probe instead of counting a failure
+            throw e;
         } catch (ContainerRuntimeException e) {
             return ProbeResult.failed(Objects.requireNonNullElse(e.getMessage(), e.toString()));
         }

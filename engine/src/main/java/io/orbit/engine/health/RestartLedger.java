@@ -31,6 +31,29 @@ public final class RestartLedger {
             Instant nextRestartAllowed,
             int startupFailuresInARow) {}
 
+    /**
+     * A slot as the state store keeps it across a daemon restart: enough to keep its back-off and crash loop. A healthy
+     * spell is not kept (health is observed again after a restart).
+     */
+    public record SlotState(
+            SlotKey key,
+            int restartCount,
+            int streak,
+            List<Instant> recent,
+            Optional<Instant> lastRestart,
+            Optional<String> lastReason,
+            boolean crashLoop,
+            Instant nextRestartAllowed,
+            int startupFailuresInARow) {
+        public SlotState {
+            requireNonNull(key, "key is null");
+            recent = List.copyOf(recent);
+            requireNonNull(lastRestart, "lastRestart is null");
+            requireNonNull(lastReason, "lastReason is null");
+            requireNonNull(nextRestartAllowed, "nextRestartAllowed is null");
+        }
+    }
+
     /** What a recorded restart led to. */
     public record Outcome(int restartCount, Duration nextDelay, boolean enteredCrashLoop) {}
 
@@ -189,6 +212,42 @@ public final class RestartLedger {
             }
         });
         return looping;
+    }
+
+    /** Every slot (for the state store), in no particular order. */
+    public List<SlotState> export() {
+        List<SlotState> states = new ArrayList<>();
+        slots.forEach((key, slot) -> {
+            synchronized (slot) {
+                states.add(new SlotState(
+                        key,
+                        slot.restartCount,
+                        slot.streak,
+                        List.copyOf(slot.recent),
+                        Optional.ofNullable(slot.lastRestart),
+                        Optional.ofNullable(slot.lastReason),
+                        slot.crashLoop,
+                        slot.nextAllowed,
+                        slot.startupFailuresInARow));
+            }
+        });
+        return states;
+    }
+
+    /** Takes back slots a previous run kept; a slot already recorded since the start wins. */
+    public void restore(List<SlotState> states) {
+        for (SlotState state : states) {
+            Slot slot = new Slot();
+            slot.restartCount = state.restartCount();
+            slot.streak = state.streak();
+            slot.recent.addAll(state.recent());
+            slot.lastRestart = state.lastRestart().orElse(null);
+            slot.lastReason = state.lastReason().orElse(null);
+            slot.crashLoop = state.crashLoop();
+            slot.nextAllowed = state.nextRestartAllowed();
+            slot.startupFailuresInARow = state.startupFailuresInARow();
+            slots.putIfAbsent(state.key(), slot);
+        }
     }
 
     private static Instant later(Instant a, Instant b) {

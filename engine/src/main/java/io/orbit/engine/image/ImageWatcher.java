@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,8 +79,12 @@ public final class ImageWatcher implements AutoCloseable {
     private final AtomicBoolean ticking = new AtomicBoolean();
     /** Per service, when it was last checked (or first seen). */
     private final Map<String, Instant> lastCheck = new HashMap<>();
-    /** Per service and image reference, the image id a rollout was last triggered for. */
-    private final Map<Key, String> triggered = new HashMap<>();
+    /**
+     * Per service and image reference, the image id a rollout was last triggered for. Concurrent: the state store
+     * copies it from its own thread, and takes it back before the first tick, so a restarted daemon does not trigger a
+     * rolled-back image again.
+     */
+    private final Map<Key, String> triggered = new ConcurrentHashMap<>();
     /** Per service and image reference, the last failure reported and when. */
     private final Map<Key, Failure> failures = new HashMap<>();
     /** The image a container was created from never changes, so each container is inspected once. */
@@ -315,6 +320,19 @@ public final class ImageWatcher implements AutoCloseable {
 
     private static String shortId(String id) {
         return id.length() > 12 ? id.substring(0, 12) : id;
+    }
+
+    /** Per service, per image reference, the image id a rollout was last triggered for (for the state store). */
+    public Map<String, Map<String, String>> triggeredImages() {
+        Map<String, Map<String, String>> images = new java.util.TreeMap<>();
+        triggered.forEach((key, id) -> images.computeIfAbsent(key.service(), service -> new java.util.TreeMap<>())
+                .put(key.reference(), id));
+        return images;
+    }
+
+    /** Takes back an image id a previous run triggered a rollout for; one triggered since the start wins. */
+    public void restoreTriggered(String service, String reference, String imageId) {
+        triggered.putIfAbsent(new Key(service, reference), imageId);
     }
 
     @Override

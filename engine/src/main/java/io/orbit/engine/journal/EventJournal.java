@@ -44,6 +44,51 @@ public final class EventJournal {
         }
     }
 
+    /**
+     * Takes back the entries a previous run kept (the state store's journal, oldest first): they come before anything
+     * recorded since the start, which is renumbered after them, so sequence numbers keep growing across a restart and a
+     * client's "after N" stays valid.
+     */
+    public void restore(List<JournalEntry> older) {
+        if (older.isEmpty()) {
+            return;
+        }
+        lock.lock();
+        try {
+            List<JournalEntry> recent = List.copyOf(entries);
+            entries.clear();
+            long last = 0;
+            for (JournalEntry entry : older) {
+                if (entry.sequence() > last) {
+                    entries.addLast(entry);
+                    last = entry.sequence();
+                }
+            }
+            for (JournalEntry entry : recent) {
+                last++;
+                entries.addLast(new JournalEntry(
+                        last, entry.time(), entry.kind(), entry.service(), entry.pod(), entry.message()));
+            }
+            while (entries.size() > capacity) {
+                entries.removeFirst();
+            }
+            nextSequence = last + 1;
+            appended.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The sequence number of the last entry recorded (0 before the first). */
+    public long lastSequence() {
+        lock.lock();
+        try {
+            return nextSequence - 1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Entries with a sequence greater than {@code after} (0 for all that are kept), oldest first. */
     public List<JournalEntry> after(long after) {
         lock.lock();

@@ -22,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  *       processed is handed out again after {@link #done}.
  *   <li>After a failure the key waits {@link RetryBackoff} before its next pass; ordinary triggers (events, resync)
  *       do not cut that wait short, {@link #enqueueNow} (a config change) does and resets the count.
+ *   <li>{@link #retryAllNow} (the engine came back after an outage) forgets every key's back-off and hands the keys
+ *       that were waiting out at once: the failures were the engine's absence, not the services'.
  *   <li>{@link #enqueueAfter} is an explicit timed requeue (controller-runtime's {@code RequeueAfter}); unlike a
  *       failure's back-off it holds nothing back: ordinary triggers still run the key at once.
  * </ul>
@@ -75,6 +77,31 @@ public final class ReconcileQueue {
             lock.unlock();
         }
         enqueue(key);
+    }
+
+    /**
+     * Forgets every key's failures and back-off, and queues each key that was waiting out a back-off: after an engine
+     * outage every service failed for the same reason, and waiting up to 5 minutes once it is back would delay healing
+     * for nothing. Returns how many keys were released.
+     */
+    public int retryAllNow() {
+        lock.lock();
+        try {
+            int released = notBefore.size();
+            for (String key : notBefore.keySet()) {
+                if (processing.contains(key)) {
+                    dirty.add(key);
+                } else {
+                    ready.add(key);
+                }
+            }
+            notBefore.clear();
+            failures.clear();
+            changed.signalAll();
+            return released;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Asks for a pass after a delay (unless one is due earlier). */

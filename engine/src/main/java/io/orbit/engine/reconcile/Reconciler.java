@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,12 @@ public final class Reconciler implements AutoCloseable {
             Thread.ofPlatform().daemon().name("orbit-resync").factory());
     private @Nullable EventSubscription events;
     private volatile long lastPassFinishedNanos = System.nanoTime();
+    /** When the resync last enqueued everything: its thread is one of the loops the watchdog guards. */
+    private volatile long lastResyncNanos = System.nanoTime();
+    /** Workers waiting for a key (not inside a pass): a waiting worker is alive, even if no pass is due for minutes. */
+    private volatile long resyncIntervalNanos;
+
+    private final AtomicInteger waitingWorkers = new AtomicInteger();
     private final @Nullable EventJournal journal;
     /** Services left alone because their file is broken, with the reason last logged. */
     private final Map<String, String> kept = new ConcurrentHashMap<>();
@@ -75,6 +82,7 @@ public final class Reconciler implements AutoCloseable {
 
     /** Starts the workers, the event subscription and the resync every {@code resyncInterval}. */
     public void start(int workerCount, Duration resyncInterval) {
+        resyncIntervalNanos = resyncInterval.toNanos();
         events = runtime.subscribe(
                 ownership.all(),
                 new EventTrigger(
@@ -85,7 +93,12 @@ public final class Reconciler implements AutoCloseable {
         for (int i = 0; i < workerCount; i++) {
             workers.add(Thread.ofPlatform().name("orbit-reconcile-" + i).start(this::work));
         }
-        resync.scheduleWithFixedDelay(this::enqueueAll, 0, resyncInterval.toMillis(), TimeUnit.MILLISECONDS);
+        resync.scheduleWithFixedDelay(this::resync, 0, resyncInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void resync() {
+        lastResyncNanos = System.nanoTime();
+        enqueueAll();
     }
 
     /** Enqueues every desired service, every service seen in status, and the orphan sweep. */
@@ -98,7 +111,13 @@ public final class Reconciler implements AutoCloseable {
     private void work() {
         try {
             while (true) {
-                Optional<String> key = queue.take();
+                Optional<String> key;
+                waitingWorkers.incrementAndGet();
+                try {
+                    key = queue.take();
+                } finally {
+                    waitingWorkers.decrementAndGet();
+                }
                 if (key.isEmpty()) {
                     return;
                 }
@@ -129,6 +148,20 @@ public final class Reconciler implements AutoCloseable {
      */
     public Duration sinceLastPass() {
         return Duration.ofNanos(System.nanoTime() - lastPassFinishedNanos);
+    }
+
+    /**
+     * How long the reconcile loop has shown no sign of life: zero while the resync ticks and a worker waits for work or
+     * finished a pass lately. A pass that fails is a sign of life too: during an engine outage every pass fails (and
+     * back-off keeps the workers waiting for minutes), yet the loop is fine. What grows is a stuck loop: the resync
+     * thread no longer ticking, or every worker inside a pass that never ends. The systemd watchdog is fed only while
+     * this stays small, so it guards the daemon's loops, not the engine.
+     */
+    public Duration loopStalledFor() {
+        long now = System.nanoTime();
+        long resyncAge = now - lastResyncNanos;
+        long workerAge = waitingWorkers.get() > 0 ? 0 : now - lastPassFinishedNanos;
+        return Duration.ofNanos(Math.max(0, Math.max(resyncAge - resyncIntervalNanos, workerAge)));
     }
 
     /**

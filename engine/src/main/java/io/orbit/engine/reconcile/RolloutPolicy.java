@@ -17,7 +17,8 @@ final class RolloutPolicy {
      * A rolling update (Orbit's {@code rolling_update_config}, done right): up to {@code max_surge} new pods start
      * beyond the replica count; an old pod is drained and removed only once a ready new pod stands in for it — so the
      * ready pods never drop below the replica count, and a new spec that never gets ready never costs an old pod — at
-     * most {@code max_unavailable} per pass. Unready old pods serve nobody and go first. With {@code max_surge: 0}
+     * most {@code max_unavailable} per pass. Unready old pods serve nobody and go first, once the ready pods cover the
+     * replicas without them (after a daemon restart, "unready" is "not probed yet" until the first probes). With {@code max_surge: 0}
      * there is no room to start first, so {@code max_unavailable} old pods go before their successors start. Each pass
      * moves as far as that allows; readiness changes and the resync bring the next one.
      */
@@ -44,17 +45,17 @@ final class RolloutPolicy {
                 .count();
         long keep = maxSurge > 0 ? wanted : Math.max(1, wanted - maxUnavailable);
         long removable = Math.min(Math.max(0, readyNew + readyOld - keep), Math.max(1, maxUnavailable));
-        List<ObservedPod> order = new ArrayList<>(outdated.stream()
-                .filter(pod -> !ServiceReconciler.ready(pod, verdicts))
-                .sorted(Comparator.comparingInt(ObservedPod::podNumber).reversed())
-                .toList());
-        outdated.stream()
-                .filter(pod -> ServiceReconciler.ready(pod, verdicts))
-                .sorted(Comparator.comparingInt(ObservedPod::podNumber).reversed())
-                .forEach(order::add);
+        List<ObservedPod> order = removalOrder(outdated, verdicts);
+        // An unready old pod serves nobody, so it may go first, but only while the ready pods cover the replicas
+        // without it: unready may mean "not probed yet" (after a daemon restart every pod is, for a second or two),
+        // and then removing it would drop the service below its replicas.
+        boolean readyCoverKeep = readyNew + readyOld >= keep;
         int removed = 0;
         for (ObservedPod pod : order) {
             boolean isReady = ServiceReconciler.ready(pod, verdicts);
+            if (!isReady && !readyCoverKeep) {
+                continue;
+            }
             if (isReady && removable == 0) {
                 break;
             }
@@ -77,5 +78,18 @@ final class RolloutPolicy {
                     "rolling out: %d of %d pods on the new spec (max_surge %d, max_unavailable %d)"
                             .formatted(updated, wanted, maxSurge, maxUnavailable)));
         }
+    }
+
+    /** Unready old pods first (they serve nobody), then the ready ones; highest slot first within each. */
+    private static List<ObservedPod> removalOrder(List<ObservedPod> outdated, Map<String, PodVerdict> verdicts) {
+        List<ObservedPod> order = new ArrayList<>(outdated.stream()
+                .filter(pod -> !ServiceReconciler.ready(pod, verdicts))
+                .sorted(Comparator.comparingInt(ObservedPod::podNumber).reversed())
+                .toList());
+        outdated.stream()
+                .filter(pod -> ServiceReconciler.ready(pod, verdicts))
+                .sorted(Comparator.comparingInt(ObservedPod::podNumber).reversed())
+                .forEach(order::add);
+        return order;
     }
 }

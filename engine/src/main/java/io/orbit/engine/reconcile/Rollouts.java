@@ -11,16 +11,15 @@ import io.orbit.engine.state.DesiredService;
 import io.orbit.engine.state.PodTemplateHash;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,7 +30,8 @@ import org.jspecify.annotations.Nullable;
  * the old pods, never stopped before the new ones were ready, keep serving; the failed spec is not tried again until
  * the service file changes it (or {@code orbit rollout retry}).
  *
- * <p>Kept in memory: after a daemon restart the first spec seen fully running and ready is the known-good one.
+ * <p>The known-good and failed specs are kept across a daemon restart by the state store ({@link #export}, {@link
+ * #restore}); without kept state the first spec seen fully running and ready is the known-good one.
  * Thread-safety: one pass per service at a time (the queue); the API reads snapshots.
  *
  * <p>Over 300 lines because it is one state machine over one record per service (observe, undo, retry, status); its
@@ -69,8 +69,9 @@ public final class Rollouts {
             String message) {}
 
     private static final class Record {
-        final Deque<DesiredService> good = new ArrayDeque<>();
-        final Set<String> failed = new HashSet<>();
+        // Concurrent: the state store's thread copies them while a pass changes them.
+        final Deque<DesiredService> good = new ConcurrentLinkedDeque<>();
+        final Set<String> failed = ConcurrentHashMap.newKeySet();
         final Map<String, Instant> firstSeen = new HashMap<>();
 
         @Nullable
@@ -335,6 +336,36 @@ public final class Rollouts {
             record.good.removeLast();
         }
         record.failed.remove(good.configHash());
+    }
+
+    /**
+     * What the state store keeps of a service: its known-good specs (newest first) and its failed spec hashes.
+     */
+    public record Kept(String service, List<DesiredService> good, Set<String> failed) {
+        public Kept {
+            requireNonNull(service, "service is null");
+            good = List.copyOf(good);
+            failed = Set.copyOf(failed);
+        }
+    }
+
+    /** Every service's known-good and failed specs (for the state store). */
+    public List<Kept> export() {
+        List<Kept> kept = new ArrayList<>();
+        records.forEach((service, record) -> {
+            if (!record.good.isEmpty() || !record.failed.isEmpty()) {
+                kept.add(new Kept(service, List.copyOf(record.good), Set.copyOf(record.failed)));
+            }
+        });
+        return kept;
+    }
+
+    /** Takes back what a previous run kept, for a service not seen since the start. */
+    public void restore(Kept kept) {
+        Record record = new Record();
+        kept.good().stream().limit(HISTORY).forEach(record.good::addLast);
+        record.failed.addAll(kept.failed());
+        records.putIfAbsent(kept.service(), record);
     }
 
     /** Forgets a service that is no longer defined. */

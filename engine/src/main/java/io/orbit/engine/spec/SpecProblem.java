@@ -22,6 +22,32 @@ public record SpecProblem(Path file, String fieldPath, Severity severity, String
         requireNonNull(fieldPath, "fieldPath is null");
         requireNonNull(severity, "severity is null");
         requireNonNull(message, "message is null");
+        message = bounded(message);
+    }
+
+    /** The longest message kept whole; a hostile file's values quoted back must not flood /status or the log. */
+    static final int MAX_MESSAGE = 800;
+
+    private static final java.util.regex.Pattern LONG_WORD = java.util.regex.Pattern.compile("\\S{81,}");
+
+    /**
+     * Quoted values over 80 characters are cut to their first 60 (with the length said), then a message still over
+     * {@link #MAX_MESSAGE} keeps its beginning and its end (where the fix is).
+     */
+    private static String bounded(String message) {
+        if (message.length() <= 80) {
+            return message;
+        }
+        String shortened = LONG_WORD
+                .matcher(message)
+                .replaceAll(word -> java.util.regex.Matcher.quoteReplacement(
+                        word.group().substring(0, 60) + "... (" + word.group().length() + " characters)"));
+        if (shortened.length() <= MAX_MESSAGE) {
+            return shortened;
+        }
+        int tail = MAX_MESSAGE / 4;
+        return shortened.substring(0, MAX_MESSAGE - tail) + " ... (" + (shortened.length() - MAX_MESSAGE)
+                + " characters left out) ... " + shortened.substring(shortened.length() - tail);
     }
 
     public static SpecProblem error(Path file, String fieldPath, String message) {

@@ -121,6 +121,29 @@ public final class DesiredState {
         return encoded;
     }
 
+    /**
+     * Takes back a rollout token the state store kept across a daemon restart, so the pods of that rollout stay
+     * current and a rolled-back token stays failed. A token set since the start wins.
+     */
+    public void restoreRestartToken(String service, String token) {
+        restartTokens.putIfAbsent(service, token);
+    }
+
+    /** Every service's rollout token (for the state store). */
+    public Map<String, String> restartTokens() {
+        return Map.copyOf(restartTokens);
+    }
+
+    /** Every pin as asked for (for the state store). */
+    public Map<String, Integer> pins() {
+        return Map.copyOf(pinnedReplicas);
+    }
+
+    /** Every count the autoscaler set (for the state store). */
+    public Map<String, Integer> autoscaledCounts() {
+        return Map.copyOf(autoscaledReplicas);
+    }
+
     /** The service's rollout token, if a rollout was triggered since the daemon started. */
     public Optional<String> restartToken(String service) {
         return Optional.ofNullable(restartTokens.get(service));

@@ -65,4 +65,17 @@ class ServiceFileSchemaTest {
     void countsATranspositionAsOneEdit(String a, String b, int distance) {
         assertThat(ServiceFileSchema.editDistance(a, b)).isEqualTo(distance);
     }
+
+    /** Found by ConfigFuzzTest: a block of a hostile file came back whole, line breaks and all, into a problem. */
+    @Test
+    void quotesAValueBackOnOneLineAndAtMostSixtyCharacters() {
+        assertThat(ServiceFileSchema.quoted("maybe")).isEqualTo("maybe");
+        assertThat(ServiceFileSchema.quoted("block\ntext")).isEqualTo("block\\ntext");
+        String block = "line\n".repeat(100);
+        assertThat(ServiceFileSchema.quoted(block))
+                .doesNotContain("\n")
+                .startsWith("line\\nline")
+                .endsWith("... (500 characters)")
+                .hasSize(60 + "... (500 characters)".length());
+    }
 }

@@ -37,6 +37,21 @@ class ContainerHealthTest {
     }
 
     @Test
+    void aContainerAdoptedAfterADaemonRestartGetsItsWholeStartupTimeoutFromThen() {
+        // started an hour ago, first seen by this daemon now: its start is long past the 30 s timeout
+        Instant adopted = START.plus(Duration.ofHours(1));
+        ContainerHealth health =
+                new ContainerHealth(new HealthPolicy(Duration.ofSeconds(30), 3, List.of(TCP)), START, adopted);
+
+        health.record(0, false, "timed out", adopted.plusSeconds(1));
+
+        assertThat(health.checkStartupDeadline(adopted.plusSeconds(29))).isEmpty();
+        assertThat(health.state()).isEqualTo(HealthState.STARTING);
+        assertThat(health.checkStartupDeadline(adopted.plusSeconds(30)))
+                .hasValueSatisfying(failed -> assertThat(failed.to()).isEqualTo(HealthState.FAILED));
+    }
+
+    @Test
     void startingProbesRunFastThenAtTheirPeriod() {
         ContainerHealth health = health(3, TCP);
         assertThat(health.nextDelay(0)).isEqualTo(ContainerHealth.STARTUP_INTERVAL);

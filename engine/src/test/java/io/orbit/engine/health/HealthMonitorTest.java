@@ -38,6 +38,9 @@ class HealthMonitorTest {
     private final Map<String, Boolean> passing = new ConcurrentHashMap<>();
 
     private final List<String> probesRun = new CopyOnWriteArrayList<>();
+    /** The engine is unreachable: a probe that needs it (an exec) cannot run. */
+    private volatile boolean engineGone;
+
     private final List<String> actions = new CopyOnWriteArrayList<>();
     private final HealthMonitor monitor = TestPasses.monitor(
             status,
@@ -46,6 +49,10 @@ class HealthMonitorTest {
             (probe, target) -> {
                 String address = target.port(80).map(Object::toString).orElse("none");
                 probesRun.add(address);
+                if (engineGone) {
+                    throw new io.orbit.runtime.RuntimeUnavailableException(
+                            "unix:///gone.sock", "no such socket file", "start the engine", null);
+                }
                 return passing.getOrDefault(address, false)
                         ? ProbeResult.PASSED
                         : ProbeResult.failed("connection refused");
@@ -80,6 +87,27 @@ class HealthMonitorTest {
                 actions.add("reconcile " + service);
             }
         });
+    }
+
+    @Test
+    void probesThatCannotReachTheEngineDecideNothingAndAreTriedAgain() {
+        passing.put("10.0.0.1:80", true);
+        publish(pod("p0", 0, container("c0", "10.0.0.1", clock.instant())));
+        scheduler.runDue();
+        actions.clear();
+
+        engineGone = true;
+        int before = probesRun.size();
+        scheduler.advance(Duration.ofMinutes(1), Duration.ofSeconds(1));
+
+        assertThat(probesRun.size() - before).as("still probed at its interval").isGreaterThanOrEqualTo(5);
+        assertThat(actions)
+                .as("an engine outage neither drains nor restarts the pod")
+                .isEmpty();
+        assertThat(monitor.verdict(new SlotKey("web", 0, web.configHash()), "p0", List.of("c0"))
+                        .ready())
+                .isTrue();
+        assertThat(journal.after(0)).isEmpty();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.orbit.engine.testing.ManualClock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -127,6 +128,36 @@ class ReconcileQueueTest {
         clock.advance(java.time.Duration.ofMinutes(5));
         org.assertj.core.api.Assertions.assertThat(queue.poll())
                 .as("and the timed requeue comes too")
+                .hasValue("web");
+    }
+
+    @Test
+    void theEngineComingBackReleasesEveryBackedOffKeyAtOnceAndForgetsTheFailures() {
+        // an outage long enough for the back-off to reach its cap
+        for (int failure = 0; failure < 10; failure++) {
+            if (failure == 0) {
+                failOnce("web");
+                failOnce("api");
+            } else {
+                failOnceMore("web");
+                clock.advance(RetryBackoff.DEFAULT.delayAfter(queue.failures("api")));
+                assertThat(queue.poll()).hasValue("api");
+                queue.done("api", false);
+            }
+        }
+        assertThat(queue.failures("web")).isEqualTo(10);
+        queue.enqueue("web");
+        assertThat(queue.poll()).as("five minutes of back-off ahead").isEmpty();
+
+        assertThat(queue.retryAllNow()).isEqualTo(2);
+
+        assertThat(List.of(queue.poll(), queue.poll()))
+                .containsExactlyInAnyOrder(Optional.of("web"), Optional.of("api"));
+        assertThat(queue.failures("web")).isZero();
+        queue.done("web", false);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(queue.poll())
+                .as("a failure after the return starts again at 1 s")
                 .hasValue("web");
     }
 }

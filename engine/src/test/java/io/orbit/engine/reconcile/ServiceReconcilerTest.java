@@ -111,10 +111,22 @@ class ServiceReconcilerTest {
                         List.of("0:old:R", "1:cur:R"),
                         List.of("remove 0")),
                 Arguments.of(
-                        "rollout: an unready old pod goes first, it serves nobody",
+                        "rollout: an unready old pod goes first, it serves nobody, once the ready pods cover the"
+                                + " replicas",
+                        2,
+                        List.of("0:old:R", "1:old:R:starting", "2:cur:R"),
+                        List.of("remove 1", "start 1")),
+                Arguments.of(
+                        "rollout: an unready old pod stays while the ready pods do not cover the replicas (it may"
+                                + " only be unprobed yet)",
                         2,
                         List.of("0:old:R", "1:old:R:starting", "2:cur:R:starting"),
-                        List.of("remove 1", "start 1")),
+                        List.of()),
+                Arguments.of(
+                        "rollout: just after a daemon restart nothing is probed yet, so no old pod goes",
+                        2,
+                        List.of("0:old:R:starting", "1:old:R:starting", "2:cur:R:starting"),
+                        List.of()),
                 Arguments.of(
                         "surplus prefers outdated pods over current ones",
                         2,

@@ -1,6 +1,7 @@
 package io.orbit.proxy.internal;
 
 import io.orbit.proxy.ProxyOptions.LoadBalancing;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -19,19 +20,19 @@ public abstract sealed class Balancer {
     }
 
     /**
-     * @param exclude a backend this request already failed on, or null
-     * @return a ready backend other than {@code exclude}, or null when there is none
+     * @param exclude the backends this request already failed on, or null (the first attempt)
+     * @return a ready backend not in {@code exclude}, or null when there is none
      */
     public abstract @Nullable BackendState choose(
-            BackendState[] backends, long nowNanos, @Nullable BackendState exclude);
+            BackendState[] backends, long nowNanos, @Nullable Set<BackendState> exclude);
 
-    static boolean eligible(BackendState backend, long nowNanos, @Nullable BackendState exclude) {
-        return backend != exclude && backend.isReady(nowNanos);
+    static boolean eligible(BackendState backend, long nowNanos, @Nullable Set<BackendState> exclude) {
+        return backend.isReady(nowNanos) && (exclude == null || !exclude.contains(backend));
     }
 
     /** The first eligible backend at or after {@code start}, wrapping around. */
     static @Nullable BackendState scan(
-            BackendState[] backends, int start, long nowNanos, @Nullable BackendState exclude) {
+            BackendState[] backends, int start, long nowNanos, @Nullable Set<BackendState> exclude) {
         int n = backends.length;
         for (int i = 0; i < n; i++) {
             BackendState candidate = backends[(start + i) % n];
@@ -44,7 +45,8 @@ public abstract sealed class Balancer {
 
     static final class PowerOfTwoChoices extends Balancer {
         @Override
-        public @Nullable BackendState choose(BackendState[] backends, long nowNanos, @Nullable BackendState exclude) {
+        public @Nullable BackendState choose(
+                BackendState[] backends, long nowNanos, @Nullable Set<BackendState> exclude) {
             int n = backends.length;
             if (n == 0) {
                 return null;
@@ -79,7 +81,8 @@ public abstract sealed class Balancer {
         private final AtomicInteger next = new AtomicInteger();
 
         @Override
-        public @Nullable BackendState choose(BackendState[] backends, long nowNanos, @Nullable BackendState exclude) {
+        public @Nullable BackendState choose(
+                BackendState[] backends, long nowNanos, @Nullable Set<BackendState> exclude) {
             int n = backends.length;
             if (n == 0) {
                 return null;

@@ -1,5 +1,6 @@
 package io.orbit.proxy.internal;
 
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,10 +43,17 @@ final class Exchange {
     boolean requestBytesSent;
 
     // Across attempts.
+    /** Every retry of this request so far; {@link #resentRetries} counts those that re-sent a request already sent. */
     int retries;
 
+    int resentRetries;
+
+    /**
+     * The backends this request failed on: a retry never goes back to one (a backend that moved to a new address is a
+     * new state, and may serve it). Allocated on the first failure only.
+     */
     @Nullable
-    BackendState failedBackend;
+    Set<BackendState> failedBackends;
 
     int failureStatus;
 
@@ -84,6 +92,12 @@ final class Exchange {
 
     RetryPolicy.Attempt attempt(boolean connectFailed) {
         return new RetryPolicy.Attempt(
-                connectFailed, requestBytesSent, reusedConnection, bodyStreamed, responseHeadSeen, idempotent, retries);
+                connectFailed,
+                requestBytesSent,
+                reusedConnection,
+                bodyStreamed,
+                responseHeadSeen,
+                idempotent,
+                resentRetries);
     }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
@@ -296,9 +297,14 @@ abstract class ForwardingConnection extends ClientConnection {
 
     void dispatch(Exchange current) {
         RouteState route = current.route;
-        BackendState backend = route.balancer().choose(route.backendArray(), System.nanoTime(), current.failedBackend);
+        BackendState backend = claimBackend(route, current);
         if (backend == null) {
             if (current.failureStatus != 0) {
+                log.atWarn()
+                        .addKeyValue("service", route.route().service())
+                        .addKeyValue("status", current.failureStatus)
+                        .addKeyValue("backends", route.backendArray().length)
+                        .log("Upstream failure answered to the client: no other ready backend to retry on");
                 respondError(
                         current,
                         current.failureStatus,
@@ -314,7 +320,6 @@ abstract class ForwardingConnection extends ClientConnection {
             return;
         }
         current.backend = backend;
-        backend.requestStarted();
         UpstreamConnection upstream = backend.acquireIdle();
         if (upstream != null) {
             current.reusedConnection = true;
@@ -324,6 +329,27 @@ abstract class ForwardingConnection extends ClientConnection {
             current.reusedConnection = false;
             current.phase = Exchange.RequestPhase.AWAITING_UPSTREAM;
             listener.proxyConnector().connect(backend.socketAddress(), new PendingConnect(this, current, backend));
+        }
+    }
+
+    /**
+     * Chooses a ready backend and counts the request on it. A drain that began between the choice and the count read
+     * the count first and would not wait for this request, so the backend is checked again after counting (both are
+     * volatile: the drain sees the count, or this sees the drain) and another one is chosen. Bounded: a draining or
+     * removed backend is never chosen again.
+     */
+    private @Nullable BackendState claimBackend(RouteState route, Exchange current) {
+        while (true) {
+            BackendState backend =
+                    route.balancer().choose(route.backendArray(), System.nanoTime(), current.failedBackends);
+            if (backend == null) {
+                return null;
+            }
+            backend.requestStarted();
+            if (!backend.isDraining() && !backend.isRemoved()) {
+                return backend;
+            }
+            backend.requestEnded();
         }
     }
 
@@ -517,29 +543,67 @@ abstract class ForwardingConnection extends ClientConnection {
         if (!timedOut
                 && RetryPolicy.mayRetry(current.attempt(connectFailed), options.maxRetriesPerRequest())
                 && route.retryBudget().tryWithdraw()) {
-            current.retries++;
-            current.failedBackend = backend;
-            // Retry among the backends the listener routes to now: the table may have changed since the request
-            // arrived (a dead container's pod left it, or came back at a new address).
-            RouteState now = listener.route();
-            if (now != route && now.route().service().equals(route.route().service())) {
-                current.route = now;
-            }
-            current.requestBytesSent = false;
-            current.reusedConnection = false;
-            current.responseHeadSeen = false;
-            route.metrics().retried();
-            log.atDebug()
-                    .addKeyValue("service", route.route().service())
-                    .addKeyValue("failed_backend", backend == null ? "" : backend.id())
-                    .addKeyValue("error", failure.toString())
-                    .log("Retrying on another backend");
+            retryElsewhere(current, route, backend, failure, connectFailed);
             dispatch(current);
             return;
         }
         String what = timedOut ? "timed out" : "failed: " + failure.getMessage();
+        logUnhiddenFailure(current, route, backend, failure, connectFailed);
         respondError(
                 current, current.failureStatus, "upstream of '" + route.route().service() + "' " + what, false);
+    }
+
+    /** Books a retry of the exchange (the backend it failed on is never chosen again for it) before dispatching it. */
+    private void retryElsewhere(
+            Exchange current,
+            RouteState route,
+            @Nullable BackendState backend,
+            Throwable failure,
+            boolean connectFailed) {
+        current.retries++;
+        if (!connectFailed) {
+            current.resentRetries++;
+        }
+        if (backend != null) {
+            if (current.failedBackends == null) {
+                current.failedBackends = new HashSet<>(4);
+            }
+            current.failedBackends.add(backend);
+        }
+        // Retry among the backends the listener routes to now: the table may have changed since the request
+        // arrived (a dead container's pod left it, or came back at a new address).
+        RouteState now = listener.route();
+        if (now != route && now.route().service().equals(route.route().service())) {
+            current.route = now;
+        }
+        current.requestBytesSent = false;
+        current.reusedConnection = false;
+        current.responseHeadSeen = false;
+        route.metrics().retried();
+        log.atDebug()
+                .addKeyValue("service", route.route().service())
+                .addKeyValue("failed_backend", backend == null ? "" : backend.id())
+                .addKeyValue("error", failure.toString())
+                .log("Retrying on another backend");
+    }
+
+    /** The client sees a 502/504 the proxy made: say which backend failed and why no retry could hide it. */
+    private void logUnhiddenFailure(
+            Exchange current,
+            RouteState route,
+            @Nullable BackendState backend,
+            Throwable failure,
+            boolean connectFailed) {
+        log.atWarn()
+                .addKeyValue("service", route.route().service())
+                .addKeyValue("backend", backend == null ? "" : backend.id())
+                .addKeyValue("status", current.failureStatus)
+                .addKeyValue("error", failure.toString())
+                .addKeyValue("connect_failed", connectFailed)
+                .addKeyValue("request_sent", current.requestBytesSent)
+                .addKeyValue("reused_connection", current.reusedConnection)
+                .addKeyValue("retries", current.retries)
+                .log("Upstream failure answered to the client, not retried");
     }
 
     /** Answers the exchange with the proxy's own short response. */

@@ -6,6 +6,12 @@ package io.orbit.proxy.internal;
  * byte of the response arrived — RFC 9110 §9.2.2 allows repeating those, and a GET in flight to a backend that was just
  * killed would otherwise become a 502 (measured: 1 in 1,500 GETs through a SIGKILL). Never once a byte of the request
  * body was streamed or a byte of the response arrived, and never a non-idempotent request that was sent.
+ *
+ * <p>{@code maxRetries} bounds only the re-sends of a request that was already sent. A failed connect sent nothing and
+ * moves on to the next backend not yet tried (as nginx's {@code proxy_next_upstream error} does): the caller never
+ * returns to a backend the request failed on, so the backends of the route bound it, and the retry budget bounds the
+ * whole. With one retry in all, a GET whose first connect met a pod just killed and whose second met a pod being
+ * removed by a scale-down became a 502 (CI, 1 in 1,500).
  */
 public final class RetryPolicy {
 
@@ -19,16 +25,16 @@ public final class RetryPolicy {
             boolean bodyStreamed,
             boolean responseStarted,
             boolean idempotent,
-            int retriesSoFar) {}
+            int resentSoFar) {}
 
     public static boolean mayRetry(Attempt attempt, int maxRetries) {
-        if (attempt.responseStarted() || attempt.bodyStreamed() || attempt.retriesSoFar() >= maxRetries) {
+        if (attempt.responseStarted() || attempt.bodyStreamed()) {
             return false;
         }
         if (attempt.connectFailed()) {
             return true;
         }
-        return attempt.idempotent();
+        return attempt.idempotent() && attempt.resentSoFar() < maxRetries;
     }
 
     /** RFC 9110 §9.2.2. */

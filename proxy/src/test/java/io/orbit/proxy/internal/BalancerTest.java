@@ -6,6 +6,7 @@ import io.orbit.proxy.ProxyOptions.LoadBalancing;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class BalancerTest {
@@ -79,10 +80,16 @@ class BalancerTest {
         BackendState other = TestBackends.up("other");
         TestBackends.load(other, 100);
         for (LoadBalancing balancing : LoadBalancing.values()) {
-            assertThat(Balancer.of(balancing).choose(new BackendState[] {failed, other}, 0, failed))
+            assertThat(Balancer.of(balancing).choose(new BackendState[] {failed, other}, 0, Set.of(failed)))
                     .isSameAs(other);
-            assertThat(Balancer.of(balancing).choose(new BackendState[] {failed}, 0, failed))
+            assertThat(Balancer.of(balancing).choose(new BackendState[] {failed}, 0, Set.of(failed)))
                     .isNull();
+            // every backend a request failed on, not only the last
+            BackendState third = TestBackends.up("third");
+            TestBackends.load(third, 200);
+            assertThat(Balancer.of(balancing)
+                            .choose(new BackendState[] {failed, other, third}, 0, Set.of(failed, other)))
+                    .isSameAs(third);
         }
     }
 

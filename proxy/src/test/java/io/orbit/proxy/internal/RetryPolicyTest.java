@@ -10,7 +10,7 @@ class RetryPolicyTest {
 
     @ParameterizedTest(
             name =
-                    "connectFailed={0} sent={1} reused={2} bodyStreamed={3} responseStarted={4} idempotent={5} retries={6} -> {7}")
+                    "connectFailed={0} sent={1} reused={2} bodyStreamed={3} responseStarted={4} idempotent={5} resent={6} -> {7}")
     @CsvSource({
         // a failed connect sent nothing: retry, whatever the method
         "true,  false, false, false, false, false, 0, true",
@@ -28,8 +28,12 @@ class RetryPolicyTest {
         "true,  false, false, true,  false, false, 0, false",
         // a response byte arrived
         "false, true,  true,  false, true,  true,  0, false",
-        // the per-request limit
-        "true,  false, false, false, false, true,  1, false",
+        // the per-request limit on re-sending a request already sent
+        "false, true,  false, false, false, true,  1, false",
+        "false, true,  true,  false, false, true,  1, false",
+        // a failed connect sent nothing: it moves on to a backend not yet tried even after a re-send
+        "true,  false, false, false, false, true,  1, true",
+        "true,  false, false, false, false, false, 1, true",
     })
     void decidesRetries(
             boolean connectFailed,
@@ -38,10 +42,10 @@ class RetryPolicyTest {
             boolean bodyStreamed,
             boolean responseStarted,
             boolean idempotent,
-            int retries,
+            int resent,
             boolean expected) {
-        RetryPolicy.Attempt attempt = new RetryPolicy.Attempt(
-                connectFailed, sent, reused, bodyStreamed, responseStarted, idempotent, retries);
+        RetryPolicy.Attempt attempt =
+                new RetryPolicy.Attempt(connectFailed, sent, reused, bodyStreamed, responseStarted, idempotent, resent);
         assertThat(RetryPolicy.mayRetry(attempt, 1)).isEqualTo(expected);
     }
 

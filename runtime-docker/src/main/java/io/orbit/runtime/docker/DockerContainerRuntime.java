@@ -36,6 +36,7 @@ import io.orbit.runtime.docker.internal.NetworkMapping;
 import io.orbit.runtime.docker.internal.OomInference;
 import io.orbit.runtime.docker.internal.ParallelStatsReader;
 import io.orbit.runtime.docker.internal.VolumeMapping;
+import io.orbit.runtime.http.EngineHttpClient;
 import io.orbit.runtime.http.EngineLogStream;
 import io.orbit.runtime.http.EngineResponse;
 import io.orbit.runtime.http.EngineStream;
@@ -79,15 +80,26 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     private final Set<ReconnectingEventStream> subscriptions = ConcurrentHashMap.newKeySet();
     private volatile @Nullable EngineInfo knownInfo;
 
-    private DockerContainerRuntime(DockerApi api) {
+    /** How long a pull may go without progress by default ({@code pull_timeout}). */
+    public static final Duration DEFAULT_PULL_TIMEOUT = Duration.ofMinutes(5);
+
+    private final Duration pullTimeout;
+
+    private DockerContainerRuntime(DockerApi api, Duration pullTimeout) {
         this.api = api;
+        this.pullTimeout = pullTimeout;
         this.stats = new ParallelStatsReader(api, InstantSource.system());
         this.execRunner = new ExecRunner(api);
     }
 
     /** Talks to the dockerd listening on {@code socket}; nothing is sent before the first call. */
     public static DockerContainerRuntime open(Path socket) {
-        return new DockerContainerRuntime(DockerApi.open(socket));
+        return open(socket, DEFAULT_PULL_TIMEOUT);
+    }
+
+    /** @param pullTimeout a pull that hears nothing from dockerd for this long fails, naming the registry */
+    public static DockerContainerRuntime open(Path socket, Duration pullTimeout) {
+        return new DockerContainerRuntime(DockerApi.open(socket), pullTimeout);
     }
 
     @Override
@@ -241,7 +253,10 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     public EventSubscription subscribe(LabelSelector selector, EventListener listener) {
         String path = "/events?filters=" + DockerApi.containerEventFilter(selector);
         ReconnectingEventStream stream = ReconnectingEventStream.start(
-                EVENTS_THREAD, () -> api.stream("GET", path, null), DockerEvents::parse, listener);
+                EVENTS_THREAD,
+                () -> api.stream("GET", path, null, ReconnectingEventStream.IDLE_DEADLINE),
+                DockerEvents::parse,
+                listener);
         subscriptions.add(stream);
         return new EventSubscription() {
             @Override
@@ -306,13 +321,20 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
     @Override
     public ImageDetails pullImage(String reference, PullProgressListener progress) {
-        try (EngineStream stream = api.stream("POST", "/images/create?" + ImageMapping.pullQuery(reference), null)) {
+        try (EngineStream stream =
+                api.stream("POST", "/images/create?" + ImageMapping.pullQuery(reference), null, pullTimeout)) {
             if (!stream.isSuccess()) {
                 byte[] body = stream.readRemaining().getBytes(StandardCharsets.UTF_8);
                 String message = new EngineResponse(stream.status(), body).errorMessage();
                 throw DockerErrors.pullFailure(reference, stream.status(), message);
             }
             ImageMapping.followPull(reference, stream.body(), progress);
+        } catch (RuntimeException e) {
+            // no answer within the deadline, or a read of the progress that timed out: the pull made no progress
+            if (EngineHttpClient.isIdleTimeout(e)) {
+                throw ImagePullException.stalled(reference, pullTimeout);
+            }
+            throw e;
         }
         return inspectImage(reference)
                 .orElseThrow(() -> new ImagePullException(reference, "the pull ended but the image is not there"));

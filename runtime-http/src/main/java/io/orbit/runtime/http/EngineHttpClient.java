@@ -166,11 +166,37 @@ public final class EngineHttpClient implements AutoCloseable {
     }
 
     /**
+     * Like {@link #stream}, with an idle deadline (a pull without progress, a silent event stream): the head and each
+     * read of the body must come within it, or fail with a {@link SocketTimeoutException} ({@link #isIdleTimeout}).
+     */
+    public EngineStream stream(String method, String pathAndQuery, @Nullable Object jsonBody, Duration idleTimeout) {
+        if (idleTimeout.isZero() || idleTimeout.isNegative()) {
+            throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
+        }
+        return prepare(method, pathAndQuery, jsonBody, idleTimeout).open();
+    }
+
+    /** Whether a stream's failure was its idle deadline (the engine said nothing for that long). */
+    public static boolean isIdleTimeout(@Nullable Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Like {@link #stream}, but split in two so another thread can abort the exchange while this one still waits for
      * the answer's head: libpod sends no head for a log follow until the container prints its first line.
      */
     public PendingStream prepareStream(String method, String pathAndQuery, @Nullable Object jsonBody) {
-        HttpUriRequestBase request = newRequest(method, pathAndQuery, jsonBody, Duration.ZERO);
+        return prepare(method, pathAndQuery, jsonBody, Duration.ZERO);
+    }
+
+    /** @param idleTimeout the socket's read timeout for the head and each read of the body; zero: none */
+    private PendingStream prepare(String method, String pathAndQuery, @Nullable Object jsonBody, Duration idleTimeout) {
+        HttpUriRequestBase request = newRequest(method, pathAndQuery, jsonBody, idleTimeout);
         return new PendingStream(request, () -> {
             try {
                 ClassicHttpResponse response = client.executeOpen(null, request, null);
@@ -181,7 +207,7 @@ public final class EngineHttpClient implements AutoCloseable {
                     response.close();
                 });
             } catch (IOException e) {
-                throw unavailable(method, pathAndQuery, Duration.ZERO, e);
+                throw unavailable(method, pathAndQuery, idleTimeout, e);
             }
         });
     }

@@ -23,12 +23,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The engine-specific parts are injected: how to open the stream and how to turn one JSON object into an event
  * (empty for events the port does not model).
+ *
+ * <p>Adapters open it with an idle deadline ({@link #IDLE_DEADLINE}): a stream on which a hung engine says nothing
+ * would otherwise be waited on forever. Neither engine sends heartbeats, so a quiet host hits the deadline too: that
+ * reconnect is at once and quiet (DEBUG), and the listener still hears {@link EventListener#onStreamReconnected()}
+ * (a pass of every service, as the resync does every few seconds anyway).
  */
 public final class ReconnectingEventStream implements EventSubscription {
 
     private static final Logger log = LoggerFactory.getLogger(ReconnectingEventStream.class);
     static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    /** How long an event stream may stay silent before it is reopened; adapters pass it to the stream's opener. */
+    public static final Duration IDLE_DEADLINE = Duration.ofMinutes(2);
 
     private final Supplier<EngineStream> opener;
     private final Function<JsonNode, Optional<ContainerEvent>> parser;
@@ -69,6 +77,7 @@ public final class ReconnectingEventStream implements EventSubscription {
     private void run() {
         Duration backoff = FIRST_BACKOFF;
         boolean everConnected = false;
+        boolean quietReconnect = false;
         while (!closed) {
             try (EngineStream stream = opener.get()) {
                 current = stream;
@@ -77,9 +86,14 @@ public final class ReconnectingEventStream implements EventSubscription {
                 }
                 connected = true;
                 if (everConnected) {
-                    log.atInfo().log("container event stream reconnected");
+                    if (quietReconnect) {
+                        log.atDebug().log("container event stream reopened after its idle deadline");
+                    } else {
+                        log.atInfo().log("container event stream reconnected");
+                    }
                     listener.onStreamReconnected();
                 }
+                quietReconnect = false;
                 everConnected = true;
                 backoff = FIRST_BACKOFF;
                 Iterator<JsonNode> events = Json.objects(stream.body());
@@ -87,7 +101,10 @@ public final class ReconnectingEventStream implements EventSubscription {
                     parser.apply(events.next()).ifPresent(this::deliver);
                 }
             } catch (IOException | RuntimeException e) {
-                if (!closed) {
+                if (!closed && connected && EngineHttpClient.isIdleTimeout(e)) {
+                    // silence, not failure: reopen at once
+                    quietReconnect = true;
+                } else if (!closed) {
                     log.atWarn()
                             .addKeyValue("retryInMs", backoff.toMillis())
                             .log("container event stream failed: {}", String.valueOf(e.getMessage()));
@@ -96,7 +113,7 @@ public final class ReconnectingEventStream implements EventSubscription {
                 connected = false;
                 current = null;
             }
-            if (!closed) {
+            if (!closed && !quietReconnect) {
                 sleep(backoff);
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }

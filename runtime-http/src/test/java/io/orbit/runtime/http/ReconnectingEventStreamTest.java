@@ -85,6 +85,33 @@ class ReconnectingEventStreamTest {
     }
 
     @Test
+    void aStreamSilentPastItsIdleDeadlineIsReopenedAtOnceAndItsEventsStillCome() throws IOException {
+        Path socket = directory.resolve("silent.sock");
+        // The first connection says nothing (a hung engine, or a quiet host); the second sends an event.
+        try (FakeEngineServer server = new FakeEngineServer(socket, (line, connection, out) -> {
+                    FakeEngineServer.startChunked(out);
+                    if (connection > 1) {
+                        FakeEngineServer.writeChunk(out, "{\"id\":\"after-silence\"}\n");
+                    }
+                    EngineHttpClientTest.sleep(Duration.ofSeconds(30));
+                    return false;
+                });
+                EngineHttpClient client = EngineHttpClient.open(socket, "start it");
+                ReconnectingEventStream stream = ReconnectingEventStream.start(
+                        "test-events-idle",
+                        () -> client.stream("GET", "/events", null, Duration.ofMillis(300)),
+                        this::parse,
+                        listener)) {
+            awaitTrue("the event sent on the reopened stream", () -> received.contains("after-silence"));
+
+            assertThat(reconnects.get())
+                    .as("the listener hears that events may be missed")
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(received).containsOnly("after-silence");
+        }
+    }
+
+    @Test
     void closingStopsTheThreadPromptly() throws IOException {
         Path socket = directory.resolve("close.sock");
         try (FakeEngineServer server = new FakeEngineServer(socket, (line, connection, out) -> {

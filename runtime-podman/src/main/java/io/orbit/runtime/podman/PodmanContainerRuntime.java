@@ -77,16 +77,24 @@ public final class PodmanContainerRuntime implements ContainerRuntime {
     /** What the host can do does not change while the engine runs; read once, on first need. */
     private volatile @Nullable EngineInfo knownInfo;
 
-    private PodmanContainerRuntime(LibpodClient libpod) {
+    /** How long a pull may go without progress by default ({@code pull_timeout}). */
+    public static final Duration DEFAULT_PULL_TIMEOUT = Duration.ofMinutes(5);
+
+    private PodmanContainerRuntime(LibpodClient libpod, Duration pullTimeout) {
         this.libpod = libpod;
         this.stats = new BatchStatsReader(libpod);
         this.exec = new ContainerExec(libpod);
-        this.pull = new ImagePull(libpod);
+        this.pull = new ImagePull(libpod, pullTimeout);
     }
 
     /** A runtime on the Podman service at that Unix socket; connects lazily, so a dead engine fails the first call. */
     public static PodmanContainerRuntime open(Path socket) {
-        return new PodmanContainerRuntime(LibpodClient.open(socket));
+        return open(socket, DEFAULT_PULL_TIMEOUT);
+    }
+
+    /** @param pullTimeout a pull that hears nothing from the engine for this long fails, naming the registry */
+    public static PodmanContainerRuntime open(Path socket, Duration pullTimeout) {
+        return new PodmanContainerRuntime(LibpodClient.open(socket), pullTimeout);
     }
 
     @Override
@@ -230,7 +238,8 @@ public final class PodmanContainerRuntime implements ContainerRuntime {
         String path = LibpodEvents.path(selector);
         return ReconnectingEventStream.start(
                 "orbit-podman-events",
-                () -> libpod.stream(PodmanOperation.EVENTS, describe(selector), "GET", path),
+                () -> libpod.stream(
+                        PodmanOperation.EVENTS, describe(selector), "GET", path, ReconnectingEventStream.IDLE_DEADLINE),
                 event -> LibpodEvents.parse(event, selector),
                 listener);
     }

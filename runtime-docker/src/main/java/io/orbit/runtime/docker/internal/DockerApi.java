@@ -75,6 +75,11 @@ public final class DockerApi implements AutoCloseable {
         return client.stream(method, PREFIX + path, body);
     }
 
+    /** As {@link #stream}, failing a read after {@code idleTimeout} without a byte ({@link EngineHttpClient#isIdleTimeout}). */
+    public EngineStream stream(String method, String path, @Nullable Object body, Duration idleTimeout) {
+        return client.stream(method, PREFIX + path, body, idleTimeout);
+    }
+
     /** For a stream that broke off after it was opened: the engine went away mid-answer. */
     public RuntimeUnavailableException brokenStream(String what, IOException cause) {
         return new RuntimeUnavailableException(endpoint(), what + " broke off: " + cause.getMessage(), REMEDY, cause);

@@ -66,6 +66,10 @@ public final class ImageMapping {
                 progress.onProgress(progressLine(object));
             }
         } catch (IOException e) {
+            // a read that timed out is the caller's (it knows the deadline); any other break is this pull's failure
+            if (io.orbit.runtime.http.EngineHttpClient.isIdleTimeout(e)) {
+                throw new java.io.UncheckedIOException(e);
+            }
             throw new ImagePullException(reference, "the progress stream broke off: " + e);
         }
     }

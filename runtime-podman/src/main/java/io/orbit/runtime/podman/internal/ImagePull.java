@@ -5,9 +5,11 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orbit.runtime.ImagePullException;
 import io.orbit.runtime.PullProgressListener;
+import io.orbit.runtime.http.EngineHttpClient;
 import io.orbit.runtime.http.EngineStream;
 import io.orbit.runtime.http.Json;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Iterator;
 
 /**
@@ -17,19 +19,30 @@ import java.util.Iterator;
 public final class ImagePull {
 
     private final LibpodClient libpod;
+    private final Duration pullTimeout;
 
-    public ImagePull(LibpodClient libpod) {
+    /** @param pullTimeout how long the pull may go without a word from the engine before it is abandoned */
+    public ImagePull(LibpodClient libpod, Duration pullTimeout) {
         this.libpod = requireNonNull(libpod, "libpod is null");
+        this.pullTimeout = requireNonNull(pullTimeout, "pullTimeout is null");
     }
 
     /** Pulls and returns the pulled image's id. */
     public String pull(String reference, PullProgressListener progress) {
         String path = "/images/pull?reference=" + LibpodClient.query(reference);
-        try (EngineStream stream = libpod.stream(PodmanOperation.PULL_IMAGE, Subject.of(reference), "POST", path)) {
+        try (EngineStream stream =
+                libpod.stream(PodmanOperation.PULL_IMAGE, Subject.of(reference), "POST", path, pullTimeout)) {
             return follow(reference, Json.objects(stream.body()), progress);
         } catch (IOException e) {
+            if (EngineHttpClient.isIdleTimeout(e)) {
+                throw ImagePullException.stalled(reference, pullTimeout);
+            }
             throw libpod.brokenStream("pulling " + reference, e);
         } catch (RuntimeException e) {
+            // No answer at all within the deadline (the head), or a read of the progress that timed out.
+            if (EngineHttpClient.isIdleTimeout(e)) {
+                throw ImagePullException.stalled(reference, pullTimeout);
+            }
             // Jackson's iterator wraps a read failure in a bare RuntimeException.
             if (e.getCause() instanceof IOException readFailure) {
                 throw libpod.brokenStream("pulling " + reference, readFailure);

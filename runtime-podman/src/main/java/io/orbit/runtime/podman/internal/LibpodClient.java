@@ -92,13 +92,13 @@ public final class LibpodClient implements AutoCloseable {
 
     /** Opens a long response (events, pull progress); the caller closes it. */
     public EngineStream stream(PodmanOperation operation, Subject subject, String method, String path) {
-        EngineStream stream = http.stream(method, PREFIX + path, null);
-        if (!stream.isSuccess()) {
-            String body = stream.readRemaining();
-            stream.close();
-            throw PodmanErrors.toException(operation, subject, stream.status(), body);
-        }
-        return stream;
+        return check(operation, subject, http.stream(method, PREFIX + path, null));
+    }
+
+    /** As {@link #stream}, failing a read after {@code idleTimeout} without a byte ({@link EngineHttpClient#isIdleTimeout}). */
+    public EngineStream stream(
+            PodmanOperation operation, Subject subject, String method, String path, Duration idleTimeout) {
+        return check(operation, subject, http.stream(method, PREFIX + path, null, idleTimeout));
     }
 
     /** A long response not sent yet, so that another thread can abort it while it waits for the answer's head. */
