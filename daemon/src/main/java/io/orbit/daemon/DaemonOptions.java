@@ -113,6 +113,16 @@ public record DaemonOptions(
     }
 
     /**
+     * As {@link #secretResolver()}, reading the daemon's existing key and never creating one ({@code orbit plan}: a
+     * command that only reads must not make {@code --state-dir}, e.g. the host's /var/lib/orbit, as a side effect).
+     */
+    public SecretResolver existingKeySecretResolver() {
+        Path stateDirectory = hardening.stateDirectory();
+        return new SecretResolver(
+                () -> HashKey.loadExisting(stateDirectory), name -> Optional.ofNullable(System.getenv(name)));
+    }
+
+    /**
      * The host access policy: {@code --allow-host-access}, and the daemon's own directories and engine socket, which
      * no volume may expose.
      */

@@ -226,7 +226,17 @@ abstract class SecretContract extends DaemonScenario {
 
     /** {@code orbit COMMAND} as users type it, following the running daemon; output and errors together. */
     private String orbit(String command, DaemonProcess daemon) throws Exception {
-        OrbitCli cli = new OrbitCli(daemon, configDirectory.resolveSibling("orbit.yaml"), workDirectory);
+        // The daemon's instance (plan looks at its pods only) and state directory (its hash key digests the secrets;
+        // without it the CLI would look for the key in the host's default, /var/lib/orbit as root).
+        OrbitCli cli = new OrbitCli(
+                daemon,
+                configDirectory.resolveSibling("orbit.yaml"),
+                workDirectory,
+                List.of(
+                        "--instance",
+                        instance(),
+                        "--state-dir",
+                        DaemonProcess.stateDirectory(configDirectory).toString()));
         OrbitCli.Result result = cli.run(command);
         return result.out() + "\n" + result.err();
     }

@@ -69,11 +69,12 @@ final class PlanCommand extends ServiceFilesCommand {
         PrintWriter out = out();
         List<ParsedFile> files;
         try {
-            // Keyed like the daemon's, so a pod runs the secrets' current values exactly when the hashes agree.
+            // Keyed like the daemon's (its key, never a new one), so a pod runs the secrets' current values exactly
+            // when the hashes agree.
             files = new ConfigDirectory(
                             dir,
                             ReadPolicy.forThisProcess(options.hardening().maxServiceFileBytes()),
-                            options.secretResolver())
+                            options.existingKeySecretResolver())
                     .loadAll();
         } catch (java.io.UncheckedIOException refused) {
             err().println("orbit plan: " + refused.getMessage());
