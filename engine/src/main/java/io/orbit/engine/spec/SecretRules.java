@@ -18,6 +18,9 @@ import org.jspecify.annotations.Nullable;
  * The rules of {@code env_file} and {@code secrets} (ours): the top-level sources, each container's uses in Compose's
  * short form ({@code - db-password}) or long form ({@code source}, {@code target}, {@code uid}, {@code gid}, {@code
  * mode}, or {@code as: env} with {@code name}). Messages name the field and the fix, never a value: none is read here.
+ *
+ * <p>Longer than 300 lines: every rule of the two secret forms and their sources, one short method each, in the one
+ * place that reads them.
  */
 public final class SecretRules {
 
@@ -198,6 +201,14 @@ public final class SecretRules {
                 asEnv = as.asText().equals("env");
             }
         }
+        checkEnvForm(problems, path, entry, asEnv);
+        if (!asEnv) {
+            checkFileForm(problems, path, entry);
+        }
+    }
+
+    /** {@code name:} only with {@code as: env}, and then a variable's name; no file field with {@code as: env}. */
+    private static void checkEnvForm(ProblemList problems, String path, JsonNode entry, boolean asEnv) {
         JsonNode name = entry.path("name");
         if (!name.isMissingNode()) {
             if (!asEnv) {
@@ -219,8 +230,11 @@ public final class SecretRules {
                             "applies to a secret mounted as a file, not to" + " one exposed as: env; remove it");
                 }
             }
-            return;
         }
+    }
+
+    /** A file's {@code target}, {@code uid}, {@code gid} and {@code mode}. */
+    private static void checkFileForm(ProblemList problems, String path, JsonNode entry) {
         JsonNode target = entry.path("target");
         if (!target.isMissingNode()
                 && (!target.isTextual()

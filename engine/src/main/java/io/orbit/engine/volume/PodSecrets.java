@@ -55,6 +55,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: {@link #apply} runs on pod-start threads, {@link #sweep} on the status thread; file changes are
  * made under one lock, engine calls outside it.
+ *
+ * <p>Longer than 300 lines: both ways a secret reaches a container (engine objects, files) and their one sweep share
+ * the versioning by spec hash and the lock; split, each half would need the other's bookkeeping.
  */
 public final class PodSecrets {
 

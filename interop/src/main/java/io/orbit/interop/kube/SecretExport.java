@@ -84,33 +84,43 @@ final class SecretExport {
                         .build());
                 continue;
             }
-            String volume = KubeQuantities.dnsLabel("secret-" + use.secret());
-            export.podVolumes.put(
-                    volume,
-                    new VolumeBuilder()
-                            .withName(volume)
-                            .withNewSecret()
-                            .withSecretName(secretsName())
-                            .addNewItem()
-                            .withKey(use.secret())
-                            .withPath(use.secret())
-                            .withMode(use.mode())
-                            .endItem()
-                            .endSecret()
-                            .build());
-            container.addToVolumeMounts(new VolumeMountBuilder()
-                    .withName(volume)
-                    .withMountPath(use.target())
-                    .withSubPath(use.secret())
-                    .withReadOnly(true)
-                    .build());
-            if (use.uid() != 0 || use.gid() != 0) {
-                export.warn(
-                        field + ".secrets",
-                        "uid/gid of secret " + use.secret() + " are not exported: a Secret volume's files belong to"
-                                + " root; set the pod's securityContext.fsGroup to let a group read it");
-            }
+            mountFile(container, field, use);
         }
+        envFile(container, field, definition, asEnv);
+    }
+
+    /** A secret file: an item of the Secret volume, mounted read-only at its target with its mode. */
+    private void mountFile(ContainerBuilder container, String field, SecretRules.SecretUse use) {
+        String volume = KubeQuantities.dnsLabel("secret-" + use.secret());
+        export.podVolumes.put(
+                volume,
+                new VolumeBuilder()
+                        .withName(volume)
+                        .withNewSecret()
+                        .withSecretName(secretsName())
+                        .addNewItem()
+                        .withKey(use.secret())
+                        .withPath(use.secret())
+                        .withMode(use.mode())
+                        .endItem()
+                        .endSecret()
+                        .build());
+        container.addToVolumeMounts(new VolumeMountBuilder()
+                .withName(volume)
+                .withMountPath(use.target())
+                .withSubPath(use.secret())
+                .withReadOnly(true)
+                .build());
+        if (use.uid() != 0 || use.gid() != 0) {
+            export.warn(
+                    field + ".secrets",
+                    "uid/gid of secret " + use.secret() + " are not exported: a Secret volume's files belong to"
+                            + " root; set the pod's securityContext.fsGroup to let a group read it");
+        }
+    }
+
+    /** The env_file variables not overridden by an {@code as: env} secret: a Secret of placeholders, and envFrom. */
+    private void envFile(ContainerBuilder container, String field, ContainerDefinition definition, Set<String> asEnv) {
         Set<String> envFileKeys = new TreeSet<>(definition.secrets().env().keySet());
         envFileKeys.removeAll(asEnv);
         if (envFileKeys.isEmpty()) {

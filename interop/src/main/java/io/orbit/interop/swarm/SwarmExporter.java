@@ -64,8 +64,11 @@ public final class SwarmExporter {
             configs.forEach(root.putObject("configs")::set);
         }
         TreeMap<String, ObjectNode> secrets = new TreeMap<>();
-        services.forEach(service -> service.spec().secretsOrEmpty().keySet().forEach(secret -> secrets.put(
-                secretName(service.name(), secret), F.objectNode().put("external", true))));
+        services.forEach(service -> service.spec()
+                .secretsOrEmpty()
+                .keySet()
+                .forEach(secret -> secrets.put(
+                        secretName(service.name(), secret), F.objectNode().put("external", true))));
         if (!secrets.isEmpty()) {
             secrets.forEach(root.putObject("secrets")::set);
         }

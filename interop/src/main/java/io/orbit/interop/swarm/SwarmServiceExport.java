@@ -114,6 +114,23 @@ final class SwarmServiceExport {
                         + " -");
     }
 
+    /** The variables; env_file and as: env values are never written: placeholders, with a warning on filling them. */
+    private void environment(ObjectNode node, String field, ContainerDefinition container) {
+        if (container.env().isEmpty() && container.secrets().env().isEmpty()) {
+            return;
+        }
+        ObjectNode env = node.putObject("environment");
+        TreeMap<String, String> variables = new TreeMap<>(container.env());
+        container.secrets().env().keySet().forEach(name -> variables.put(name, "<fill in: " + name + ">"));
+        variables.forEach(env::put);
+        if (!container.secrets().env().isEmpty()) {
+            warn(
+                    field + ".env_file",
+                    "variables from env_file and secrets as: env are placeholders (<fill in: NAME>), never the"
+                            + " values; put the values in before deploying, or use an env_file: of Compose's");
+        }
+    }
+
     private ObjectNode container(int index, ContainerDefinition container) {
         String field = "spec.containers[" + index + "]";
         ContainerTemplate template = container.template();
@@ -123,19 +140,7 @@ final class SwarmServiceExport {
             ArrayNode command = node.putArray("command");
             container.command().forEach(command::add);
         }
-        if (!container.env().isEmpty() || !container.secrets().env().isEmpty()) {
-            ObjectNode env = node.putObject("environment");
-            TreeMap<String, String> variables = new TreeMap<>(container.env());
-            // env_file and as: env values are never written: placeholders, with a warning saying how to fill them.
-            container.secrets().env().keySet().forEach(name -> variables.put(name, "<fill in: " + name + ">"));
-            variables.forEach(env::put);
-            if (!container.secrets().env().isEmpty()) {
-                warn(
-                        field + ".env_file",
-                        "variables from env_file and secrets as: env are placeholders (<fill in: NAME>), never the"
-                                + " values; put the values in before deploying, or use an env_file: of Compose's");
-            }
-        }
+        environment(node, field, container);
         secrets(node, field, container);
         ArrayNode ports = F.arrayNode();
         for (int p = 0; p < container.ports().size(); p++) {

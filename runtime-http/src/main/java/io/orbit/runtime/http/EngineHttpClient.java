@@ -51,6 +51,9 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  *
  * <p>I/O failures become {@link RuntimeUnavailableException} naming the socket and the remedy; status codes are left
  * to the adapter, which maps them in one place. Thread-safe.
+ *
+ * <p>Longer than 300 lines: calls, streams and raw (secret) bodies share one pool, one deadline scheme and one place
+ * that turns I/O failures into the errors users see.
  */
 public final class EngineHttpClient implements AutoCloseable {
 
