@@ -120,9 +120,16 @@ abstract class SecretContract extends DaemonScenario {
 
         URI uri = URI.create("http://127.0.0.1:" + nodePort + "/");
         TrafficLoad.awaitServing(uri, Duration.ofSeconds(30));
+        // orbit plan on a copy of the directory with the new value, while the pods still run the old one: run after
+        // the change, it raced the daemon's own rollout (a loaded host started the CLI after the pods had rolled).
+        Path preview = Files.createDirectories(workDirectory.resolve("preview"));
+        Files.copy(file, preview.resolve("sec.yml"));
+        Files.copy(envFile, preview.resolve("app.env"));
+        Files.createDirectories(preview.resolve("secrets"));
+        Files.writeString(preview.resolve("secrets/db-password"), secondValue);
+        outputs.add(orbit(daemon, "plan", preview.toString()));
         TrafficLoad load = TrafficLoad.start(uri, 4, Duration.ZERO);
         writeSecret(secondValue);
-        outputs.add(orbit("plan", daemon));
         String firstHash = first.get(0).configHash();
         List<EnginePods.Pod> second = awaitReadyPods(daemon, 2, firstHash);
         Poll.until(
@@ -151,8 +158,8 @@ abstract class SecretContract extends DaemonScenario {
         outputs.add(daemon.getJson("/services/" + service + "/rollout").toString());
         outputs.add(daemon.get("/metrics").body());
         outputs.add(daemon.get("/events").body());
-        outputs.add(orbit("validate", daemon));
-        outputs.add(orbit("status", daemon));
+        outputs.add(orbit(daemon, "validate"));
+        outputs.add(orbit(daemon, "status"));
         outputs.add(String.join("\n", daemon.logLines()));
         assertThat(String.join("\n", daemon.logLines()))
                 .as("the log is at DEBUG")
@@ -225,7 +232,7 @@ abstract class SecretContract extends DaemonScenario {
     }
 
     /** {@code orbit COMMAND} as users type it, following the running daemon; output and errors together. */
-    private String orbit(String command, DaemonProcess daemon) throws Exception {
+    private String orbit(DaemonProcess daemon, String... command) throws Exception {
         // The daemon's instance (plan looks at its pods only) and state directory (its hash key digests the secrets;
         // without it the CLI would look for the key in the host's default, /var/lib/orbit as root).
         OrbitCli cli = new OrbitCli(
