@@ -4,9 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import io.orbit.engine.config.ConfigDirectory;
 import io.orbit.engine.config.ReadPolicy;
+import io.orbit.engine.config.SecretResolver;
 import io.orbit.engine.spec.HostAccess;
+import io.orbit.engine.volume.PodSecrets;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,7 +97,29 @@ public record DaemonOptions(
 
     /** The service files as this daemon reads them: its size limit, and its ownership rules when it runs as root. */
     public ConfigDirectory configDirectoryReader() {
-        return new ConfigDirectory(configDirectory, ReadPolicy.forThisProcess(hardening.maxServiceFileBytes()));
+        return new ConfigDirectory(
+                configDirectory, ReadPolicy.forThisProcess(hardening.maxServiceFileBytes()), secretResolver());
+    }
+
+    /**
+     * Reads {@code env_file}s and secrets, digesting their values under the hash key in {@code --state-dir} (read when
+     * a service first has any), so pods roll when a value changes and the pods' hash label tells nothing about it.
+     */
+    public SecretResolver secretResolver() {
+        Path stateDirectory = hardening.stateDirectory();
+        return new SecretResolver(
+                () -> HashKey.loadOrCreate(stateDirectory, new SecureRandom()),
+                name -> Optional.ofNullable(System.getenv(name)));
+    }
+
+    /**
+     * As {@link #secretResolver()}, reading the daemon's existing key and never creating one ({@code orbit plan}: a
+     * command that only reads must not make {@code --state-dir}, e.g. the host's /var/lib/orbit, as a side effect).
+     */
+    public SecretResolver existingKeySecretResolver() {
+        Path stateDirectory = hardening.stateDirectory();
+        return new SecretResolver(
+                () -> HashKey.loadExisting(stateDirectory), name -> Optional.ofNullable(System.getenv(name)));
     }
 
     /**
@@ -102,7 +127,8 @@ public record DaemonOptions(
      * no volume may expose.
      */
     public HostAccess hostAccess() {
-        List<Path> own = new ArrayList<>(List.of(configDirectory, volumeDirectory, hardening.stateDirectory()));
+        List<Path> own = new ArrayList<>(
+                List.of(configDirectory, volumeDirectory, hardening.stateDirectory(), PodSecrets.defaultDirectory()));
         runtimeSocket
                 .map(socket -> Path.of(socket.replaceFirst("^unix://", "")))
                 .ifPresent(own::add);

@@ -56,6 +56,28 @@ public final class HashKey {
         }
     }
 
+    /**
+     * The key in {@code stateDirectory}, never created: for commands that only read ({@code orbit plan}), which must
+     * digest under the daemon's key and must not leave a state directory (or a key) where no daemon keeps its state.
+     *
+     * @throws UncheckedIOException if there is none (naming the directory and the fix), or it cannot be read
+     */
+    public static byte[] loadExisting(Path stateDirectory) {
+        Path file = stateDirectory.resolve(FILE_NAME);
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new UncheckedIOException(new java.nio.file.NoSuchFileException(
+                    file.toString(),
+                    null,
+                    "no hash key here (none is made by this command); pass the daemon's --state-dir, as its user, to"
+                            + " compare secrets with the running pods"));
+        }
+        try {
+            return read(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the hash key " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Written to a temporary file with mode 0600 and moved in place: a reader never sees a partial key. */
     private static void create(Path file, SecureRandom random) throws IOException {
         byte[] key = new byte[KEY_BYTES];

@@ -124,8 +124,8 @@ final class DaemonProcess implements AutoCloseable {
         }
         if (extraArguments.stream().noneMatch(argument -> argument.startsWith("--state-dir"))) {
             // Beside the config directory: a test daemon running as root must not create the host's /var/lib/orbit.
-            command.addAll(List.of(
-                    "--state-dir", configDirectory.resolveSibling("state").toString()));
+            command.addAll(
+                    List.of("--state-dir", stateDirectory(configDirectory).toString()));
         }
         if (!extraArguments.contains("--control-socket")) {
             command.addAll(List.of("--control-socket", controlSocket.toString()));
@@ -142,6 +142,11 @@ final class DaemonProcess implements AutoCloseable {
         DaemonProcess daemon = new DaemonProcess(builder.start(), log, apiPort, controlSocket);
         daemon.awaitHealthy();
         return daemon;
+    }
+
+    /** The {@code --state-dir} a daemon on {@code configDirectory} gets unless the test gives its own. */
+    static Path stateDirectory(Path configDirectory) {
+        return configDirectory.resolveSibling("state");
     }
 
     /**
@@ -287,7 +292,7 @@ final class DaemonProcess implements AutoCloseable {
                 .toList();
     }
 
-    private List<String> logLines() {
+    List<String> logLines() {
         try {
             return Files.readAllLines(log, StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -70,9 +70,16 @@ abstract class DaemonScenario {
 
     /** As {@link #startDaemon()}, with these JVM options. */
     DaemonProcess startDaemon(List<String> jvmOptions) throws IOException, InterruptedException {
+        return startDaemon(jvmOptions, List.of());
+    }
+
+    /** As {@link #startDaemon()}, with these JVM options and further daemon arguments (e.g. {@code -l debug}). */
+    DaemonProcess startDaemon(List<String> jvmOptions, List<String> arguments)
+            throws IOException, InterruptedException {
         Path log = Path.of("target", "daemon-it", getClass().getSimpleName(), "%s-%s.log".formatted(logName, suffix));
-        DaemonProcess daemon =
-                testEngine.startDaemon(configDirectory, log, List.of("--instance", instance()), jvmOptions);
+        List<String> all = new ArrayList<>(List.of("--instance", instance()));
+        all.addAll(arguments);
+        DaemonProcess daemon = testEngine.startDaemon(configDirectory, log, all, jvmOptions);
         daemons.add(daemon);
         return daemon;
     }

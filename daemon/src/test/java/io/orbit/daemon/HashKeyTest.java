@@ -72,4 +72,17 @@ class HashKeyTest {
         Files.createSymbolicLink(file, work.resolve("elsewhere"));
         assertThatThrownBy(() -> HashKey.loadOrCreate(state, seeded())).hasMessageContaining("not a regular file");
     }
+
+    @Test
+    void aReadOnlyCommandReadsTheDaemonsKeyAndNeverMakesOne() throws Exception {
+        Path state = work.resolve("state");
+        assertThatThrownBy(() -> HashKey.loadExisting(state))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining(state.resolve(HashKey.FILE_NAME).toString())
+                .hasMessageContaining("pass the daemon's --state-dir");
+        assertThat(state).as("no state directory is made").doesNotExist();
+
+        byte[] made = HashKey.loadOrCreate(state, seeded());
+        assertThat(HashKey.loadExisting(state)).isEqualTo(made);
+    }
 }

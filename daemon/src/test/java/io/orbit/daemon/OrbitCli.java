@@ -30,15 +30,26 @@ final class OrbitCli {
     private final DaemonProcess daemon;
     private final Path configFile;
     private final Path outputDirectory;
+    private final List<String> daemonArguments;
 
     /**
      * @param configFile the daemon's config file, so the host's /etc/orbit/orbit.yaml changes nothing
      * @param outputDirectory where each run's stdout and stderr go
      */
     OrbitCli(DaemonProcess daemon, Path configFile, Path outputDirectory) {
+        this(daemon, configFile, outputDirectory, List.of());
+    }
+
+    /**
+     * @param daemonArguments what else the daemon was started with that the CLI cannot learn from it (its {@code
+     *     --instance}, whose pods {@code orbit plan} looks at, and its {@code --state-dir}, whose hash key it digests
+     *     secrets with), given after the command like the rest
+     */
+    OrbitCli(DaemonProcess daemon, Path configFile, Path outputDirectory, List<String> daemonArguments) {
         this.daemon = daemon;
         this.configFile = configFile;
         this.outputDirectory = outputDirectory;
+        this.daemonArguments = List.copyOf(daemonArguments);
     }
 
     Result run(String... command) throws InterruptedException {
@@ -85,6 +96,7 @@ final class OrbitCli {
                 daemon.controlSocket().toString(),
                 "--api-address",
                 "127.0.0.1:" + daemon.apiPort()));
+        line.addAll(daemonArguments);
         Path stdout;
         Path stderr;
         try {

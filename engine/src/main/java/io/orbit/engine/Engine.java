@@ -194,6 +194,8 @@ public final class Engine {
             volumes.sweep(status.services());
             refreshVolumeMeters.run();
         });
+        // Also with nothing changing: what a deleted service left within its grace period goes at a later resync.
+        reconciler.onResync(() -> volumes.sweep(status.services()));
         status.onChange(health::sync);
         status.onChange(routes::publish);
         health.bind(new HealthMonitor.Actions() {

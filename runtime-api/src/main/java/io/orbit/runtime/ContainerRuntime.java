@@ -151,6 +151,36 @@ public interface ContainerRuntime extends AutoCloseable {
      */
     ImageDetails pullImage(String reference, PullProgressListener progress);
 
+    /**
+     * Whether {@link #createSecret} and {@link ContainerSpec#secrets()} work here (Podman); not a {@link
+     * EngineInfo#capabilities() capability} of the host, so asking costs no engine call.
+     */
+    default boolean hasSecretObjects() {
+        return false;
+    }
+
+    /**
+     * Creates a secret object (where {@link #hasSecretObjects()}); an existing one of that
+     * name is kept as it is (names carry a digest of the value, so the same name means the same value).
+     *
+     * @throws CapabilityUnavailableException on engines without secret objects outside swarm (Docker)
+     */
+    default void createSecret(SecretSpec spec) {
+        throw new CapabilityUnavailableException(
+                EngineInfo.Capability.SECRET_OBJECTS, "this engine keeps no secret objects outside swarm");
+    }
+
+    /** Removes a secret object; one that does not exist is no error. */
+    default void removeSecret(String name) {
+        throw new CapabilityUnavailableException(
+                EngineInfo.Capability.SECRET_OBJECTS, "this engine keeps no secret objects outside swarm");
+    }
+
+    /** The names of the engine's secret objects (never their values); empty on engines without them. */
+    default List<String> listSecrets() {
+        return List.of();
+    }
+
     /** Releases the connection pool and stops event streams. */
     @Override
     void close();

@@ -13,6 +13,7 @@ import java.util.Map;
  *
  * @param command the command, replacing the image's CMD; empty keeps the image's
  * @param stopTimeout how long {@code stop} waits after SIGTERM before SIGKILL
+ * @param secrets engine secret objects mounted as files (only where the engine has them)
  */
 public record ContainerSpec(
         String name,
@@ -25,7 +26,8 @@ public record ContainerSpec(
         List<NetworkAttachment> networks,
         List<Mount> mounts,
         Duration stopTimeout,
-        boolean privileged) {
+        boolean privileged,
+        List<SecretMount> secrets) {
 
     public ContainerSpec {
         requireNonNull(name, "name is null");
@@ -37,6 +39,7 @@ public record ContainerSpec(
         requireNonNull(limits, "limits is null");
         networks = List.copyOf(networks);
         mounts = List.copyOf(mounts);
+        secrets = List.copyOf(secrets);
         requireNonNull(stopTimeout, "stopTimeout is null");
         if (name.isBlank()) {
             throw new IllegalArgumentException("container name is blank");
@@ -44,6 +47,15 @@ public record ContainerSpec(
         if (stopTimeout.isNegative()) {
             throw new IllegalArgumentException("stopTimeout is negative: " + stopTimeout);
         }
+    }
+
+    /** Without the env values: they may hold secrets ({@code env_file}, {@code as: env}), and specs reach logs. */
+    @Override
+    public String toString() {
+        return "ContainerSpec[name=" + name + ", image=" + image + ", command=" + command + ", env keys="
+                + new java.util.TreeSet<>(env.keySet()) + ", labels=" + labels + ", ports=" + ports + ", limits="
+                + limits + ", networks=" + networks + ", mounts=" + mounts + ", stopTimeout=" + stopTimeout
+                + ", privileged=" + privileged + ", secrets=" + secrets + "]";
     }
 
     public static Builder builder(String name, String image) {
@@ -63,6 +75,7 @@ public record ContainerSpec(
         private final List<Mount> mounts = new ArrayList<>();
         private Duration stopTimeout = Duration.ofSeconds(10);
         private boolean privileged;
+        private final List<SecretMount> secrets = new ArrayList<>();
 
         private Builder(String name, String image) {
             this.name = name;
@@ -128,9 +141,25 @@ public record ContainerSpec(
             return this;
         }
 
+        public Builder secret(SecretMount secret) {
+            secrets.add(secret);
+            return this;
+        }
+
         public ContainerSpec build() {
             return new ContainerSpec(
-                    name, image, command, env, labels, ports, limits, networks, mounts, stopTimeout, privileged);
+                    name,
+                    image,
+                    command,
+                    env,
+                    labels,
+                    ports,
+                    limits,
+                    networks,
+                    mounts,
+                    stopTimeout,
+                    privileged,
+                    secrets);
         }
     }
 }

@@ -46,6 +46,8 @@ public record EngineInfo(
         /** The engine runs image health checks by itself (Podman needs systemd timers for that). */
         ENGINE_HEALTH_CHECKS,
         /** Container IPs are reachable from the host (not so for rootless networks). */
-        CONTAINER_IP_REACHABLE
+        CONTAINER_IP_REACHABLE,
+        /** Secret objects ({@link ContainerRuntime#hasSecretObjects()}); named in the error of an engine without them. */
+        SECRET_OBJECTS
     }
 }

@@ -6,7 +6,8 @@ public enum ResourceKind {
     IMAGE,
     NETWORK,
     VOLUME,
-    EXEC;
+    EXEC,
+    SECRET;
 
     /** Lower-case word for messages. */
     public String word() {

@@ -211,6 +211,33 @@ final class DoctorChecks {
         return Check.ok("config directory", summary);
     }
 
+    /** Marks the validation warning of a secret or env_file others may read (see SecretResolver). */
+    static final String READABLE_BY_OTHERS = "is readable by every user of the host";
+
+    /**
+     * Secret and env_file files others may read: a warning naming each and the chmod, since every local user has the
+     * value already. OK when there are none (or no config could be read; the config check says why).
+     */
+    static Check secretFiles(Optional<SpecValidator.Result> result) {
+        List<String> readable = result.map(r -> r.warnings().stream()
+                        .filter(problem -> problem.message().contains(READABLE_BY_OTHERS))
+                        .map(problem -> problem.file() + ": " + problem.fieldPath() + " ("
+                                + problem.message()
+                                        .substring(0, problem.message().indexOf(READABLE_BY_OTHERS))
+                                        .strip()
+                                + ")")
+                        .toList())
+                .orElse(List.of());
+        if (readable.isEmpty()) {
+            return Check.ok("secret files", "no secret or env_file is readable by other users");
+        }
+        return Check.warn(
+                "secret files",
+                readable.size() + " secret or env_file file(s) readable by every user: " + String.join(", ", readable),
+                "chmod o-r each of them (600, or 640 with the daemon's group), and rotate the values: they may have"
+                        + " been read");
+    }
+
     /**
      * The host access policy: OK when denied (the default); a warning when {@code --allow-host-access} is on, naming
      * the uses the service files make of it.

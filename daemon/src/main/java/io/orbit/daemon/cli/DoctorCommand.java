@@ -57,6 +57,7 @@ final class DoctorCommand extends OrbitSubcommand {
         Optional<SpecValidator.Result> services = validate(options);
         checks.add(DoctorChecks.configDirectory(options.configDirectory(), services));
         checks.add(DoctorChecks.hostAccess(options.hardening().allowHostAccess(), services));
+        checks.add(DoctorChecks.secretFiles(services));
         checks.add(DoctorChecks.networkLimits(
                 engineInfo(options),
                 HostNetworkLimiter.detect().support(),

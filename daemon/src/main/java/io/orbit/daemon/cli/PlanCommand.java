@@ -12,11 +12,13 @@ import io.orbit.engine.reconcile.PlanStep;
 import io.orbit.engine.reconcile.PodObserver;
 import io.orbit.engine.reconcile.ServiceReconciler;
 import io.orbit.engine.spec.BrokenFiles;
+import io.orbit.engine.spec.ContainerDefinition;
 import io.orbit.engine.spec.ParsedFile;
 import io.orbit.engine.spec.ServiceDefinition;
 import io.orbit.engine.spec.SpecProblem;
 import io.orbit.engine.spec.SpecValidator;
 import io.orbit.engine.state.DesiredService;
+import io.orbit.engine.volume.PodSecrets;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ContainerRuntimeException;
 import java.io.PrintWriter;
@@ -67,8 +69,12 @@ final class PlanCommand extends ServiceFilesCommand {
         PrintWriter out = out();
         List<ParsedFile> files;
         try {
+            // Keyed like the daemon's (its key, never a new one), so a pod runs the secrets' current values exactly
+            // when the hashes agree.
             files = new ConfigDirectory(
-                            dir, ReadPolicy.forThisProcess(options.hardening().maxServiceFileBytes()))
+                            dir,
+                            ReadPolicy.forThisProcess(options.hardening().maxServiceFileBytes()),
+                            options.existingKeySecretResolver())
                     .loadAll();
         } catch (java.io.UncheckedIOException refused) {
             err().println("orbit plan: " + refused.getMessage());
@@ -126,9 +132,33 @@ final class PlanCommand extends ServiceFilesCommand {
             for (PlanStep step : plan.steps()) {
                 out.println("  " + describe(step));
             }
+            target.ifPresent(
+                    desiredService -> secretChanges(desiredService, pods).forEach(out::println));
             changes += plan.steps().size();
         }
         return changes;
+    }
+
+    /**
+     * "secret db-password changed" for each secret or {@code env_file} variable whose version differs between the
+     * files and a running container ({@link PodSecrets#VERSIONS_LABEL}): which value moved, never the value.
+     */
+    static List<String> secretChanges(DesiredService desired, List<ObservedPod> pods) {
+        TreeSet<String> changed = new TreeSet<>();
+        for (ContainerDefinition container : desired.definition().containers()) {
+            String wanted = container.secrets().isEmpty() ? "" : PodSecrets.versions(container.secrets());
+            for (ObservedPod pod : pods) {
+                pod.containers().stream()
+                        .filter(running -> running.containerName().equals(container.name()))
+                        .forEach(running -> changed.addAll(PodSecrets.changed(
+                                running.labels().getOrDefault(PodSecrets.VERSIONS_LABEL, ""), wanted)));
+            }
+        }
+        return changed.stream()
+                .map(name -> name.startsWith("env:")
+                        ? "  env_file variable " + name.substring(4) + " changed"
+                        : "  secret " + name + " changed")
+                .toList();
     }
 
     private static String describe(PlanStep step) {

@@ -3,6 +3,7 @@ package io.orbit.engine.config;
 import static java.util.Objects.requireNonNull;
 
 import io.orbit.engine.spec.ParsedFile;
+import io.orbit.engine.spec.ServiceSpec;
 import io.orbit.engine.spec.SpecProblem;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,11 +58,24 @@ public final class ConfigDirectory {
     private final Path root;
     private final ServiceFileParser parser;
     private final ReadPolicy policy;
+    private final SecretResolver secrets;
 
-    public ConfigDirectory(Path root, ServiceFileParser parser, ReadPolicy policy) {
+    /**
+     * @param secrets reads what {@code env_file} and {@code secrets:} refer to; the daemon's is keyed with its hash key
+     */
+    public ConfigDirectory(Path root, ServiceFileParser parser, ReadPolicy policy, SecretResolver secrets) {
         this.root = requireNonNull(root, "root is null");
         this.parser = requireNonNull(parser, "parser is null");
         this.policy = requireNonNull(policy, "policy is null");
+        this.secrets = requireNonNull(secrets, "secrets is null");
+    }
+
+    public ConfigDirectory(Path root, ServiceFileParser parser, ReadPolicy policy) {
+        this(root, parser, policy, SecretResolver.forChecking());
+    }
+
+    public ConfigDirectory(Path root, ReadPolicy policy, SecretResolver secrets) {
+        this(root, new ServiceFileParser(), policy, secrets);
     }
 
     public ConfigDirectory(Path root, ServiceFileParser parser) {
@@ -147,7 +161,22 @@ public final class ConfigDirectory {
             return ParsedFile.failed(
                     shown, SpecProblem.error(shown, "", tooLong.get()), ServiceFileParser.nameInText(yaml));
         }
-        return parser.parse(shown, yaml);
+        ParsedFile parsed = parser.parse(shown, yaml);
+        return parsed.spec()
+                .filter(SecretResolver::needed)
+                .map(spec -> withSecrets(file, parsed, spec))
+                .orElse(parsed);
+    }
+
+    /**
+     * The file with its secrets and env_file values read. A file whose values cannot be read is broken (its errors
+     * keep it from being applied), but keeps its spec, so the validator still reports every other problem at once.
+     */
+    private ParsedFile withSecrets(Path file, ParsedFile parsed, ServiceSpec spec) {
+        SecretResolver.Result resolved = secrets.resolve(file, parsed.file(), spec);
+        List<SpecProblem> problems = new ArrayList<>(parsed.problems());
+        problems.addAll(resolved.problems());
+        return new ParsedFile(parsed.file(), Optional.of(spec), problems).withSecrets(resolved.secrets());
     }
 
     /**

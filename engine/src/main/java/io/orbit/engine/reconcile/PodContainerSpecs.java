@@ -21,7 +21,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The engine spec of one container of a new pod: its name, Orbit's labels (ownership, slot, config hash, network
- * limit), limits, published ports, networks and volume mounts (inline files are written on the way).
+ * limit), limits, published ports, networks, volume mounts (inline files are written on the way), {@code env_file}
+ * variables and secrets (secret objects or files are created on the way).
  */
 record PodContainerSpecs(Ownership ownership, PodVolumes volumes, BooleanSupplier containerIpsReachable) {
 
@@ -65,6 +66,7 @@ record PodContainerSpecs(Ownership ownership, PodVolumes volumes, BooleanSupplie
                 .ifPresent(network -> spec.network(NetworkAttachment.of(network, orbitAlias)));
         podNetwork.ifPresent(network -> spec.network(NetworkAttachment.of(network, container.name(), orbitAlias)));
         volumes.mounts(service, container).forEach(spec::mount);
+        volumes.secrets().apply(service, container, spec);
         return spec.build();
     }
 

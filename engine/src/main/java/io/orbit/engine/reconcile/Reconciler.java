@@ -48,6 +48,7 @@ public final class Reconciler implements AutoCloseable {
     private final ReconcileQueue queue;
     private final ServicePass pass;
     private final List<Thread> workers = new ArrayList<>();
+    private final List<Runnable> resyncHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ScheduledExecutorService resync = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("orbit-resync").factory());
     private @Nullable EventSubscription events;
@@ -99,6 +100,22 @@ public final class Reconciler implements AutoCloseable {
     private void resync() {
         lastResyncNanos = System.nanoTime();
         enqueueAll();
+        for (Runnable hook : resyncHooks) {
+            try {
+                hook.run();
+            } catch (RuntimeException e) {
+                // A scheduled task that throws is never run again: the resync must outlive a failing hook.
+                log.atWarn().log("a resync task failed: " + e, e);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code hook} at every resync, on the resync thread: clean-ups that must happen even when no status changes
+     * (the secret versions of a deleted service, kept for a grace period when it left the status).
+     */
+    public void onResync(Runnable hook) {
+        resyncHooks.add(hook);
     }
 
     /** Enqueues every desired service, every service seen in status, and the orphan sweep. */

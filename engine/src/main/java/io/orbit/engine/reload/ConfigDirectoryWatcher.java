@@ -184,7 +184,10 @@ public final class ConfigDirectoryWatcher implements AutoCloseable {
         }
     }
 
-    /** Path, size and modification time of every YAML file under the directory, sorted. */
+    /**
+     * Path, size and modification time of every file under the directory that is not hidden, sorted: the service files,
+     * and the env_files and secret files beside them, whose change must roll the pods like a service file's.
+     */
     static List<String> fingerprint(Path directory) {
         if (!Files.isDirectory(directory)) {
             return List.of();
@@ -201,8 +204,9 @@ public final class ConfigDirectoryWatcher implements AutoCloseable {
     }
 
     private static boolean isYaml(Path path) {
-        String name = path.getFileName().toString();
-        return io.orbit.engine.config.ConfigDirectory.isServiceFile(path) && !name.isEmpty();
+        Path fileName = path.getFileName();
+        String name = fileName == null ? "" : fileName.toString();
+        return !name.isEmpty() && !name.startsWith(".");
     }
 
     private static @Nullable String describe(Path file) {

@@ -7,8 +7,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One entry of {@code spec.containers} (ORBIT-REFERENCE §2.3). {@code env} is our addition (Orbit has no way to set
- * environment variables); everything else is Orbit's.
+ * One entry of {@code spec.containers} (ORBIT-REFERENCE §2.3). {@code env}, {@code env_file} (one dotenv file or a
+ * list of them) and {@code secrets} (Compose's short form, a secret's name, or its long form, a mapping; see {@code
+ * SecretRules}) are our additions; everything else is Orbit's.
  */
 public record ContainerTemplate(
         @JsonProperty(required = true) String name,
@@ -22,7 +23,9 @@ public record ContainerTemplate(
         @Nullable JsonNode cpuLimit,
         @Nullable NetworkLimit networkLimit,
         ServiceSpec.@Nullable ResourceThresholds resourceThresholds,
-        @Nullable HealthCheck healthCheck) {
+        @Nullable HealthCheck healthCheck,
+        @Nullable JsonNode envFile,
+        @Nullable List<JsonNode> secrets) {
 
     public List<PortSpec> portsOrEmpty() {
         return ports == null ? List.of() : ports;
@@ -34,6 +37,10 @@ public record ContainerTemplate(
 
     public Map<String, String> envOrEmpty() {
         return env == null ? Map.of() : env;
+    }
+
+    public List<JsonNode> secretsOrEmpty() {
+        return secrets == null ? List.of() : secrets;
     }
 
     public List<VolumeMount> volumeMountsOrEmpty() {

@@ -25,7 +25,8 @@ public record ServiceSpec(
         @Nullable Map<String, VolumeData> volumes,
         @Nullable CodelConfig codel,
         @Nullable ScalingPolicy scalingPolicy,
-        @Nullable Autoscaling autoscaling) {
+        @Nullable Autoscaling autoscaling,
+        @Nullable Map<String, SecretSource> secrets) {
 
     public boolean adoptsOrphans() {
         return adoptOrphans != null && adoptOrphans;
@@ -34,6 +35,20 @@ public record ServiceSpec(
     public Map<String, VolumeData> volumesOrEmpty() {
         return volumes == null ? Map.of() : volumes;
     }
+
+    public Map<String, SecretSource> secretsOrEmpty() {
+        return secrets == null ? Map.of() : secrets;
+    }
+
+    /**
+     * {@code secrets.<name>:} ours: where a secret's value comes from, exactly one of a file ({@code file:}, relative
+     * to the service file or absolute), a variable of the daemon's environment ({@code env:}), or an existing engine
+     * secret object ({@code engine:}, Podman only). The value itself never sits in the service file.
+     */
+    public record SecretSource(
+            @Nullable String file,
+            @Nullable String env,
+            @Nullable String engine) {}
 
     public enum PullPolicy {
         Always,

@@ -105,8 +105,9 @@ public final class SpecValidator {
         for (ParsedFile parsed : files) {
             problems.addAll(parsed.problems());
             parsed.spec().ifPresent(spec -> {
-                loaded.add(new Loaded(parsed.file(), spec));
+                loaded.add(new Loaded(parsed.file(), spec, parsed.secrets()));
                 problems.addAll(ServiceRules.check(parsed.file(), spec, apiPort, hostAccess));
+                problems.addAll(SecretRules.check(parsed.file(), spec));
             });
         }
         problems.addAll(duplicateNames(loaded));
@@ -123,7 +124,7 @@ public final class SpecValidator {
         return new Result(services, problems);
     }
 
-    private record Loaded(Path file, ServiceSpec spec) {}
+    private record Loaded(Path file, ServiceSpec spec, ServiceSecrets secrets) {}
 
     private record PortUse(Path file, String service, String fieldPath, int port) {}
 
@@ -213,7 +214,8 @@ public final class SpecValidator {
                         container.portsOrEmpty(),
                         limit(container.memoryLimit(), spec.memoryLimit(), Units::memoryBytes),
                         limit(container.cpuLimit(), spec.cpuLimit(), Units::nanoCpus),
-                        container))
+                        container,
+                        SecretRules.resolve(spec, loaded.secrets(), container)))
                 .toList();
         Duration imageCheckInterval = spec.imageCheckInterval() == null
                 ? DEFAULT_IMAGE_CHECK_INTERVAL

@@ -2,7 +2,9 @@ package io.orbit.engine.state;
 
 import io.orbit.engine.netlimit.NetworkLimit;
 import io.orbit.engine.spec.ContainerDefinition;
+import io.orbit.engine.spec.ContainerSecrets;
 import io.orbit.engine.spec.ContainerTemplate;
+import io.orbit.engine.spec.SecretValue;
 import io.orbit.engine.spec.ServiceDefinition;
 import io.orbit.engine.spec.ServiceSpec;
 import java.nio.charset.StandardCharsets;
@@ -102,6 +104,7 @@ public final class PodTemplateHash {
             for (ContainerTemplate.VolumeMount mount : container.template().volumeMountsOrEmpty()) {
                 appendMount(canonical, mount, service.spec().volumesOrEmpty().get(mount.name()));
             }
+            appendSecrets(canonical, container.secrets());
         }
         return sha256(canonical.toString()).substring(0, 16);
     }
@@ -145,6 +148,37 @@ public final class PodTemplateHash {
                             .append('|')
                             .append(sha256(content))
                             .append('\n'));
+        }
+    }
+
+    /**
+     * {@code env_file} variables and secrets, each value only as its keyed digest ({@link SecretValue#digest()}): a
+     * changed value rolls the pods, and the hash, which pods carry as a label, tells nothing about it. Appended only
+     * for containers that have any, so other hashes stay as they were.
+     */
+    private static void appendSecrets(StringBuilder canonical, ContainerSecrets secrets) {
+        new TreeMap<>(secrets.env())
+                .forEach((name, value) -> canonical
+                        .append("secret_env=")
+                        .append(name)
+                        .append('|')
+                        .append(value.digest())
+                        .append('\n'));
+        for (ContainerSecrets.SecretFile file : secrets.files()) {
+            canonical
+                    .append("secret_file=")
+                    .append(file.secret())
+                    .append('|')
+                    .append(file.target())
+                    .append('|')
+                    .append(file.uid())
+                    .append('|')
+                    .append(file.gid())
+                    .append('|')
+                    .append(Integer.toOctalString(file.mode()))
+                    .append('|')
+                    .append(file.version())
+                    .append('\n');
         }
     }
 

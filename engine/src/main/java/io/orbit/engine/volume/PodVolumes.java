@@ -78,6 +78,7 @@ public final class PodVolumes {
     private final Ownership ownership;
     private final Path root;
     private final InstantSource clock;
+    private final PodSecrets secrets;
     private final Object lock = new Object();
     private final Map<String, MeasuredUsage> usageCache = new ConcurrentHashMap<>();
     private Set<String> servicesSeen = Set.of();
@@ -90,11 +91,27 @@ public final class PodVolumes {
      *     directory now, because bind sources must be absolute
      */
     public PodVolumes(ContainerRuntime runtime, Ownership ownership, Path volumeDirectory, InstantSource clock) {
+        this(runtime, ownership, volumeDirectory, clock, PodSecrets.defaultDirectory());
+    }
+
+    /** @param secretDirectory where secret files go on engines without secret objects (a tmpfs, root-only) */
+    public PodVolumes(
+            ContainerRuntime runtime,
+            Ownership ownership,
+            Path volumeDirectory,
+            InstantSource clock,
+            Path secretDirectory) {
         this.runtime = runtime;
         this.ownership = ownership;
         this.root =
                 volumeDirectory.toAbsolutePath().normalize().resolve("files").resolve(ownership.instance());
         this.clock = clock;
+        this.secrets = new PodSecrets(runtime, ownership, secretDirectory, clock);
+    }
+
+    /** The secrets and env_file variables of containers, which share the versions and the sweep of inline files. */
+    public PodSecrets secrets() {
+        return secrets;
     }
 
     /** Where this instance's inline files live: {@code <volume-dir>/files/<instance>}. */
@@ -248,6 +265,7 @@ public final class PodVolumes {
      * Called after every status change (cheap: a directory listing, and at most one engine call per minute).
      */
     public void sweep(Map<String, ServiceStatus> services) {
+        secrets.sweep(services);
         List<String> unknown = new ArrayList<>();
         synchronized (lock) {
             Set<String> gone = new HashSet<>(servicesSeen);

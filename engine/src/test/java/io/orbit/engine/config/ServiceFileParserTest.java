@@ -52,6 +52,13 @@ class ServiceFileParserTest {
         assertThat(main.volumeMountsOrEmpty().get(0).isReadOnly()).isFalse();
         assertThat(main.healthCheck().tcpCheck().failureThreshold()).isEqualTo(6);
         assertThat(main.envOrEmpty()).containsEntry("MODE", "production");
+        assertThat(spec.secretsOrEmpty())
+                .containsExactly(java.util.Map.entry(
+                        "db-password",
+                        new ServiceSpec.SecretSource("secrets/db-password", "DB_PASSWORD", "db-password")));
+        assertThat(main.envFile().asText()).isEqualTo("app.env");
+        assertThat(main.secretsOrEmpty()).hasSize(2);
+        assertThat(main.secretsOrEmpty().get(1).path("target").asText()).isEqualTo("/etc/app/db");
     }
 
     @Test
@@ -106,7 +113,7 @@ class ServiceFileParserTest {
                         + " the top level",
                 "restart: always | warning: web.yml: spec.containers[0].restart: unknown field, ignored; known fields"
                         + " here: name, image, command, env, privileged, ports, volume_mounts, memory_limit, cpu_limit,"
-                        + " network_limit, resource_thresholds, health_check",
+                        + " network_limit, resource_thresholds, health_check, env_file, secrets",
             })
     void warnsAboutAnUnknownContainerKeyAndSuggestsTheClosestField(String extra, String expected) {
         ParsedFile parsed = parse(HEAD + "spec:\n  containers:\n    - name: main\n      image: nginx\n      " + extra);

@@ -44,7 +44,9 @@ class NetworkLimitHashTest {
                 t.cpuLimit(),
                 limit,
                 t.resourceThresholds(),
-                t.healthCheck());
+                t.healthCheck(),
+                t.envFile(),
+                t.secrets());
         ContainerDefinition limited = new ContainerDefinition(
                 main.name(), main.image(), main.command(), Map.of(), false, main.ports(), 0, 0, template);
         return new ServiceDefinition(

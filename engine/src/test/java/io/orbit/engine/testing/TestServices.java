@@ -69,7 +69,20 @@ public final class TestServices {
             List<ContainerTemplate.PortSpec> ports,
             ContainerTemplate.@org.jspecify.annotations.Nullable HealthCheck healthCheck) {
         ContainerTemplate template = new ContainerTemplate(
-                containerName, image, command, null, null, ports, null, null, null, null, null, healthCheck);
+                containerName,
+                image,
+                command,
+                null,
+                null,
+                ports,
+                null,
+                null,
+                null,
+                null,
+                null,
+                healthCheck,
+                null,
+                null);
         containers.add(new ContainerDefinition(containerName, image, command, Map.of(), false, ports, 0, 0, template));
         return this;
     }
@@ -87,6 +100,8 @@ public final class TestServices {
                 null,
                 null,
                 new ContainerTemplate.NetworkLimit(ingressRate, egressRate, null, null),
+                null,
+                null,
                 null,
                 null);
         containers.add(
@@ -132,6 +147,7 @@ public final class TestServices {
                 null,
                 imageCheckInterval.equals(Duration.ofMinutes(5)) ? null : imageCheckInterval.toSeconds() + "s",
                 rollingUpdate,
+                null,
                 null,
                 null,
                 null,

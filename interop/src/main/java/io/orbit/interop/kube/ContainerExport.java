@@ -43,6 +43,7 @@ final class ContainerExport {
             container.withNewSecurityContext().withPrivileged(true).endSecurityContext();
         }
         mounts(container, field, template);
+        new SecretExport(export).container(container, field, definition);
         if (template.networkLimit() != null) {
             networkLimit(field + ".network_limit", template.networkLimit());
         }

@@ -21,7 +21,7 @@ public final class KubeExporter {
     public static final String MANAGED_BY = "orbit-export";
     private static final Comparator<HasMetadata> ORDER = Comparator.comparing(
                     (HasMetadata object) -> switch (object.getKind()) {
-                        case "ConfigMap" -> 0;
+                        case "ConfigMap", "Secret" -> 0;
                         case "PersistentVolumeClaim" -> 1;
                         case "Deployment" -> 2;
                         case "Service" -> 3;

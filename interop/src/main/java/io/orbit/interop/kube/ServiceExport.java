@@ -62,6 +62,7 @@ final class ServiceExport {
     void run() {
         serviceWarnings();
         new VolumeExport(this).volumes();
+        new SecretExport(this).serviceSecret();
         ContainerExport containerExport = new ContainerExport(this);
         List<Container> containers = new ArrayList<>();
         for (int i = 0; i < service.containers().size(); i++) {

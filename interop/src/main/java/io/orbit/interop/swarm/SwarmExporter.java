@@ -38,6 +38,11 @@ public final class SwarmExporter {
     private static final YAMLMapper YAML =
             YAMLMapper.builder(YamlOutput.factory()).build();
 
+    /** The external Swarm secret standing for a service's secret. */
+    static String secretName(String service, String secret) {
+        return service + "-" + secret;
+    }
+
     /** @param configDirectory where the inline files go, relative to the Compose file ({@code <stem>-configs}) */
     public SwarmExport export(List<ServiceDefinition> services, String configDirectory) {
         List<Warning> warnings = new ArrayList<>();
@@ -57,6 +62,15 @@ public final class SwarmExporter {
         }
         if (!configs.isEmpty()) {
             configs.forEach(root.putObject("configs")::set);
+        }
+        TreeMap<String, ObjectNode> secrets = new TreeMap<>();
+        services.forEach(service -> service.spec()
+                .secretsOrEmpty()
+                .keySet()
+                .forEach(secret -> secrets.put(
+                        secretName(service.name(), secret), F.objectNode().put("external", true))));
+        if (!secrets.isEmpty()) {
+            secrets.forEach(root.putObject("secrets")::set);
         }
         StringBuilder text = new StringBuilder("# Exported by `orbit export swarm` for `docker stack deploy"
                 + " --resolve-image never -c FILE STACK`.\n");

@@ -90,6 +90,47 @@ final class SwarmServiceExport {
         }
     }
 
+    /**
+     * File secrets as Swarm secrets: external ones named {@code <service>-<secret>} (created by hand, so the value
+     * never passes through the export), mounted with their target, owner and mode.
+     */
+    private void secrets(ObjectNode node, String field, ContainerDefinition container) {
+        if (container.secrets().files().isEmpty()) {
+            return;
+        }
+        ArrayNode secrets = node.putArray("secrets");
+        for (var file : container.secrets().files()) {
+            secrets.addObject()
+                    .put("source", SwarmExporter.secretName(service.name(), file.secret()))
+                    .put("target", file.target())
+                    .put("uid", Integer.toString(file.uid()))
+                    .put("gid", Integer.toString(file.gid()))
+                    .put("mode", file.mode());
+        }
+        warn(
+                field + ".secrets",
+                "mounted from external Swarm secrets, never the values: create each before deploying with printf"
+                        + " '%s' VALUE | docker secret create " + SwarmExporter.secretName(service.name(), "NAME")
+                        + " -");
+    }
+
+    /** The variables; env_file and as: env values are never written: placeholders, with a warning on filling them. */
+    private void environment(ObjectNode node, String field, ContainerDefinition container) {
+        if (container.env().isEmpty() && container.secrets().env().isEmpty()) {
+            return;
+        }
+        ObjectNode env = node.putObject("environment");
+        TreeMap<String, String> variables = new TreeMap<>(container.env());
+        container.secrets().env().keySet().forEach(name -> variables.put(name, "<fill in: " + name + ">"));
+        variables.forEach(env::put);
+        if (!container.secrets().env().isEmpty()) {
+            warn(
+                    field + ".env_file",
+                    "variables from env_file and secrets as: env are placeholders (<fill in: NAME>), never the"
+                            + " values; put the values in before deploying, or use an env_file: of Compose's");
+        }
+    }
+
     private ObjectNode container(int index, ContainerDefinition container) {
         String field = "spec.containers[" + index + "]";
         ContainerTemplate template = container.template();
@@ -99,10 +140,8 @@ final class SwarmServiceExport {
             ArrayNode command = node.putArray("command");
             container.command().forEach(command::add);
         }
-        if (!container.env().isEmpty()) {
-            ObjectNode env = node.putObject("environment");
-            new TreeMap<>(container.env()).forEach(env::put);
-        }
+        environment(node, field, container);
+        secrets(node, field, container);
         ArrayNode ports = F.arrayNode();
         for (int p = 0; p < container.ports().size(); p++) {
             ContainerTemplate.PortSpec port = container.ports().get(p);

@@ -264,4 +264,60 @@ class KubeExportTest {
                 .contains(
                         "volumes.site.host_path", "volumes.data.named_volume.name", "spec.containers[0].network_limit");
     }
+
+    @Test
+    void secretsAndEnvFilesBecomeSecretsWithPlaceholdersNeverValues() throws IOException {
+        Path dir = Files.createTempDirectory(imported, "secrets");
+        Files.writeString(dir.resolve("db-password"), "kube-hunter2-value");
+        Files.writeString(dir.resolve("app.env"), "API_URL=http://kube-hunter2-url\n");
+        Files.writeString(dir.resolve("api.yml"), """
+                name: api
+                instance_count: {min: 1, max: 1}
+                secrets:
+                  db-password: {file: db-password}
+                spec:
+                  containers:
+                    - name: main
+                      image: nginx
+                      env_file: app.env
+                      secrets:
+                        - {source: db-password, target: /etc/db, mode: 0400}
+                        - {source: db-password, as: env, name: DB_PASSWORD}
+                """);
+
+        KubeExport export = new KubeExporter(KubeOptions.defaults())
+                .export(OrbitServices.load(dir, 4112).services());
+        String yaml = KubeYaml.write(export.objects(), export.warnings(), "test");
+
+        assertThat(yaml).doesNotContain("hunter2");
+        List<io.fabric8.kubernetes.api.model.Secret> secrets = export.objects().stream()
+                .filter(io.fabric8.kubernetes.api.model.Secret.class::isInstance)
+                .map(io.fabric8.kubernetes.api.model.Secret.class::cast)
+                .toList();
+        assertThat(secrets)
+                .extracting(secret -> secret.getMetadata().getName())
+                .containsExactlyInAnyOrder("api-secrets", "api-main-env");
+        assertThat(secrets)
+                .allSatisfy(secret -> assertThat(secret.getStringData().values())
+                        .allSatisfy(value -> assertThat(value).startsWith("<fill in: ")));
+        assertThat(export.warnings())
+                .extracting(Warning::toString)
+                .anySatisfy(warning -> assertThat(warning).contains("kubectl create secret generic api-secrets"))
+                .anySatisfy(warning -> assertThat(warning).contains("--from-env-file"));
+        var container = only(export, Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .getFirst();
+        assertThat(container.getVolumeMounts())
+                .anySatisfy(mount -> assertThat(mount.getMountPath()).isEqualTo("/etc/db"));
+        assertThat(container.getEnv())
+                .anySatisfy(
+                        env -> assertThat(env.getValueFrom().getSecretKeyRef().getKey())
+                                .isEqualTo("db-password"));
+        assertThat(container.getEnvFrom())
+                .singleElement()
+                .satisfies(from -> assertThat(from.getSecretRef().getName()).isEqualTo("api-main-env"));
+    }
 }

@@ -119,6 +119,13 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
     @Override
     public String createContainer(ContainerSpec spec) {
+        if (!spec.secrets().isEmpty()) {
+            // Docker has secret objects only in swarm mode; the orchestrator bind-mounts secret files instead.
+            throw new CapabilityUnavailableException(
+                    EngineInfo.Capability.SECRET_OBJECTS,
+                    "Docker has no secret objects outside swarm; mount secret files with a read-only bind instead"
+                            + " (container " + spec.name() + ")");
+        }
         Target target = new Target("create container", ResourceKind.CONTAINER, spec.name());
         String path = "/containers/create?name=" + DockerApi.query(spec.name());
         String id = ContainerRequests.createdId(target, api.send(target, "POST", path, ContainerRequests.create(spec)));

@@ -51,6 +51,9 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  *
  * <p>I/O failures become {@link RuntimeUnavailableException} naming the socket and the remedy; status codes are left
  * to the adapter, which maps them in one place. Thread-safe.
+ *
+ * <p>Longer than 300 lines: calls, streams and raw (secret) bodies share one pool, one deadline scheme and one place
+ * that turns I/O failures into the errors users see.
  */
 public final class EngineHttpClient implements AutoCloseable {
 
@@ -141,7 +144,7 @@ public final class EngineHttpClient implements AutoCloseable {
      * Sends a request and reads the whole response.
      *
      * @param pathAndQuery e.g. {@code /v1.41/containers/json?all=true}; already encoded
-     * @param jsonBody serialised with Jackson, or null for no body
+     * @param jsonBody serialised with Jackson, sent as it is if a {@code byte[]}, or null for no body
      * @param timeout how long to wait for the response (not the connect)
      */
     public EngineResponse call(String method, String pathAndQuery, @Nullable Object jsonBody, Duration timeout) {
@@ -246,7 +249,10 @@ public final class EngineHttpClient implements AutoCloseable {
                 .setResponseTimeout(Timeout.of(timeout.toMillis(), TimeUnit.MILLISECONDS))
                 .setConnectionRequestTimeout(Timeout.of(CONNECT_TIMEOUT))
                 .build());
-        if (jsonBody != null) {
+        if (jsonBody instanceof byte[] raw) {
+            // Sent as they are (a secret's data for libpod), never as JSON.
+            request.setEntity(new ByteArrayEntity(raw, ContentType.APPLICATION_OCTET_STREAM));
+        } else if (jsonBody != null) {
             request.setEntity(new ByteArrayEntity(toJson(jsonBody), ContentType.APPLICATION_JSON));
         }
         return request;

@@ -21,14 +21,21 @@ class EngineInfoMappingTest {
     private static final Target TARGET = new Target("read engine info", ResourceKind.CONTAINER, "dockerd");
     private static final String ENDPOINT = "unix:///var/run/docker.sock";
 
+    /** Everything but secret objects, which dockerd keeps only in swarm mode (Orbit writes secret files instead). */
     @Test
-    void rootfulDockerCanDoEverything() {
+    void rootfulDockerCanDoEverythingButSecretObjects() {
         EngineInfo info =
                 EngineInfoMapping.engineInfo(TARGET, Recorded.ok("version.json"), Recorded.ok("info.json"), ENDPOINT);
 
         assertThat(info)
                 .isEqualTo(new EngineInfo(
-                        "docker", "20.10.24+dfsg1", "1.41", false, 1, EnumSet.allOf(Capability.class), ENDPOINT));
+                        "docker",
+                        "20.10.24+dfsg1",
+                        "1.41",
+                        false,
+                        1,
+                        EnumSet.complementOf(EnumSet.of(Capability.SECRET_OBJECTS)),
+                        ENDPOINT));
     }
 
     @Test

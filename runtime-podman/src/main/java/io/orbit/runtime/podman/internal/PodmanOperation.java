@@ -30,6 +30,9 @@ public enum PodmanOperation {
     CREATE_VOLUME("create volume", ResourceKind.VOLUME),
     INSPECT_VOLUME("inspect volume", ResourceKind.VOLUME),
     REMOVE_VOLUME("remove volume", ResourceKind.VOLUME),
+    CREATE_SECRET("create secret", ResourceKind.SECRET),
+    REMOVE_SECRET("remove secret", ResourceKind.SECRET),
+    LIST_SECRETS("list secrets", null),
     INSPECT_IMAGE("inspect image", ResourceKind.IMAGE),
     PULL_IMAGE("pull image", ResourceKind.IMAGE);
 

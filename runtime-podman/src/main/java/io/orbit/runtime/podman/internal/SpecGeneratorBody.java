@@ -7,6 +7,7 @@ import io.orbit.runtime.Mount;
 import io.orbit.runtime.NetworkAttachment;
 import io.orbit.runtime.PortBinding;
 import io.orbit.runtime.ResourceLimits;
+import io.orbit.runtime.SecretMount;
 import io.orbit.runtime.http.Json;
 import java.util.Collection;
 import java.util.List;
@@ -34,6 +35,7 @@ public final class SpecGeneratorBody {
         resourceLimits(spec.limits(), body);
         networks(spec.networks(), body);
         mounts(spec.mounts(), body);
+        secrets(spec.secrets(), body);
         return body;
     }
 
@@ -102,6 +104,25 @@ public final class SpecGeneratorBody {
         }
         if (!volumes.isEmpty()) {
             body.set("volumes", volumes);
+        }
+    }
+
+    /**
+     * libpod's {@code secrets} list, as {@code --secret NAME,type=mount,target=,uid=,gid=,mode=} makes it: the secret
+     * object is copied into the container's run directory and bind-mounted at the target (an absolute path).
+     */
+    private static void secrets(List<SecretMount> secrets, ObjectNode body) {
+        if (secrets.isEmpty()) {
+            return;
+        }
+        ArrayNode list = body.putArray("secrets");
+        for (SecretMount secret : secrets) {
+            list.addObject()
+                    .put("source", secret.secret())
+                    .put("target", secret.target())
+                    .put("uid", secret.uid())
+                    .put("gid", secret.gid())
+                    .put("mode", secret.mode());
         }
     }
 
