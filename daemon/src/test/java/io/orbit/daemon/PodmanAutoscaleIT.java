@@ -179,8 +179,11 @@ class PodmanAutoscaleIT {
                 .statusCode();
     }
 
-    /** Concurrency 1 per pod, windows of seconds so the test stays short; no warm-up, a scale-down step per 2 s. */
-    private static String serviceFile(String service, int nodePort) {
+    /**
+     * Concurrency 1 per pod, windows of seconds so the test stays short; no warm-up, a scale-down step per 2 s. Also
+     * the service {@link PodmanAutoscaleRestartIT} loads, restarts and checks.
+     */
+    static String serviceFile(String service, int nodePort) {
         return """
                 name: %s
                 instance_count: {min: 1, max: 3}

@@ -90,7 +90,7 @@ class PodmanAutoscaleRestartIT {
     void aKilledDaemonKeepsTheAutoscaledCountForAWholeWindowAndScalesDownOnlyAfterIt() throws Exception {
         long started = System.nanoTime();
         int nodePort = DaemonProcess.freePort();
-        Files.writeString(config.resolve("as.yml"), serviceFile(service, nodePort));
+        Files.writeString(config.resolve("as.yml"), PodmanAutoscaleIT.serviceFile(service, nodePort));
         DaemonProcess first = start();
         HttpClient client =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -335,27 +335,5 @@ class PodmanAutoscaleRestartIT {
 
     private static String read(Path file) throws IOException {
         return Files.exists(file) ? Files.readString(file) : "";
-    }
-
-    /** As PodmanAutoscaleIT's: concurrency 1 per pod, windows of seconds so the test stays short, no warm-up. */
-    private static String serviceFile(String service, int nodePort) {
-        return """
-                name: %s
-                instance_count: {min: 1, max: 3}
-                autoscaling:
-                  concurrency_target: 1
-                  stable_window: 6s
-                  panic_window: 2s
-                  warmup: 0s
-                  scale_down: {stabilization_window: 6s}
-                scaling_policy: {cooldown_duration: 2s}
-                spec:
-                  containers:
-                    - name: web
-                      image: localhost/orbit-demo:latest
-                      ports:
-                        - port: 8080
-                          node_port: %d
-                """.formatted(service, nodePort);
     }
 }
