@@ -36,6 +36,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -163,6 +164,69 @@ class ProxyServerIT {
         assertThat(failures).isEmpty();
         assertThat(b.requests.get()).isPositive();
         assertThat(a.requests.get() + c.requests.get()).isGreaterThan(2000);
+    }
+
+    /**
+     * Twenty backends killed under load, each answering {@code Connection: close} so that the proxy opens a new
+     * connection for every request and a kill lands on connects in flight: not one GET fails or waits out a timeout
+     * (the first-byte timeout is 60 s, the client's 10 s). This is also the check that {@link TestBackend#kill} dies
+     * like a process: with a blocking acceptor thread it left a connection open with the request unread in about one
+     * round of five.
+     */
+    @Test
+    void aBackendKilledAsTheProxyConnectsCostsNoGet() throws Exception {
+        TestBackend a = backend("a");
+        ProxyOptions options = ProxyOptions.defaults()
+                .withTimeouts(
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(60),
+                        Duration.ofSeconds(60),
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(60));
+        startProxy(options, FAST_TCP, List.of(route(a)));
+        awaitReady("a:80");
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int round = 0; round < 20; round++) {
+            TestBackend victim = backend("v" + round);
+            victim.closeAfterResponse = true;
+            publish(round + 2, FAST_TCP, List.of(route(a), route(victim)), Optional.empty());
+            awaitReady("v" + round + ":80");
+            killUnderLoad(victim, 5 + (round % 5) * 5, failures);
+        }
+        assertThat(failures).isEmpty();
+    }
+
+    /** Four clients send GETs; the victim dies after {@code killAfter} of them; each client sends ten more. */
+    private void killUnderLoad(TestBackend victim, int killAfter, List<String> failures) throws Exception {
+        AtomicBoolean killed = new AtomicBoolean();
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        List<Future<?>> workers = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            workers.add(clients.submit(() -> {
+                int afterKill = 0;
+                while (afterKill < 10) {
+                    boolean wasKilled = killed.get();
+                    try {
+                        HttpResponse<String> response = get("/");
+                        if (response.statusCode() != 200) {
+                            failures.add(victim.name + ": " + response.statusCode() + " " + response.body());
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        failures.add(victim.name + ": " + e);
+                    }
+                    if (wasKilled) {
+                        afterKill++;
+                    }
+                }
+            }));
+        }
+        await(() -> victim.requests.get() >= killAfter, killAfter + " requests on " + victim.name);
+        victim.kill();
+        killed.set(true);
+        for (Future<?> worker : workers) {
+            worker.get(60, TimeUnit.SECONDS);
+        }
+        clients.shutdown();
     }
 
     @Test
