@@ -28,7 +28,10 @@ import org.jspecify.annotations.Nullable;
  * well. A spec fails when one of its new pods exits, fails its health checks, or is not ready within {@code
  * rolling_update_config.timeout}, during the rollout or the monitor window after it. Its pods are then removed while
  * the old pods, never stopped before the new ones were ready, keep serving; the failed spec is not tried again until
- * the service file changes it (or {@code orbit rollout retry}).
+ * the service file changes it (or {@code orbit rollout retry}). A new pod a previous daemon left behind (found at this
+ * daemon's first pass) fails it only by the timeout until this daemon has seen it running whole: a daemon killed
+ * between the steps of a pod start leaves a pod incomplete or a container exited, which is the crash's doing, not the
+ * spec's.
  *
  * <p>The known-good and failed specs are kept across a daemon restart by the state store ({@link #export}, {@link
  * #restore}); without kept state the first spec seen fully running and ready is the known-good one.
@@ -73,6 +76,15 @@ public final class Rollouts {
         final Deque<DesiredService> good = new ConcurrentLinkedDeque<>();
         final Set<String> failed = ConcurrentHashMap.newKeySet();
         final Map<String, Instant> firstSeen = new HashMap<>();
+        /**
+         * Pods that were already there at this daemon's first pass of the service and not seen running whole since:
+         * started (perhaps half-way) by an earlier daemon. A killed daemon leaves a pod incomplete, or a container
+         * whose start it was waiting for exited; that says nothing about the spec, so such a pod fails a rollout only
+         * by its timeout until this daemon has seen it run.
+         */
+        final Set<String> inherited = new java.util.HashSet<>();
+
+        boolean passedOnce;
 
         @Nullable
         String rollingTo;
@@ -152,6 +164,10 @@ public final class Rollouts {
     public Progress observe(
             DesiredService desired, List<ObservedPod> pods, Map<String, PodVerdict> verdicts, Instant now) {
         Record record = records.computeIfAbsent(desired.name(), key -> new Record());
+        if (!record.passedOnce) {
+            pods.forEach(pod -> record.inherited.add(pod.podId()));
+            record.passedOnce = true;
+        }
         List<PlanStep.Note> notes = new ArrayList<>();
         Optional<Instant> recheck = advance(record, see(desired, pods, verdicts), verdicts, now, notes);
         return new Progress(target(desired), recheck, notes);
@@ -278,6 +294,7 @@ public final class Rollouts {
         record.rollingTo = null;
         record.monitorUntil = null;
         record.firstSeen.clear();
+        record.inherited.clear();
         if (!seen.rollingBack()) {
             remember(record, target);
         }
@@ -301,10 +318,14 @@ public final class Rollouts {
             Instant seen = record.firstSeen.computeIfAbsent(pod.podId(), id -> now);
             PodVerdict verdict = verdicts.getOrDefault(pod.podId(), PodVerdict.FINE);
             String name = "new pod " + pod.podNumber();
-            if (pod.problem().isPresent()) {
+            if (pod.isHealthy()) {
+                record.inherited.remove(pod.podId()); // running whole now: from here on its exits are the spec's
+            }
+            boolean ours = !record.inherited.contains(pod.podId());
+            if (ours && pod.problem().isPresent()) {
                 return Optional.of(name + " " + pod.problem().get());
             }
-            if (verdict.action().isPresent()) {
+            if (ours && verdict.action().isPresent()) {
                 return Optional.of(name + ": " + verdict.action().get().reason());
             }
             if (!verdict.ready() && !now.isBefore(seen.plus(timeout(desired)))) {

@@ -187,6 +187,95 @@ class RolloutsTest {
         assertThat(rollouts.status("web").orElseThrow().phase()).isEqualTo(Rollouts.Phase.COMPLETE);
     }
 
+    /**
+     * The CI failure of stop 22: a daemon killed while it started a new pod leaves the pod half-started (a container
+     * exited, or missing); the next daemon, knowing an earlier spec as good from its kept state, failed the spec for it
+     * and rolled the service back minutes in time. A pod found at the first pass is judged by the timeout only; the
+     * pods this daemon starts itself are judged as before.
+     */
+    @Test
+    void aPodAKilledDaemonLeftHalfStartedDoesNotFailTheSpec() {
+        Rollouts rollouts = new Rollouts(journal);
+        DesiredService old = TestServices.service("web").replicas(1).build();
+        DesiredService next = TestServices.service("web")
+                .replicas(1)
+                .container("main", "localhost/orbit-fixture:v2", List.of())
+                .rollingUpdate(1, 0, "20s")
+                .build();
+        rollouts.restore(new Rollouts.Kept("web", List.of(old), Set.of()));
+        ObservedPod oldPod = pod("p0", 0, old.configHash());
+        ObservedPod halfStarted = new ObservedPod(
+                "p1",
+                1,
+                next.configHash(),
+                1,
+                List.of(new ObservedContainer("c-p1", "web__1", "main", ContainerState.EXITED, Map.of())));
+
+        observe(rollouts, next, List.of(oldPod, halfStarted), Map.of());
+        observe(rollouts, next, List.of(oldPod, pod("p1", 1, next.configHash())), Map.of());
+
+        assertThat(kinds()).as("restarted in place, no rollback").doesNotContain("rollout-failed");
+        assertThat(rollouts.target(next)).isSameAs(next);
+
+        ObservedPod ownPod = new ObservedPod(
+                "p2",
+                2,
+                next.configHash(),
+                1,
+                List.of(new ObservedContainer("c-p2", "web__2", "main", ContainerState.EXITED, Map.of())));
+        observe(rollouts, next, List.of(oldPod, ownPod), Map.of());
+        assertThat(message("rollout-failed"))
+                .as("a pod this daemon started still fails the spec when it exits")
+                .contains("new pod 2 container 'main' is exited");
+    }
+
+    @Test
+    void anInheritedPodSeenRunningThatExitsAgainFailsTheSpec() {
+        DesiredService old = TestServices.service("web").replicas(1).build();
+        ObservedPod oldPod = pod("p0", 0, old.configHash());
+        DesiredService next = TestServices.service("web")
+                .replicas(1)
+                .container("main", "localhost/orbit-fixture:v2", List.of())
+                .rollingUpdate(1, 0, "20s")
+                .build();
+        Rollouts restarted = new Rollouts(journal);
+        restarted.restore(new Rollouts.Kept("web", List.of(old), Set.of()));
+        ObservedPod crashing = new ObservedPod(
+                "p3",
+                3,
+                next.configHash(),
+                1,
+                List.of(new ObservedContainer("c-p3", "web__3", "main", ContainerState.EXITED, Map.of())));
+        observe(restarted, next, List.of(oldPod, crashing), Map.of());
+        observe(restarted, next, List.of(oldPod, pod("p3", 3, next.configHash())), Map.of());
+        observe(restarted, next, List.of(oldPod, crashing), Map.of());
+        assertThat(message("rollout-failed"))
+                .as("an inherited pod seen running whole, that exits again, fails its spec")
+                .contains("spec " + next.configHash())
+                .contains("new pod 3 container 'main' is exited");
+    }
+
+    @Test
+    void anInheritedPodNeverReadyStillFailsTheSpecAtTheTimeout() {
+        Rollouts rollouts = new Rollouts(journal);
+        DesiredService old = TestServices.service("web").replicas(1).build();
+        DesiredService next = TestServices.service("web")
+                .replicas(1)
+                .container("main", "localhost/orbit-fixture:v2", List.of())
+                .rollingUpdate(1, 0, "20s")
+                .build();
+        rollouts.restore(new Rollouts.Kept("web", List.of(old), Set.of()));
+        ObservedPod oldPod = pod("p0", 0, old.configHash());
+        ObservedPod inherited = pod("p1", 1, next.configHash());
+        Map<String, PodVerdict> starting = Map.of("p1", new PodVerdict(false, Optional.empty(), Instant.EPOCH, false));
+
+        observe(rollouts, next, List.of(oldPod, inherited), starting);
+        clock.advance(Duration.ofSeconds(20));
+        observe(rollouts, next, List.of(oldPod, inherited), starting);
+
+        assertThat(message("rollout-failed")).contains("new pod 1 not ready within the rollout timeout 20s");
+    }
+
     /** Observes as a pass does: the rollout's journal entries are written as the executor writes its notes. */
     private Optional<Instant> observe(
             Rollouts rollouts, DesiredService desired, List<ObservedPod> pods, Map<String, PodVerdict> verdicts) {
