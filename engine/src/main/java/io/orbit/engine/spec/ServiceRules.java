@@ -150,6 +150,8 @@ final class ServiceRules {
             problems.error("autoscaling.tolerance", "must be at least 0 and below 1 (0.1 = 10 %), got " + tolerance);
         }
         problems.duration("autoscaling.idle_period", autoscaling.idlePeriod(), false);
+        problems.duration("autoscaling.activation_timeout", autoscaling.activationTimeout(), false);
+        problems.range("autoscaling.activation_queue", autoscaling.activationQueue(), 1, 10_000, "held requests");
         if (autoscaling.concurrencyTarget() != null && !hasNodePort()) {
             problems.warning(
                     "autoscaling.concurrency_target",
