@@ -109,7 +109,10 @@ public final class Activator {
         boolean activation = false;
         synchronized (queue) {
             if (entry.left) {
-                return true; // left meanwhile: nothing to hold
+                // Not reached (a connection never holds an entry it let go of), but were it: held anew, never stuck
+                // without a deadline.
+                entry.left = false;
+                entry.counted = false;
             }
             first = !entry.counted;
             if (first) {
