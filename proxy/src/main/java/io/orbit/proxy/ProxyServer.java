@@ -3,11 +3,13 @@ package io.orbit.proxy;
 import static java.util.Objects.requireNonNull;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.orbit.engine.routing.ActivationListener;
 import io.orbit.engine.routing.Backend;
 import io.orbit.engine.routing.Route;
 import io.orbit.engine.routing.RouteTable;
 import io.orbit.engine.routing.ServiceTraffic;
 import io.orbit.engine.routing.TrafficControl;
+import io.orbit.proxy.internal.Activator;
 import io.orbit.proxy.internal.BackendState;
 import io.orbit.proxy.internal.Balancer;
 import io.orbit.proxy.internal.HealthChecker;
@@ -31,11 +33,13 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,12 +74,13 @@ public final class ProxyServer implements TrafficControl, AutoCloseable {
     private final Server server;
     private final QueuedThreadPool threadPool;
     private final ScheduledExecutorScheduler scheduler;
-    private final HealthChecker healthChecker = new HealthChecker();
+    private final HealthChecker healthChecker = new HealthChecker(this::backendReady);
     private final ScheduledExecutorService rebinder = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("orbit-proxy-rebind").daemon().factory());
     private final Map<Integer, Port> ports = new ConcurrentHashMap<>();
     private final Map<String, BackendState> backends = new ConcurrentHashMap<>();
     private RouteTable table = RouteTable.EMPTY;
+    private volatile ActivationListener activationListener = ActivationListener.NONE;
     private boolean started;
     private boolean closed;
 
@@ -164,10 +169,49 @@ public final class ProxyServer implements TrafficControl, AutoCloseable {
                             new ServiceTraffic.Latency(Duration.ofNanos(window.minNanos()), window.requests()));
                 }
             }
-            ServiceTraffic service = new ServiceTraffic(route.route().service(), counts, 0, latency);
+            Activator activator = route.activator();
+            int pending = activator == null ? 0 : activator.pending();
+            ServiceTraffic service = new ServiceTraffic(route.route().service(), counts, pending, latency);
             traffic.merge(service.service(), service, ServiceTraffic::merge);
         }
         return traffic;
+    }
+
+    @Override
+    public void activations(ActivationListener listener) {
+        this.activationListener = requireNonNull(listener, "listener is null");
+    }
+
+    /** The first held request of an activation: the engine hears of it on a pool thread, never the selector's. */
+    private void activationRequested(String service) {
+        ActivationListener listener = activationListener;
+        try {
+            threadPool.execute(() -> listener.activationRequested(service));
+        } catch (RejectedExecutionException e) {
+            // stopping
+        }
+    }
+
+    /** A backend passed its first probe (or came back UP): the requests its routes hold may go. */
+    private void backendReady(BackendState backend) {
+        for (Port port : ports.values()) {
+            PortListener listener = port.listener;
+            RouteState route = listener == null ? port.route : listener.route();
+            Activator activator = route.activator();
+            if (activator != null && activator.pending() > 0 && route.backends().contains(backend)) {
+                activator.wake();
+            }
+        }
+    }
+
+    /** Held requests of every node port, for tests and status. */
+    public synchronized Map<Integer, Integer> heldPerPort() {
+        Map<Integer, Integer> held = new HashMap<>();
+        ports.forEach((nodePort, port) -> {
+            Activator activator = port.route.activator();
+            held.put(nodePort, activator == null ? 0 : activator.pending());
+        });
+        return held;
     }
 
     @Override
@@ -230,7 +274,8 @@ public final class ProxyServer implements TrafficControl, AutoCloseable {
                 states.add(state);
                 referenced.add(backend.id());
             }
-            RouteState routeState = routeState(route, states, port == null ? null : port.route);
+            RouteState previous = port == null ? null : port.route;
+            RouteState routeState = routeState(route, states, previous);
             if (port == null) {
                 port = new Port(nodePort, routeState, failed(nodePort, route.service(), "not started"));
                 ports.put(nodePort, port);
@@ -244,6 +289,16 @@ public final class ProxyServer implements TrafficControl, AutoCloseable {
                 listener.route(routeState);
             } else {
                 bind(port);
+            }
+            // Held requests go as soon as the published route has a ready backend (an engine-verified one is ready at
+            // once); a route that stopped activating answers them.
+            Activator activator = routeState.activator();
+            if (activator != null) {
+                activator.wake();
+            }
+            Activator before = previous == null ? null : previous.activator();
+            if (before != null && before != activator) {
+                before.wake();
             }
         }
         for (Port port : new ArrayList<>(ports.values())) {
@@ -305,6 +360,17 @@ public final class ProxyServer implements TrafficControl, AutoCloseable {
                         shedding.statusCode() != Route.Shedding.MEASURE_ONLY);
             }
         }
+        Activator activator = null;
+        if (route.activation().isPresent()) {
+            Route.Activation activation = route.activation().get();
+            if (same != null && same.activator() != null) {
+                activator = same.activator();
+                activator.settings(activation);
+            } else {
+                activator = new Activator(
+                        route.service(), activation, this::schedule, threadPool, this::activationRequested);
+            }
+        }
         return new RouteState(
                 route,
                 states,
@@ -322,7 +388,14 @@ public final class ProxyServer implements TrafficControl, AutoCloseable {
                                 options.maxEjection().toNanos(),
                                 options.maxEjectedPercent(),
                                 System::nanoTime),
-                metrics);
+                metrics,
+                activator);
+    }
+
+    /** The activators' deadlines run on the proxy's timer. */
+    private Runnable schedule(Runnable task, long delayNanos) {
+        Scheduler.Task scheduled = scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        return scheduled::cancel;
     }
 
     private List<BackendState> portBackends(int nodePort) {

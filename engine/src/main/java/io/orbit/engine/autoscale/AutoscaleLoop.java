@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.reconcile.ReconcileQueue;
+import io.orbit.engine.routing.ActivationListener;
 import io.orbit.engine.routing.ServiceTraffic;
 import io.orbit.engine.routing.TrafficControl;
 import io.orbit.engine.spec.ContainerDefinition;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +73,7 @@ public final class AutoscaleLoop implements AutoCloseable {
     private final InstantSource clock;
     private final int hostCpus;
     private final Object tickLock = new Object();
+    private final AtomicLong activations = new AtomicLong();
     private final Map<String, ServiceState> states = new ConcurrentHashMap<>();
     private volatile Set<String> enabled = Set.of();
     private DesiredState.@Nullable Snapshot loaded;
@@ -115,13 +118,49 @@ public final class AutoscaleLoop implements AutoCloseable {
         this.ticker = new PeriodicTask("orbit-autoscaler", TICK, this::tick);
     }
 
-    /** Starts the stats sampler ({@code orbit-stats}) and the tick ({@code orbit-autoscaler}, every 2 s). */
+    /**
+     * Starts the stats sampler ({@code orbit-stats}) and the tick ({@code orbit-autoscaler}, every 2 s), and listens
+     * to the proxy's activations (a scaled-to-zero service's first held request, see {@link #activate}).
+     */
     public synchronized void start() {
         if (ticker.started()) {
             throw new IllegalStateException("autoscale loop already started");
         }
         sampler.start();
         ticker.start();
+        traffic.activations(this::activate);
+    }
+
+    /**
+     * The proxy holds a request of {@code service} and no pod is ready (scale from zero): decide for that service now,
+     * on the {@code orbit-autoscaler} thread, rather than at the next tick up to {@link #TICK} later. The held request
+     * is demand, which lifts the desired count to at least 1. Returns at once (the proxy calls it); ignored before
+     * {@link #start}.
+     */
+    public void activate(String service) {
+        activations.incrementAndGet();
+        ticker.submit(() -> activateNow(service));
+    }
+
+    /** {@link #activate}'s decision, on the calling thread (tests call it directly). */
+    void activateNow(String service) {
+        synchronized (tickLock) {
+            DesiredState.Snapshot snapshot = desired.snapshot();
+            if (snapshot != loaded) {
+                reload(snapshot);
+                loaded = snapshot;
+            }
+            if (!enabled.contains(service)) {
+                return;
+            }
+            log.atDebug().addKeyValue("service", service).log("activation: deciding now for a held request");
+            tick(service, Optional.ofNullable(traffic.traffic().get(service)));
+        }
+    }
+
+    /** How many activations the proxy reported (for tests and status). */
+    public long activations() {
+        return activations.get();
     }
 
     /** One tick for every autoscaled service. */
@@ -358,6 +397,7 @@ public final class AutoscaleLoop implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        traffic.activations(ActivationListener.NONE);
         ticker.close();
         sampler.close();
     }

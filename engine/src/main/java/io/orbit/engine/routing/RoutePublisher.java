@@ -138,7 +138,8 @@ public final class RoutePublisher {
                                     port.port(),
                                     backends,
                                     healthCheck(container, port.port()),
-                                    shedding(service.definition().spec())));
+                                    shedding(service.definition().spec()),
+                                    activation(service.definition())));
                 }
             }
         }
@@ -211,6 +212,26 @@ public final class RoutePublisher {
             }
         }
         return defaults;
+    }
+
+    /**
+     * A service that scales from zero: autoscaled (a scaling signal is set, as {@code AutoscalePolicy.enabled}) with
+     * {@code instance_count.min: 0}. Its requests are held while no pod is ready, instead of a 503 at once.
+     */
+    static Optional<Route.Activation> activation(ServiceDefinition definition) {
+        ServiceSpec spec = definition.spec();
+        ServiceSpec.Autoscaling autoscaling = spec.autoscaling();
+        boolean autoscaled = spec.resourceThresholds() != null
+                || spec.codel() != null
+                || (autoscaling != null && autoscaling.concurrencyTarget() != null);
+        if (definition.minInstances() != 0 || !autoscaled) {
+            return Optional.empty();
+        }
+        Integer queue = autoscaling == null ? null : autoscaling.activationQueue();
+        String timeout = autoscaling == null ? null : autoscaling.activationTimeout();
+        return Optional.of(new Route.Activation(
+                queue == null ? Route.Activation.DEFAULT_QUEUE : queue,
+                timeout == null ? Route.Activation.DEFAULT_TIMEOUT : Units.duration(timeout)));
     }
 
     private static Optional<Route.Shedding> shedding(ServiceSpec spec) {

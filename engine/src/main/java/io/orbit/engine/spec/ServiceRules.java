@@ -149,7 +149,7 @@ final class ServiceRules {
         if (tolerance != null && !(tolerance >= 0 && tolerance < 1)) {
             problems.error("autoscaling.tolerance", "must be at least 0 and below 1 (0.1 = 10 %), got " + tolerance);
         }
-        problems.duration("autoscaling.idle_period", autoscaling.idlePeriod(), false);
+        checkScaleFromZero(autoscaling);
         if (autoscaling.concurrencyTarget() != null && !hasNodePort()) {
             problems.warning(
                     "autoscaling.concurrency_target",
@@ -184,6 +184,13 @@ final class ServiceRules {
                     100,
                     "percent");
         }
+    }
+
+    /** The idle period to 0 pods, and how the proxy holds the first requests until a pod is ready. */
+    private void checkScaleFromZero(Autoscaling autoscaling) {
+        problems.duration("autoscaling.idle_period", autoscaling.idlePeriod(), false);
+        problems.duration("autoscaling.activation_timeout", autoscaling.activationTimeout(), false);
+        problems.range("autoscaling.activation_queue", autoscaling.activationQueue(), 1, 10_000, "held requests");
     }
 
     private boolean hasNodePort() {

@@ -96,8 +96,9 @@ public record ServiceSpec(
 
     /**
      * {@code autoscaling:} ours, opt-in: the concurrency signal (in-flight requests per pod, with Knative's stable and
-     * panic windows), the warm-up of new pods, and how fast the replica count may move. Durations are humantime
-     * strings; every field has a default (docs/configuration.md, "Autoscaling").
+     * panic windows), the warm-up of new pods, how fast the replica count may move, and how the proxy holds the
+     * requests of a service scaled to zero ({@code activation_timeout}, {@code activation_queue}). Durations are
+     * humantime strings; every field has a default (docs/configuration.md, "Autoscaling").
      */
     public record Autoscaling(
             @Nullable Double concurrencyTarget,
@@ -107,6 +108,8 @@ public record ServiceSpec(
             @Nullable String warmup,
             @Nullable Double tolerance,
             @Nullable String idlePeriod,
+            @Nullable String activationTimeout,
+            @Nullable Integer activationQueue,
             @Nullable ScaleUp scaleUp,
             @Nullable ScaleDown scaleDown) {}
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -103,11 +104,32 @@ public final class PeriodicTask implements AutoCloseable {
     }
 
     private void runSafely() {
+        runSafely(task);
+    }
+
+    private void runSafely(Runnable run) {
         try {
-            task.run();
+            run.run();
         } catch (RuntimeException e) {
             // A scheduled task that throws is never run again; the next tick may well succeed.
             log.atError().setCause(e).addKeyValue("thread", threadName).log(threadName + " tick failed");
+        }
+    }
+
+    /**
+     * Runs {@code extra} once on this task's thread, after a run in progress (never concurrently with the task): a
+     * run on demand between two scheduled ones. False when not started (nothing runs).
+     */
+    public synchronized boolean submit(Runnable extra) {
+        ScheduledExecutorService running = executor;
+        if (running == null) {
+            return false;
+        }
+        try {
+            running.execute(() -> runSafely(extra));
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false; // closing
         }
     }
 

@@ -6,6 +6,7 @@ import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.journal.JournalEntry;
 import io.orbit.engine.reconcile.ReconcileQueue;
 import io.orbit.engine.reconcile.RetryBackoff;
+import io.orbit.engine.routing.ActivationListener;
 import io.orbit.engine.routing.RouteTable;
 import io.orbit.engine.routing.ServiceTraffic;
 import io.orbit.engine.routing.TrafficControl;
@@ -257,6 +258,60 @@ class AutoscaleLoopTest {
         assertThat(loop.status("web").orElseThrow().statsUnavailable()).isEmpty();
     }
 
+    @Test
+    void aHeldRequestOfAServiceAtZeroStartsAPodAtOnceWithoutWaitingForTheTick() {
+        scaledToZero();
+        traffic.pending(1);
+
+        loop.activateNow("web"); // no clock advance: not a tick
+
+        assertThat(replicas()).isEqualTo(1);
+        assertThat(queue.poll()).contains("web");
+        assertThat(autoscaleEvents())
+                .extracting(JournalEntry::message)
+                .anyMatch(message -> message.startsWith("web: 0 → 1 (up, demand)"));
+    }
+
+    @Test
+    void theLoopListensToTheProxysActivationsOnceStartedAndDecidesOnItsOwnThread() {
+        scaledToZero();
+        traffic.pending(1);
+        assertThat(traffic.listener).as("not listening before start").isSameAs(ActivationListener.NONE);
+
+        loop.start();
+        traffic.listener.activationRequested("web");
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (replicas() != 1 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(replicas()).as("decided well before the 2 s tick").isEqualTo(1);
+        assertThat(loop.activations()).isEqualTo(1);
+        loop.close();
+        assertThat(traffic.listener).as("close stops listening").isSameAs(ActivationListener.NONE);
+    }
+
+    @Test
+    void anActivationOfAServiceThatDoesNotAutoscaleChangesNothing() {
+        load(Fixtures.definition(0, 3, ""));
+        traffic.pending(1);
+
+        loop.activateNow("web");
+
+        assertThat(replicas()).isZero();
+        assertThat(autoscaleEvents()).isEmpty();
+    }
+
+    /** A service at min 0 behind the proxy that went idle: 0 pods, nothing queued. */
+    private void scaledToZero() {
+        load(Fixtures.definition(0, 3, FAST.replace("panic_window: 2s,", "panic_window: 2s, idle_period: 10s,")));
+        loop.tick(); // new: not idle at once
+        clock.advance(Duration.ofSeconds(11));
+        loop.tick();
+        assertThat(replicas()).as("idle: scaled to 0").isZero();
+        queue.poll().ifPresent(key -> queue.done(key, true)); // the earlier decisions' pass
+    }
+
     private void load(ServiceDefinition definition) {
         desired.replace(new DesiredState.Snapshot(
                 Map.of(definition.name(), DesiredService.of(definition)), List.of(), clock.instant()));
@@ -306,9 +361,20 @@ class AutoscaleLoopTest {
                 PodHealthStatus.NONE);
     }
 
-    /** The proxy's numbers, set by the test: in-flight per pod (one backend each, port 80). */
+    /** The proxy's numbers, set by the test: in-flight per pod (one backend each, port 80), and held requests. */
     private static final class FakeTraffic implements TrafficControl {
         private volatile Map<String, Integer> perPod = Map.of();
+        private volatile int pending;
+        volatile ActivationListener listener = ActivationListener.NONE;
+
+        void pending(int pending) {
+            this.pending = pending;
+        }
+
+        @Override
+        public void activations(ActivationListener listener) {
+            this.listener = listener;
+        }
 
         void inFlight(Map<String, Integer> perPod) {
             this.perPod = Map.copyOf(perPod);
@@ -324,7 +390,7 @@ class AutoscaleLoopTest {
         public Map<String, ServiceTraffic> traffic() {
             List<ServiceTraffic.BackendTraffic> backends = new ArrayList<>();
             perPod.forEach((pod, count) -> backends.add(new ServiceTraffic.BackendTraffic(pod + ":80", pod, count, 0)));
-            return Map.of("web", new ServiceTraffic("web", backends, 0, Optional.empty()));
+            return Map.of("web", new ServiceTraffic("web", backends, pending, Optional.empty()));
         }
     }
 

@@ -99,6 +99,32 @@ class RoutePublisherTest {
         assertThat(published.getLast().routes()).isEmpty();
     }
 
+    @Test
+    void aServiceAutoscaledFromZeroGetsAnActivationWithItsQueueAndTimeout() {
+        assertThat(RoutePublisher.activation(definition(0, "autoscaling: {concurrency_target: 1}")))
+                .contains(Route.Activation.DEFAULT);
+        assertThat(RoutePublisher.activation(definition(
+                        0, "autoscaling: {concurrency_target: 1, activation_timeout: 5s, activation_queue: 7}")))
+                .contains(new Route.Activation(7, java.time.Duration.ofSeconds(5)));
+        assertThat(RoutePublisher.activation(definition(1, "autoscaling: {concurrency_target: 1}")))
+                .as("min 1: a pod always runs")
+                .isEmpty();
+        assertThat(RoutePublisher.activation(definition(0, "")))
+                .as("not autoscaled: nothing would start a pod")
+                .isEmpty();
+    }
+
+    private static io.orbit.engine.spec.ServiceDefinition definition(int min, String extraYaml) {
+        String yaml =
+                "name: web\ninstance_count: {min: %d, max: 3}\n%s\nspec:\n  containers:\n".formatted(min, extraYaml)
+                        + "    - name: main\n      image: nginx\n      ports: [{port: 80, node_port: 8080}]\n";
+        var parsed = new io.orbit.engine.config.ServiceFileParser().parse(java.nio.file.Path.of("web.yml"), yaml);
+        var result = io.orbit.engine.spec.SpecValidator.validate(
+                List.of(parsed), io.orbit.engine.spec.SpecValidator.DEFAULT_API_PORT);
+        assertThat(result.errors()).isEmpty();
+        return result.services().get(0);
+    }
+
     private static ServiceStatus service(PodStatus... pods) {
         return new ServiceStatus("web", Optional.of(WEB), List.of(pods), Optional.empty(), 0, Instant.EPOCH);
     }

@@ -161,11 +161,20 @@ final class AutoscalerExport {
                         "the controller manager's"
                                 + " --horizontal-pod-autoscaler-cpu-initialization-period, not a field of the object");
             }
-            for (String field : new String[] {"stable_window", "panic_window", "panic_threshold", "idle_period"}) {
+            for (String field : new String[] {
+                "stable_window",
+                "panic_window",
+                "panic_threshold",
+                "idle_period",
+                "activation_timeout",
+                "activation_queue"
+            }) {
                 Object value = switch (field) {
                     case "stable_window" -> autoscaling.stableWindow();
                     case "panic_window" -> autoscaling.panicWindow();
                     case "panic_threshold" -> autoscaling.panicThreshold();
+                    case "activation_timeout" -> autoscaling.activationTimeout();
+                    case "activation_queue" -> autoscaling.activationQueue();
                     default -> autoscaling.idlePeriod();
                 };
                 if (value != null) {

@@ -57,6 +57,9 @@ final class Exchange {
 
     int failureStatus;
 
+    /** Its place in the route's {@link Activator} while it waits for a backend of a scaled-to-zero service, else null. */
+    Activator.@Nullable Entry hold;
+
     // The response.
     boolean responseHeadSeen;
     boolean interim;

@@ -90,6 +90,13 @@ abstract class ForwardingConnection extends ClientConnection {
                 }
                 continue;
             }
+            if (clientEof && current.hold != null) {
+                // A client that closes while its request waits for a scaled-to-zero service has gone (as Go's server
+                // reads it): the request is dropped before it reaches a pod, its place in the queue freed.
+                abortExchange();
+                close();
+                return;
+            }
             if (current.phase != Exchange.RequestPhase.SENDING_BODY || upstreamWritePending) {
                 // The client closed before its whole body arrived (a body already buffered is still sent: a client
                 // may half-close after a complete request).
@@ -310,7 +317,7 @@ abstract class ForwardingConnection extends ClientConnection {
                         current.failureStatus,
                         "upstream of '" + route.route().service() + "' failed",
                         false);
-            } else {
+            } else if (!hold(current, route)) {
                 respondError(
                         current,
                         503,
@@ -319,6 +326,7 @@ abstract class ForwardingConnection extends ClientConnection {
             }
             return;
         }
+        leaveHold(current);
         current.backend = backend;
         UpstreamConnection upstream = backend.acquireIdle();
         if (upstream != null) {
@@ -329,6 +337,99 @@ abstract class ForwardingConnection extends ClientConnection {
             current.reusedConnection = false;
             current.phase = Exchange.RequestPhase.AWAITING_UPSTREAM;
             listener.proxyConnector().connect(backend.socketAddress(), new PendingConnect(this, current, backend));
+        }
+    }
+
+    /**
+     * Scale from zero: no backend is ready and the route activates its service, so the exchange waits in the route's
+     * {@link Activator} (answered 503 when its queue is full). Nothing is read from the client meanwhile (the phase
+     * stays {@link Exchange.RequestPhase#AWAITING_UPSTREAM}); the activator calls {@link #resumeHeld} when a backend
+     * may be ready, {@link #expireHeld} at the activation timeout.
+     *
+     * @return false when the route does not activate (the caller answers 503 at once)
+     */
+    private boolean hold(Exchange current, RouteState route) {
+        Activator activator = route.activator();
+        Activator.Entry entry = current.hold;
+        if (activator == null || (entry != null && entry.activator != activator)) {
+            leaveHold(current); // the service no longer scales from zero, or its route was replaced
+            return false;
+        }
+        if (entry == null) {
+            entry = activator.entry(new HeldExchange(this, current));
+        }
+        if (!activator.hold(entry)) {
+            respondError(
+                    current,
+                    503,
+                    "service '" + route.route().service() + "' is starting and already holds "
+                            + activator.settings().queue() + " requests (autoscaling.activation_queue), retry later",
+                    true);
+            return true;
+        }
+        current.hold = entry;
+        if (listener.route().hasReadyBackend(System.nanoTime())) {
+            activator.wake(); // a backend became ready between the choice and the hold, and its wake found none held
+        }
+        return true;
+    }
+
+    /** The exchange stops waiting for a backend (dispatched, answered or aborted); a no-op when it is not held. */
+    void leaveHold(Exchange current) {
+        Activator.Entry entry = current.hold;
+        if (entry != null) {
+            current.hold = null;
+            entry.activator.leave(entry);
+        }
+    }
+
+    /** A backend of the held exchange's service may be ready: dispatch it again, on the route the listener has now. */
+    synchronized void resumeHeld(Exchange held) {
+        if (closed || exchange != held || held.hold == null) {
+            return;
+        }
+        RouteState now = listener.route();
+        if (now != held.route && now.route().service().equals(held.route.route().service())) {
+            held.route = now;
+        }
+        dispatch(held);
+        if (!closed && exchange == held && !upstreamWritePending && held.hold == null) {
+            process();
+            armClientRead();
+        }
+    }
+
+    /** The held exchange's activation timeout passed with no ready backend: 503 with Retry-After. */
+    synchronized void expireHeld(Exchange held) {
+        Activator.Entry entry = held.hold;
+        if (closed || exchange != held || entry == null) {
+            return;
+        }
+        leaveHold(held);
+        String service = held.route.route().service();
+        long timeout = entry.activator.settings().timeout().toSeconds();
+        log.atDebug()
+                .addKeyValue("service", service)
+                .addKeyValue("activation_timeout_s", timeout)
+                .log("No backend became ready for a held request within the activation timeout: answered 503");
+        respondError(
+                held,
+                503,
+                "no backend of service '" + service + "' became ready within its activation_timeout (" + timeout
+                        + "s), retry later",
+                true);
+    }
+
+    /** The activator's handle on one held exchange of this connection. */
+    private record HeldExchange(ForwardingConnection connection, Exchange exchange) implements Activator.Held {
+        @Override
+        public void release() {
+            connection.resumeHeld(exchange);
+        }
+
+        @Override
+        public void expire() {
+            connection.expireHeld(exchange);
         }
     }
 
@@ -647,6 +748,7 @@ abstract class ForwardingConnection extends ClientConnection {
         if (current == null) {
             return;
         }
+        leaveHold(current); // a held request whose client went away: out of the queue and the pending count
         UpstreamConnection upstream = current.upstream;
         current.upstream = null;
         if (upstream != null) {

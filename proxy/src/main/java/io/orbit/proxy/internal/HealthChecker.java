@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,16 @@ public final class HealthChecker implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("orbit-proxy-health").daemon().factory());
     private final Map<BackendState, Probe> probes = new ConcurrentHashMap<>();
+    private final Consumer<BackendState> onReady;
+
+    public HealthChecker() {
+        this(backend -> {});
+    }
+
+    /** @param onReady told (on a probe's thread) when a backend's probe took it to UP: held requests may go */
+    public HealthChecker(Consumer<BackendState> onReady) {
+        this.onReady = onReady;
+    }
 
     /** Starts probing {@code backend} now, or updates the check of an already probed backend. */
     public void watch(BackendState backend, String service, Route.HealthCheck check) {
@@ -97,6 +108,8 @@ public final class HealthChecker implements AutoCloseable {
                         .log(after == HealthTracker.Status.UP ? "Backend ready" : "Backend failed its health checks");
                 if (after == HealthTracker.Status.DOWN) {
                     backend.closeIdleConnections();
+                } else if (after == HealthTracker.Status.UP) {
+                    onReady.accept(backend);
                 }
             }
             Route.HealthCheck next = check;

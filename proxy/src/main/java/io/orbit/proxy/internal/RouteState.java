@@ -21,6 +21,7 @@ public final class RouteState {
     private final RetryBudget retryBudget;
     private final OutlierDetector outliers;
     private final RouteMetrics metrics;
+    private final @Nullable Activator activator;
 
     public RouteState(
             Route route,
@@ -30,6 +31,19 @@ public final class RouteState {
             RetryBudget retryBudget,
             OutlierDetector outliers,
             RouteMetrics metrics) {
+        this(route, backends, balancer, shedder, retryBudget, outliers, metrics, null);
+    }
+
+    /** @param activator holds requests while no backend is ready, when the route has an activation (scale from zero) */
+    public RouteState(
+            Route route,
+            List<BackendState> backends,
+            Balancer balancer,
+            @Nullable LatencyShedder shedder,
+            RetryBudget retryBudget,
+            OutlierDetector outliers,
+            RouteMetrics metrics,
+            @Nullable Activator activator) {
         this.route = requireNonNull(route, "route is null");
         this.backends = backends.toArray(BackendState[]::new);
         List<OutlierDetector.Record> records = new ArrayList<>(backends.size());
@@ -40,6 +54,22 @@ public final class RouteState {
         this.retryBudget = requireNonNull(retryBudget, "retryBudget is null");
         this.outliers = requireNonNull(outliers, "outliers is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
+        this.activator = activator;
+    }
+
+    /** Present on a route of a service that scales from zero; carried over to the next version of the same route. */
+    public @Nullable Activator activator() {
+        return activator;
+    }
+
+    /** True when a backend is ready now: a request held meanwhile must not wait for the next wake. */
+    boolean hasReadyBackend(long nowNanos) {
+        for (BackendState backend : backends) {
+            if (backend.isReady(nowNanos)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public Route route() {

@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param healthCheck how the proxy probes backends
  * @param shedding CoDel latency measurement, when the service has a {@code codel} block; it sheds only when the block
  *     sets {@code overload_status_code}
+ * @param activation present when the service scales from zero (autoscaled, {@code instance_count.min: 0}): while no
+ *     backend is ready the proxy holds requests instead of answering 503, and asks the engine for a pod
  */
 public record Route(
         String service,
@@ -20,13 +22,48 @@ public record Route(
         int containerPort,
         List<Backend> backends,
         HealthCheck healthCheck,
-        Optional<Shedding> shedding) {
+        Optional<Shedding> shedding,
+        Optional<Activation> activation) {
 
     public Route {
         requireNonNull(service, "service is null");
         backends = List.copyOf(backends);
         requireNonNull(healthCheck, "healthCheck is null");
         requireNonNull(shedding, "shedding is null");
+        requireNonNull(activation, "activation is null");
+    }
+
+    /** A route of a service that never scales from zero: no request is held. */
+    public Route(
+            String service,
+            int nodePort,
+            int containerPort,
+            List<Backend> backends,
+            HealthCheck healthCheck,
+            Optional<Shedding> shedding) {
+        this(service, nodePort, containerPort, backends, healthCheck, shedding, Optional.empty());
+    }
+
+    /**
+     * Scale from zero ({@code autoscaling.activation_queue}, {@code autoscaling.activation_timeout}): at most {@code
+     * queue} requests held per node port while no backend is ready, each for at most {@code timeout}; beyond either
+     * the proxy answers 503 with Retry-After.
+     */
+    public record Activation(int queue, Duration timeout) {
+
+        public static final int DEFAULT_QUEUE = 100;
+        public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+        public static final Activation DEFAULT = new Activation(DEFAULT_QUEUE, DEFAULT_TIMEOUT);
+
+        public Activation {
+            requireNonNull(timeout, "timeout is null");
+            if (queue < 1) {
+                throw new IllegalArgumentException("activation queue must be at least 1, got " + queue);
+            }
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("activation timeout must be positive, got " + timeout);
+            }
+        }
     }
 
     /**

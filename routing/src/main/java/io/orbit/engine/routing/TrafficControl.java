@@ -33,4 +33,10 @@ public interface TrafficControl {
     default Map<String, ServiceTraffic> traffic() {
         return Map.of();
     }
+
+    /**
+     * Who hears that a scaled-to-zero service got its first held request (see {@link Route#activation()}); replaces
+     * the previous listener, {@link ActivationListener#NONE} to stop. Ignored without a proxy.
+     */
+    default void activations(ActivationListener listener) {}
 }
