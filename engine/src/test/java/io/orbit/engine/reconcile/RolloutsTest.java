@@ -55,6 +55,15 @@ class RolloutsTest {
             .container("main", "localhost/orbit-fixture:v2", List.of())
             .build();
 
+    /** One replica, and its next spec with a 20 s rollout timeout: for the tracker on its own. */
+    private final DesiredService old = TestServices.service("web").replicas(1).build();
+
+    private final DesiredService next = TestServices.service("web")
+            .replicas(1)
+            .container("main", "localhost/orbit-fixture:v2", List.of())
+            .rollingUpdate(1, 0, "20s")
+            .build();
+
     @AfterEach
     void close() {
         pass.close();
@@ -65,19 +74,19 @@ class RolloutsTest {
     void aNewSpecWhosePodCrashesIsRolledBackAndTheOldPodsAreNeverStopped() {
         run(v1);
         run(v1);
-        Set<String> old = ids();
+        Set<String> oldIds = ids();
 
         run(v2);
         String fresh =
-                ids().stream().filter(id -> !old.contains(id)).findFirst().orElseThrow();
+                ids().stream().filter(id -> !oldIds.contains(id)).findFirst().orElseThrow();
         assertThat(ids()).as("the new pod beside both old ones").hasSize(3);
         clock.advance(Duration.ofSeconds(1));
         runtime.crash(fresh, 1);
         run(v2);
         run(v2);
 
-        assertThat(ids()).as("the new pod removed, the old pods untouched").isEqualTo(old);
-        assertThat(old)
+        assertThat(ids()).as("the new pod removed, the old pods untouched").isEqualTo(oldIds);
+        assertThat(oldIds)
                 .allSatisfy(
                         id -> assertThat(runtime.inspectContainer(id).state()).isEqualTo(ContainerState.RUNNING));
         assertThat(kinds()).contains("rollout-started", "rollout-failed");
@@ -88,7 +97,7 @@ class RolloutsTest {
 
         clock.advance(Duration.ofMinutes(5));
         run(v2);
-        assertThat(ids()).as("the failed spec is not tried again").isEqualTo(old);
+        assertThat(ids()).as("the failed spec is not tried again").isEqualTo(oldIds);
 
         pass.rollouts().retry(v2);
         run(v2);
@@ -146,12 +155,6 @@ class RolloutsTest {
     @Test
     void aNewPodNotReadyWithinTheTimeoutFailsTheRollout() {
         Rollouts rollouts = new Rollouts(journal);
-        DesiredService old = TestServices.service("web").replicas(1).build();
-        DesiredService next = TestServices.service("web")
-                .replicas(1)
-                .container("main", "localhost/orbit-fixture:v2", List.of())
-                .rollingUpdate(1, 0, "20s")
-                .build();
         ObservedPod oldPod = pod("p0", 0, old.configHash());
         observe(rollouts, old, List.of(oldPod), Map.of());
         ObservedPod newPod = pod("p1", 1, next.configHash());
@@ -196,12 +199,6 @@ class RolloutsTest {
     @Test
     void aPodAKilledDaemonLeftHalfStartedDoesNotFailTheSpec() {
         Rollouts rollouts = new Rollouts(journal);
-        DesiredService old = TestServices.service("web").replicas(1).build();
-        DesiredService next = TestServices.service("web")
-                .replicas(1)
-                .container("main", "localhost/orbit-fixture:v2", List.of())
-                .rollingUpdate(1, 0, "20s")
-                .build();
         rollouts.restore(new Rollouts.Kept("web", List.of(old), Set.of()));
         ObservedPod oldPod = pod("p0", 0, old.configHash());
         ObservedPod halfStarted = new ObservedPod(
@@ -231,13 +228,7 @@ class RolloutsTest {
 
     @Test
     void anInheritedPodSeenRunningThatExitsAgainFailsTheSpec() {
-        DesiredService old = TestServices.service("web").replicas(1).build();
         ObservedPod oldPod = pod("p0", 0, old.configHash());
-        DesiredService next = TestServices.service("web")
-                .replicas(1)
-                .container("main", "localhost/orbit-fixture:v2", List.of())
-                .rollingUpdate(1, 0, "20s")
-                .build();
         Rollouts restarted = new Rollouts(journal);
         restarted.restore(new Rollouts.Kept("web", List.of(old), Set.of()));
         ObservedPod crashing = new ObservedPod(
@@ -258,12 +249,6 @@ class RolloutsTest {
     @Test
     void anInheritedPodNeverReadyStillFailsTheSpecAtTheTimeout() {
         Rollouts rollouts = new Rollouts(journal);
-        DesiredService old = TestServices.service("web").replicas(1).build();
-        DesiredService next = TestServices.service("web")
-                .replicas(1)
-                .container("main", "localhost/orbit-fixture:v2", List.of())
-                .rollingUpdate(1, 0, "20s")
-                .build();
         rollouts.restore(new Rollouts.Kept("web", List.of(old), Set.of()));
         ObservedPod oldPod = pod("p0", 0, old.configHash());
         ObservedPod inherited = pod("p1", 1, next.configHash());
