@@ -204,16 +204,6 @@ public final class ProxyServer implements TrafficControl, AutoCloseable {
         }
     }
 
-    /** Held requests of every node port, for tests and status. */
-    public synchronized Map<Integer, Integer> heldPerPort() {
-        Map<Integer, Integer> held = new HashMap<>();
-        ports.forEach((nodePort, port) -> {
-            Activator activator = port.route.activator();
-            held.put(nodePort, activator == null ? 0 : activator.pending());
-        });
-        return held;
-    }
-
     @Override
     public void drain(Set<String> backendIds, Duration timeout) {
         List<BackendState> draining = new ArrayList<>();

@@ -31,10 +31,6 @@ public final class HealthChecker implements AutoCloseable {
     private final Map<BackendState, Probe> probes = new ConcurrentHashMap<>();
     private final Consumer<BackendState> onReady;
 
-    public HealthChecker() {
-        this(backend -> {});
-    }
-
     /** @param onReady told (on a probe's thread) when a backend's probe took it to UP: held requests may go */
     public HealthChecker(Consumer<BackendState> onReady) {
         this.onReady = onReady;
