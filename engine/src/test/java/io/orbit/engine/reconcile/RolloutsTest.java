@@ -201,12 +201,7 @@ class RolloutsTest {
         Rollouts rollouts = new Rollouts(journal);
         rollouts.restore(new Rollouts.Kept("web", List.of(old), Set.of()));
         ObservedPod oldPod = pod("p0", 0, old.configHash());
-        ObservedPod halfStarted = new ObservedPod(
-                "p1",
-                1,
-                next.configHash(),
-                1,
-                List.of(new ObservedContainer("c-p1", "web__1", "main", ContainerState.EXITED, Map.of())));
+        ObservedPod halfStarted = pod("p1", 1, next.configHash(), ContainerState.EXITED);
 
         observe(rollouts, next, List.of(oldPod, halfStarted), Map.of());
         observe(rollouts, next, List.of(oldPod, pod("p1", 1, next.configHash())), Map.of());
@@ -214,12 +209,7 @@ class RolloutsTest {
         assertThat(kinds()).as("restarted in place, no rollback").doesNotContain("rollout-failed");
         assertThat(rollouts.target(next)).isSameAs(next);
 
-        ObservedPod ownPod = new ObservedPod(
-                "p2",
-                2,
-                next.configHash(),
-                1,
-                List.of(new ObservedContainer("c-p2", "web__2", "main", ContainerState.EXITED, Map.of())));
+        ObservedPod ownPod = pod("p2", 2, next.configHash(), ContainerState.EXITED);
         observe(rollouts, next, List.of(oldPod, ownPod), Map.of());
         assertThat(message("rollout-failed"))
                 .as("a pod this daemon started still fails the spec when it exits")
@@ -231,12 +221,7 @@ class RolloutsTest {
         ObservedPod oldPod = pod("p0", 0, old.configHash());
         Rollouts restarted = new Rollouts(journal);
         restarted.restore(new Rollouts.Kept("web", List.of(old), Set.of()));
-        ObservedPod crashing = new ObservedPod(
-                "p3",
-                3,
-                next.configHash(),
-                1,
-                List.of(new ObservedContainer("c-p3", "web__3", "main", ContainerState.EXITED, Map.of())));
+        ObservedPod crashing = pod("p3", 3, next.configHash(), ContainerState.EXITED);
         observe(restarted, next, List.of(oldPod, crashing), Map.of());
         observe(restarted, next, List.of(oldPod, pod("p3", 3, next.configHash())), Map.of());
         observe(restarted, next, List.of(oldPod, crashing), Map.of());
@@ -271,12 +256,16 @@ class RolloutsTest {
     }
 
     private static ObservedPod pod(String id, int number, String hash) {
+        return pod(id, number, hash, ContainerState.RUNNING);
+    }
+
+    private static ObservedPod pod(String id, int number, String hash, ContainerState state) {
         return new ObservedPod(
                 id,
                 number,
                 hash,
                 1,
-                List.of(new ObservedContainer("c-" + id, "web__" + number, "main", ContainerState.RUNNING, Map.of())));
+                List.of(new ObservedContainer("c-" + id, "web__" + number, "main", state, Map.of())));
     }
 
     private void run(DesiredService desired) {
