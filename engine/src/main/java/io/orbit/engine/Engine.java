@@ -243,7 +243,13 @@ public final class Engine {
                     store.start();
                 },
                 store::close)));
-        parts.add(Managed.of("reconciler", () -> reconciler.start(WORKERS, RESYNC_INTERVAL), reconciler::close));
+        parts.add(Managed.of(
+                "reconciler",
+                () -> {
+                    reconciler.publishFirstObservation();
+                    reconciler.start(WORKERS, RESYNC_INTERVAL);
+                },
+                reconciler::close));
         parts.add(Managed.closing("health monitor", health::close));
         parts.add(configuration.watcher());
         parts.add(Managed.of("image watcher", images::start, images::close));

@@ -81,6 +81,22 @@ public final class Reconciler implements AutoCloseable {
         this.pass = pass;
     }
 
+    /**
+     * Publishes every defined service's pods as they run now, before the first passes, so /status, the dashboard and
+     * the routes show what runs from the moment the daemon answers rather than after each service's first pass (a
+     * restarted daemon's API would otherwise list no service at all for a moment; a first pass that pulls an image
+     * takes minutes). Nothing is planned or changed. An engine that does not answer ends it at the first failure
+     * (the passes report the engine's state), so a hung engine delays the start by one call's deadline at most.
+     */
+    public void publishFirstObservation() {
+        for (String service : desired.serviceNames()) {
+            Optional<DesiredService> target = desired.service(service);
+            if (target.isPresent() && !pass.publishObserved(service, target.get())) {
+                return;
+            }
+        }
+    }
+
     /** Starts the workers, the event subscription and the resync every {@code resyncInterval}. */
     public void start(int workerCount, Duration resyncInterval) {
         resyncIntervalNanos = resyncInterval.toNanos();

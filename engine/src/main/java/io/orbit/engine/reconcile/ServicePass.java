@@ -173,6 +173,15 @@ public final class ServicePass implements AutoCloseable {
         publisher.publish(service, Optional.empty(), Optional.of(why), 0);
     }
 
+    /**
+     * Publishes a service's pods as they run now, before its first pass: nothing is planned or changed.
+     *
+     * @return false when the engine did not answer
+     */
+    public boolean publishObserved(String service, DesiredService target) {
+        return publisher.publish(service, Optional.of(rollouts.target(target)), Optional.empty(), 0);
+    }
+
     private Duration untilThen(Instant at) {
         Duration wait = Duration.between(clock.instant(), at);
         // a moment past the instant, so the pass that wakes up finds the back-off expired

@@ -30,18 +30,21 @@ record StatusPublisher(
 
     private static final Logger log = LoggerFactory.getLogger(StatusPublisher.class);
 
-    void publish(String service, Optional<DesiredService> target, Optional<String> error, int failures) {
+    /** @return false when the engine did not answer (logged; nothing published) */
+    boolean publish(String service, Optional<DesiredService> target, Optional<String> error, int failures) {
         try {
             var pods = observer.observe(service, target).stream()
                     .map(pod -> pod.withHealth(podHealth(service, pod)))
                     .toList();
             if (target.isEmpty() && pods.isEmpty()) {
                 status.remove(service);
-                return;
+                return true;
             }
             status.put(new ServiceStatus(service, target, pods, error, failures, clock.instant()));
+            return true;
         } catch (ContainerRuntimeException e) {
             log.atWarn().addKeyValue("service", service).log("cannot observe status: " + e.getMessage());
+            return false;
         }
     }
 

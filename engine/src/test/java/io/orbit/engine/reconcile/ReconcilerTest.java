@@ -11,15 +11,19 @@ import io.orbit.engine.state.StatusStore;
 import io.orbit.engine.testing.ManualClock;
 import io.orbit.engine.testing.TestPasses;
 import io.orbit.engine.testing.TestServices;
+import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ContainerSummary;
 import io.orbit.runtime.ExecResult;
 import io.orbit.runtime.LabelSelector;
+import io.orbit.runtime.RuntimeUnavailableException;
 import io.orbit.runtime.testing.FakeImage;
 import io.orbit.runtime.testing.InMemoryContainerRuntime;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -344,6 +348,63 @@ class ReconcilerTest {
         assertThat(containerIds("web"))
                 .as("their pod survives our removal of 'web'")
                 .isEqualTo(theirs);
+    }
+
+    @Test
+    void aRestartedDaemonShowsThePodsAsTheyRunBeforeItsFirstPassAndChangesNothing() {
+        define(TestServices.service("web").replicas(2).build());
+        reconciler.reconcile("web");
+        Set<String> running = containerIds("web");
+
+        define(TestServices.service("web").replicas(3).build()); // what the restarted daemon's first pass will do
+        StatusStore restarted = new StatusStore();
+        new Reconciler(
+                        runtime,
+                        Ownership.DEFAULT,
+                        desired,
+                        restarted,
+                        queue,
+                        TestPasses.pass(runtime, Ownership.DEFAULT, restarted, clock, PodDrainer.NONE),
+                        null)
+                .publishFirstObservation();
+
+        assertThat(restarted.services()).containsOnlyKeys("web");
+        assertThat(restarted.services().get("web").runningPods()).isEqualTo(2);
+        assertThat(restarted.services().get("web").desired().orElseThrow().replicas())
+                .isEqualTo(3);
+        assertThat(containerIds("web")).as("nothing started or removed").isEqualTo(running);
+    }
+
+    @Test
+    void anEngineThatDoesNotAnswerEndsTheFirstObservationAtItsFirstCall() {
+        desired.replace(new DesiredState.Snapshot(
+                Map.of(
+                        "api", TestServices.service("api").build(),
+                        "web", TestServices.service("web").build()),
+                List.of(),
+                clock.instant()));
+        AtomicInteger calls = new AtomicInteger();
+        ContainerRuntime gone = (ContainerRuntime) Proxy.newProxyInstance(
+                ContainerRuntime.class.getClassLoader(), new Class<?>[] {ContainerRuntime.class}, (proxy, m, args) -> {
+                    calls.incrementAndGet();
+                    throw new RuntimeUnavailableException(
+                            "unix:///gone.sock", "no such socket file", "start the engine", null);
+                });
+
+        new Reconciler(
+                        gone,
+                        Ownership.DEFAULT,
+                        desired,
+                        status,
+                        queue,
+                        TestPasses.pass(gone, Ownership.DEFAULT, status, clock, PodDrainer.NONE),
+                        null)
+                .publishFirstObservation();
+
+        assertThat(calls)
+                .as("one call: a hung engine would delay the start by one deadline")
+                .hasValue(1);
+        assertThat(status.services()).isEmpty();
     }
 
     private void define(DesiredService service) {
