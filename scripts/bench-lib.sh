@@ -33,8 +33,9 @@ running() { # instance
 start_daemon() { # instance [api address, default 127.0.0.1:0]
   # Through ./orbit, as users start it (its JVM options and, on Java 25, its AOT cache unless ORBIT_AOT_CACHE=off).
   # Its state (the hash key) in the work directory: a benchmark leaves nothing in /var/lib/orbit.
+  # ${daemon_args[@]}, when the caller sets it: more daemon flags (e.g. --proxy-address 127.0.0.1), never JVM options.
   ./orbit -r "$engine" -c "$work/cfg" --instance "$1" --api-address "${2:-127.0.0.1:0}" --control-socket none \
-    --state-dir "$work/state-$1" --on-exit stop 2>"$work/daemon-$1.log" &
+    --state-dir "$work/state-$1" --on-exit stop ${daemon_args[@]+"${daemon_args[@]}"} 2>"$work/daemon-$1.log" &
   daemon_pid=$!
 }
 

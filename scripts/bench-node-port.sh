@@ -1,0 +1,322 @@
+#!/usr/bin/env bash
+# DRAFT, not yet run (written while the machine was reserved for CI; expect fixes on its first run).
+#
+# The daemon's node_port as users run it (issue 18), side by side in one run against nginx and HAProxy in front of
+# the SAME containers:
+#   - N nginx containers (image localhost/orbit-nginx:latest, built here from the host's Debian nginx package and its
+#     shared libraries, no registry; 1 KiB body on :8080 like the shared harness's backends) as ONE Orbit service
+#     behind the daemon's node_port, the daemon started through ./orbit with the launcher's default JVM options
+#     (ORBIT_JAVA_OPTS is unset for it: the configuration users get);
+#   - nginx and HAProxy, one worker each, configs generated in a temp dir with the shared harness's settings
+#     (../shared/tools/proxy-bench.sh: keepalive 64, proxy_http_version 1.1, http-reuse always, nbthread 1), whose
+#     upstreams are the containers' addresses as the daemon's route table has them;
+#   - "direct": wrk against one container, as the harness's direct line;
+#   - optionally (STANDALONE=1, default) `./orbit proxy` over the same containers: the stand-alone figure.
+# Each round runs the same `wrk -t1 -cCONNS -dDURs --latency` against every target in the harness's order and
+# prints one harness-format line per target (name rps= p50= p99= non2xx=), followed by what this script adds: the
+# proxy process's CPU per request (utime+stime from /proc over the wrk run; with PERF=1 also `perf stat` task-clock,
+# syscalls and context switches per request) and, for the daemon, allocation per request and young-GC pauses from
+# its own /metrics (jvm_gc_memory_allocated_bytes_total, jvm_gc_pause_seconds over orbit_requests_total).
+# After the rounds: medians over the rounds of the per-round ratios against nginx and HAProxy (as bench-proxy.sh),
+# then the daemon's idle CPU and RSS with the same N containers (the 50-container idle goal stays with
+# scripts/bench-daemon.sh, which starts the daemon through the same start_daemon).
+#
+# Traffic: every client request goes to 127.0.0.1 (the node_port is bound to 127.0.0.1 with --proxy-address). The
+# proxies reach the containers where the daemon does: their IPs on the engine's host-local bridge (rootful engines),
+# never through a gateway; the script checks that and refuses otherwise.
+#
+# Usage: scripts/bench-node-port.sh [ENGINE...]    (podman docker; default podman; rootful, as root)
+# Env:   RUNS=5 N=2 DUR=8 CONNS=50 WARMUP=8 STANDALONE=1 PERF=0 IDLE_SECONDS=30 SKIP_BUILD=
+#        STANDALONE_JAVA_OPTS: ORBIT_JAVA_OPTS for `orbit proxy` only (default: none, the launcher's defaults)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/java-home.sh
+RUNS=${RUNS:-5}; N=${N:-2}; DUR=${DUR:-8}; CONNS=${CONNS:-50}; WARMUP=${WARMUP:-8}
+STANDALONE=${STANDALONE:-1}; PERF=${PERF:-0}; IDLE_SECONDS=${IDLE_SECONDS:-30}
+IMAGE=localhost/orbit-nginx:latest
+engines=("$@"); [ ${#engines[@]} -gt 0 ] || engines=(podman)
+[ "$(id -u)" -eq 0 ] || { echo "bench-node-port: run as root (rootful engines: the daemon reaches containers by IP)" >&2; exit 2; }
+# As shipped: the daemon gets the launcher's own defaults, whatever this shell exports.
+shell_java_opts=${ORBIT_JAVA_OPTS:-}
+unset ORBIT_JAVA_OPTS
+[ -z "$shell_java_opts" ] || echo "bench-node-port: ignoring ORBIT_JAVA_OPTS for the daemon (it runs as shipped)" >&2
+
+missing=()
+for tool in nginx haproxy wrk curl python3 ldd; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bench-node-port: installing nginx-light haproxy wrk curl (missing: ${missing[*]})" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light haproxy wrk curl >/dev/null
+fi
+if [ "$PERF" = 1 ] && ! command -v perf >/dev/null; then
+  echo "bench-node-port: PERF=1 but no perf on the PATH (apt-get install linux-perf); CPU from /proc only" >&2
+  PERF=0
+fi
+[ -n "${SKIP_BUILD:-}" ] || ./mvnw -B -q package -DskipTests -Dspotless.check.skip=true -pl daemon -am >/tmp/orbit-bench-build.log 2>&1 \
+  || { tail -30 /tmp/orbit-bench-build.log >&2; exit 1; }
+
+work=$(mktemp -d /tmp/orbit-bench.XXXX); chmod 755 "$work"
+daemon_pid=""
+pids=()        # nginx, haproxy, standalone proxy of the current engine
+instance=""
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
+  if [ -n "$instance" ] && [ ${#cli[@]} -gt 0 ]; then # what a daemon that died left behind: only this run's label
+    ids=$("${cli[@]}" ps -aq --filter "label=orbit.instance=$instance" 2>/dev/null || true)
+    [ -z "$ids" ] || "${cli[@]}" rm -f $ids >/dev/null 2>&1 || true
+  fi
+  rm -rf "$work"
+}
+cli=()
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+. scripts/bench-lib.sh
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+status() { curl -s -o /dev/null -w '%{http_code}' --max-time "${2:-2}" "$1" || true; }
+wait_200() { # url timeout_s
+  local deadline=$(( $(date +%s) + $2 ))
+  until [ "$(status "$1" 1)" = 200 ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "no 200 from $1 within $2 s" >&2; return 1; }
+    sleep 0.1
+  done
+}
+
+# --- the backend image: the host's nginx binary (Debian's nginx-light or nginx package) with the shared libraries
+# it links, in a root filesystem of its own, imported as build-images.sh imports its images (content hash label,
+# left alone when it matches) ---
+nginx_image_tar() {
+  local root=$work/nginx-root lib
+  mkdir -p "$root"/{etc/nginx,www,tmp,run,var/lib/nginx,var/log/nginx,usr/sbin}
+  chmod 1777 "$root/tmp"
+  cp /usr/sbin/nginx "$root/usr/sbin/nginx"
+  # ldd lines: "libz.so.1 => /lib/x86_64-linux-gnu/libz.so.1 (0x...)" and "/lib64/ld-linux-x86-64.so.2 (0x...)"
+  for lib in $(ldd /usr/sbin/nginx | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'); do
+    cp -L --parents "$lib" "$root"
+  done
+  printf 'root:x:0:0:root:/root:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$root/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
+  printf 'passwd: files\ngroup: files\n' > "$root/etc/nsswitch.conf"
+  head -c 1024 /dev/zero | tr '\0' 'x' > "$root/www/body"
+  cat > "$root/etc/nginx/nginx.conf" <<'CONF'
+user nobody nogroup; worker_processes 1; daemon off; pid /tmp/nginx.pid; error_log stderr warn;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 100000;
+  server { listen 8080; root /www; location / { try_files /body =404; } } }
+CONF
+  chmod -R a+rX "$root"
+  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$root" -cf "$work/nginx.tar" .
+}
+
+import_image() { # into the current engine, unless its hash label says it is there already
+  local hash current
+  hash=$(sha256sum "$work/nginx.tar" | cut -c1-16)
+  current=$(cd /tmp && "${cli[@]}" image inspect --format '{{ index .Config.Labels "io.orbit.image.hash" }}' "$IMAGE" 2>/dev/null || true)
+  if [ "$current" != "$hash" ]; then
+    echo "bench-node-port: importing $IMAGE into $engine" >&2
+    (cd /tmp && "${cli[@]}" import --change 'CMD ["/usr/sbin/nginx", "-e", "stderr", "-c", "/etc/nginx/nginx.conf"]' \
+      --change "LABEL io.orbit.image.hash=$hash" "$work/nginx.tar" "$IMAGE" >/dev/null)
+  fi
+}
+
+# --- measurements ---
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime of every thread of the process
+metric_sum() { # text name: the sum of a metric's samples over its label sets
+  awk -v m="$2" '$1 == m || index($1, m "{") == 1 {s += $2} END {printf "%.0f", s}' <<<"$1"
+}
+metric_float() { awk -v m="$2" '$1 == m || index($1, m "{") == 1 {s += $2} END {printf "%.6f", s}' <<<"$1"; }
+
+# run NAME URL [PID] [METRICS_URL]: one wrk run; the harness's line, then CPU (and allocation) per request
+run() {
+  local name=$1 url=$2 pid=${3:-} metrics=${4:-}
+  local out t0=0 t1=0 perf_pid="" m0="" m1="" extra=""
+  [ -z "$pid" ] || t0=$(cpu_ticks "$pid")
+  [ -z "$metrics" ] || m0=$(curl -s --max-time 5 "$metrics")
+  if [ -n "$pid" ] && [ "$PERF" = 1 ]; then
+    perf stat -x, -o "$work/perf.$name" -e task-clock,context-switches,raw_syscalls:sys_enter -p "$pid" \
+      -- sleep "$DUR" 2>/dev/null &
+    perf_pid=$!
+  fi
+  out=$(wrk -t1 -c"$CONNS" -d"${DUR}s" --latency "$url" 2>&1)
+  [ -z "$perf_pid" ] || wait "$perf_pid" || true
+  [ -z "$pid" ] || t1=$(cpu_ticks "$pid")
+  [ -z "$metrics" ] || m1=$(curl -s --max-time 5 "$metrics")
+  local rps p50 p99 err requests
+  rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
+  p50=$(awk '$1=="50%"{print $2}' <<<"$out"); p99=$(awk '$1=="99%"{print $2}' <<<"$out")
+  err=$(awk '/Non-2xx/{print $5}' <<<"$out"); err=${err:-0}
+  requests=$(awk '/requests in/{print $1}' <<<"$out"); requests=${requests:-0}
+  if [ -n "$pid" ] && [ "$requests" -gt 0 ]; then
+    extra+=$(awk -v d=$((t1 - t0)) -v t="$(getconf CLK_TCK)" -v r="$requests" 'BEGIN{printf " cpu_us=%.1f", 1e6 * d / t / r}')
+  fi
+  if [ -n "$perf_pid" ] && [ -s "$work/perf.$name" ] && [ "$requests" -gt 0 ]; then
+    # perf's CSV: value,unit,event,...; task-clock is in ms
+    extra+=$(awk -F, -v r="$requests" '
+      $3 == "task-clock" {tc = $1} $3 == "context-switches" {cs = $1} $3 == "raw_syscalls:sys_enter" {sc = $1}
+      END {printf " perf_cpu_us=%.1f syscalls=%.2f cswitch=%.2f", 1000 * tc / r, sc / r, cs / r}' "$work/perf.$name")
+  fi
+  if [ -n "$metrics" ] && [ -n "$m0" ] && [ -n "$m1" ]; then
+    local served alloc pauses pause_s
+    served=$(( $(metric_sum "$m1" orbit_requests_total) - $(metric_sum "$m0" orbit_requests_total) ))
+    alloc=$(( $(metric_sum "$m1" jvm_gc_memory_allocated_bytes_total) - $(metric_sum "$m0" jvm_gc_memory_allocated_bytes_total) ))
+    pauses=$(( $(metric_sum "$m1" jvm_gc_pause_seconds_count) - $(metric_sum "$m0" jvm_gc_pause_seconds_count) ))
+    pause_s=$(awk -v a="$(metric_float "$m1" jvm_gc_pause_seconds_sum)" -v b="$(metric_float "$m0" jvm_gc_pause_seconds_sum)" 'BEGIN{printf "%.1f", 1000 * (a - b)}')
+    # jvm_gc_memory_allocated_bytes_total moves at young collections only: a run with none reads 0
+    [ "$served" -le 0 ] || extra+=$(awk -v a="$alloc" -v s="$served" 'BEGIN{printf " alloc_b=%.0f", a / s}')
+    extra+=" gcs=$pauses gc_ms=$pause_s"
+  fi
+  printf '%-8s rps=%-10s p50=%-8s p99=%-8s non2xx=%s%s\n' "$name" "$rps" "$p50" "$p99" "$err" "$extra"
+}
+
+nginx_image_tar
+summary_all=()
+for engine in "${engines[@]}"; do
+  case "$engine" in
+    podman) cli=(podman) ;;
+    docker) cli=(/usr/bin/docker -H unix:///var/run/docker.sock) ;;
+    *) echo "unknown engine $engine (podman|docker)" >&2; exit 2 ;;
+  esac
+  import_image
+
+  # --- the service behind the daemon, started as users start it ---
+  node_port=$(free_port); api_port=$(free_port)
+  instance="np-$RANDOM"
+  rm -rf "$work/cfg"; mkdir -p "$work/cfg"
+  cat > "$work/cfg/web.yml" <<YAML
+name: web
+instance_count: {min: $N, max: $N}
+spec:
+  containers:
+    - name: main
+      image: $IMAGE
+      ports:
+        - {port: 8080, node_port: $node_port}
+      health_check:
+        startup_timeout: 20s
+        http_check: {port: 8080, path: /, timeout: 1s}
+YAML
+  daemon_args=(--proxy-address 127.0.0.1)
+  start_daemon "$instance" "127.0.0.1:$api_port"
+  wait_for "$instance" "$N" 120
+  wait_200 "http://127.0.0.1:$node_port/" 60
+  flags=$(tr '\0' '\n' < "/proc/$daemon_pid/cmdline" | grep -E '^-X' | tr '\n' ' ')
+
+  # --- the same containers, as the daemon's route table reaches them ---
+  backends=()
+  for id in $("${cli[@]}" ps -q --filter "label=orbit.instance=$instance" --filter "label=orbit.container=main" --filter status=running); do
+    ip=$("${cli[@]}" inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "$id" | awk '{print $1}')
+    [ -n "$ip" ] || { echo "container $id has no IP address (rootless engine?): not supported" >&2; exit 1; }
+    route=$(ip -o route get "$ip")
+    case "$route" in
+      *" via "*) echo "container address $ip is routed through a gateway ($route), not a host bridge: refusing" >&2; exit 1 ;;
+    esac
+    backends+=("$ip:8080")
+  done
+  [ ${#backends[@]} -eq "$N" ] || { echo "expected $N backends, found ${#backends[@]}: ${backends[*]}" >&2; exit 1; }
+
+  # --- nginx and HAProxy in front of them: the shared harness's configurations ---
+  p_nginx=$(free_port); p_haproxy=$(free_port); p_sa=$(free_port)
+  W=$work/$engine; mkdir -p "$W/np"
+  {
+    echo "worker_processes 1; daemon off; pid $W/np/pid; error_log /dev/null;"
+    echo "events { worker_connections 4096; }"
+    echo "http { access_log off; keepalive_requests 100000;"
+    echo "  upstream be { $(for b in "${backends[@]}"; do printf 'server %s; ' "$b"; done)keepalive 64; }"
+    echo "  server { listen 127.0.0.1:$p_nginx; location / { proxy_pass http://be; proxy_http_version 1.1; proxy_set_header Connection \"\"; } } }"
+  } > "$W/np/nginx.conf"
+  nginx -c "$W/np/nginx.conf" -p "$W/np" & nginx_master=$!; pids+=("$nginx_master")
+  {
+    printf 'global\n  nbthread 1\ndefaults\n  mode http\n  timeout connect 5s\n  timeout client 30s\n  timeout server 30s\n'
+    printf '  http-reuse always\nfrontend fe\n  bind 127.0.0.1:%s\n  default_backend be\nbackend be\n  balance roundrobin\n' "$p_haproxy"
+    i=0; for b in "${backends[@]}"; do i=$((i + 1)); printf '  server s%s %s check\n' "$i" "$b"; done
+  } > "$W/haproxy.cfg"
+  haproxy -f "$W/haproxy.cfg" -db > /dev/null 2>&1 & haproxy_pid=$!; pids+=("$haproxy_pid")
+  sa_pid=""
+  if [ "$STANDALONE" = 1 ]; then
+    sa_backends=(); for b in "${backends[@]}"; do sa_backends+=(--backend "$b"); done
+    if [ -n "${STANDALONE_JAVA_OPTS:-}" ]; then
+      ORBIT_JAVA_OPTS=$STANDALONE_JAVA_OPTS ./orbit proxy --listen "127.0.0.1:$p_sa" "${sa_backends[@]}" \
+        --log-level warning > "$W/standalone.log" 2>&1 &
+    else
+      ./orbit proxy --listen "127.0.0.1:$p_sa" "${sa_backends[@]}" --log-level warning > "$W/standalone.log" 2>&1 &
+    fi
+    sa_pid=$!; pids+=("$sa_pid") # ./orbit execs the JVM: this is its pid
+    wait_200 "http://127.0.0.1:$p_sa/" 30
+  fi
+  wait_200 "http://127.0.0.1:$p_nginx/" 10
+  wait_200 "http://127.0.0.1:$p_haproxy/" 10
+  nginx_worker=$(pgrep -P "$nginx_master" | sed -n 1p) # (not head: with pipefail, SIGPIPE) # its one worker: the process that proxies
+
+  echo "# $engine $(date -u +%FT%TZ) $(nproc) CPUs, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "# daemon JVM flags (as shipped): $flags"
+  [ -z "$sa_pid" ] || echo "# standalone JVM flags: $(tr '\0' '\n' < "/proc/$sa_pid/cmdline" | grep -E '^-X' | tr '\n' ' ')"
+  echo "# backends: ${backends[*]}; wrk -t1 -c$CONNS -d${DUR}s; node_port 127.0.0.1:$node_port"
+  # Warm-up (discarded), as the harness warms its proxy: the JIT compiles the data path before the first round.
+  sleep "$WARMUP"
+  run orbit-warm "http://127.0.0.1:$node_port/" > /dev/null
+  [ -z "$sa_pid" ] || run sa-warm "http://127.0.0.1:$p_sa/" > /dev/null
+
+  results=$work/results-$engine
+  : > "$results"
+  for round in $(seq 1 "$RUNS"); do
+    echo "## $engine run $round (load average $(cut -d' ' -f1 /proc/loadavg))"
+    {
+      run direct "http://${backends[0]}/"
+      run nginx "http://127.0.0.1:$p_nginx/" "$nginx_worker"
+      run haproxy "http://127.0.0.1:$p_haproxy/" "$haproxy_pid"
+      run orbit "http://127.0.0.1:$node_port/" "$daemon_pid" "http://127.0.0.1:$api_port/metrics"
+      [ -z "$sa_pid" ] || run orbit-sa "http://127.0.0.1:$p_sa/" "$sa_pid"
+    } | tee -a "$results"
+  done
+
+  # Medians over the rounds: per-round ratios of orbit (the daemon's node_port) and orbit-sa against nginx and
+  # HAProxy, and every target's absolute figures (bench-proxy.sh's method, with the extra columns).
+  summary=$(awk -v engine="$engine" '
+    function ms(p) { if (p ~ /us$/) { sub("us", "", p); return p / 1000 } if (p ~ /ms$/) { sub("ms", "", p); return p + 0 }
+                     sub("s", "", p); return p * 1000 }
+    function median(a, k,   i, j, t, b) { for (i = 1; i <= k; i++) b[i] = a[i]
+      for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (b[j] < b[i]) { t = b[i]; b[i] = b[j]; b[j] = t }
+      return k % 2 ? b[(k + 1) / 2] : (b[k / 2] + b[k / 2 + 1]) / 2 }
+    $1 ~ /^(direct|nginx|haproxy|orbit|orbit-sa)$/ {
+      t = $1; k = ++n[t]; rps[t, k] = substr($2, 5) + 0; p99[t, k] = ms(substr($4, 5)); names[t] = 1
+      for (f = 6; f <= NF; f++) { split($f, kv, "="); x[t, kv[1], k] = kv[2] + 0; xs[t, kv[1]] = 1 }
+      if ((t == "orbit" || t == "orbit-sa") && rps["nginx", n["nginx"]] > 0 && rps["haproxy", n["haproxy"]] > 0) {
+        r = ++rn[t]
+        rr_n[t, r] = rps[t, k] / rps["nginx", n["nginx"]]; rp_n[t, r] = p99[t, k] / p99["nginx", n["nginx"]]
+        rr_h[t, r] = rps[t, k] / rps["haproxy", n["haproxy"]]; rp_h[t, r] = p99[t, k] / p99["haproxy", n["haproxy"]]
+      }
+    }
+    END {
+      for (t in names) {
+        delete v; delete w; for (i = 1; i <= n[t]; i++) { v[i] = rps[t, i]; w[i] = p99[t, i] }
+        line = sprintf("median %-8s rps=%.0f p99=%.2fms", t, median(v, n[t]), median(w, n[t]))
+        for (key in xs) { split(key, kk, SUBSEP); if (kk[1] != t) continue
+          delete u; m = 0; for (i = 1; i <= n[t]; i++) if ((t, kk[2], i) in x) u[++m] = x[t, kk[2], i]
+          if (m) line = line sprintf(" %s=%s", kk[2], median(u, m)) }
+        print line
+      }
+      for (t in rn) {
+        delete a; delete b; delete c; delete d
+        for (i = 1; i <= rn[t]; i++) { a[i] = rr_n[t, i]; b[i] = rp_n[t, i]; c[i] = rr_h[t, i]; d[i] = rp_h[t, i] }
+        printf "SUMMARY %s %s runs=%d rps/nginx=%.2f p99/nginx=%.2f rps/haproxy=%.2f p99/haproxy=%.2f\n", engine, t, rn[t],
+          median(a, rn[t]), median(b, rn[t]), median(c, rn[t]), median(d, rn[t])
+      }
+    }' "$results")
+  echo "$summary"
+  summary_all+=("$summary")
+
+  # --- proxies down; then the daemon idle with the same containers (after the load: heap grown, JIT done) ---
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  pids=()
+  sleep 5 # let the last connections close and the daemon's post-load work settle
+  idle_cpu=$(cpu_percent "$daemon_pid" "$IDLE_SECONDS")
+  idle_rss=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$daemon_pid/status")
+  echo "SUMMARY $engine daemon idle after load with $N containers over ${IDLE_SECONDS} s: CPU ${idle_cpu} % of one core, RSS ${idle_rss} MB"
+  stop_daemon
+  for _ in $(seq 1 100); do [ "$(running "$instance")" -eq 0 ] && break; sleep 0.2; done
+  instance=""
+done
+
+echo "# all engines"
+printf '%s\n' "${summary_all[@]}" | grep '^SUMMARY' || true
