@@ -200,6 +200,18 @@ YAML
   start_daemon "$instance" "127.0.0.1:$api_port"
   wait_for "$instance" "$N" 120
   wait_200 "http://127.0.0.1:$node_port/" 60
+  # Every pod Ready in the daemon's /status (the route table lists ready pods only); the warm-up below then gives the
+  # proxy's own health checks a few intervals before the first round.
+  deadline=$(( $(date +%s) + 60 ))
+  until [ "$(curl -s --max-time 5 "http://127.0.0.1:$api_port/status" | python3 -c '
+import json, sys
+try:
+    print(sum(1 for s in json.load(sys.stdin) for p in s.get("pods") or [] if p.get("state") == "Ready"))
+except ValueError:
+    print(0)')" -ge "$N" ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "not all $N pods Ready within 60 s" >&2; tail -20 "$work/daemon-$instance.log" >&2; exit 1; }
+    sleep 0.5
+  done
   flags=$(tr '\0' '\n' < "/proc/$daemon_pid/cmdline" | grep -E '^-X' | tr '\n' ' ')
 
   # --- the same containers, as the daemon's route table reaches them ---
