@@ -508,7 +508,8 @@ abstract class ForwardingConnection extends ClientConnection {
             return writeUpstream(current, content);
         }
         requestChunkHead.clear();
-        Heads.put(requestChunkHead, Integer.toHexString(content.remaining()) + "\r\n");
+        Heads.putHex(requestChunkHead, content.remaining());
+        Heads.put(requestChunkHead, "\r\n");
         requestChunkHead.flip();
         return writeUpstream(current, requestChunkHead, content, CRLF.duplicate());
     }

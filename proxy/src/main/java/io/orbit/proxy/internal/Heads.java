@@ -210,7 +210,9 @@ public final class Heads {
             }
             put(out, "chunked\r\n");
         } else if (contentLength >= 0) {
-            putField(out, "Content-Length", Long.toString(contentLength));
+            put(out, "Content-Length: ");
+            putDecimal(out, contentLength);
+            out.put(CRLF);
         }
         if (upgrade != null) {
             put(out, "Connection: Upgrade\r\n");
@@ -256,6 +258,36 @@ public final class Heads {
         out.put((byte) ' ');
         put(out, value);
         out.put(CRLF);
+    }
+
+    /** {@code value} (0 or more) in decimal, without the String a concatenation would allocate per request. */
+    static void putDecimal(ByteBuffer out, long value) {
+        putDigits(out, value, 10);
+    }
+
+    /** {@code value} (0 or more) in lower-case hexadecimal, as a chunk size: no String per chunk. */
+    static void putHex(ByteBuffer out, long value) {
+        putDigits(out, value, 16);
+    }
+
+    private static void putDigits(ByteBuffer out, long value, int radix) {
+        if (value < 0) {
+            throw new IllegalArgumentException("negative: " + value);
+        }
+        int digits = 1;
+        for (long rest = value / radix; rest > 0; rest /= radix) {
+            digits++;
+        }
+        if (out.remaining() < digits) {
+            throw new java.nio.BufferOverflowException();
+        }
+        int start = out.position();
+        long rest = value;
+        for (int at = start + digits - 1; at >= start; at--) {
+            out.put(at, (byte) Character.forDigit((int) (rest % radix), radix));
+            rest /= radix;
+        }
+        out.position(start + digits);
     }
 
     /** ISO-8859-1, as HTTP/1.1 fields are; the parser rejected CR, LF and NUL already. */

@@ -1,6 +1,7 @@
 package io.orbit.proxy.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -167,5 +168,29 @@ class HeadsTest {
         Heads.ConnectionTokens tokens = Heads.ConnectionTokens.of(List.of(field("Connection", "Upgrade, x-a")));
         assertThat(tokens.upgrade()).isTrue();
         assertThat(tokens.named()).containsExactly("x-a");
+    }
+
+    @Test
+    void numbersAreWrittenInDecimalAndHexAsTheJdkWritesThem() {
+        for (long value : new long[] {0, 7, 10, 255, 1024, 4096, 1_000_000, Integer.MAX_VALUE, Long.MAX_VALUE}) {
+            ByteBuffer out = ByteBuffer.allocate(40);
+            out.put((byte) '[');
+            Heads.putDecimal(out, value);
+            out.put((byte) '|');
+            Heads.putHex(out, value);
+            out.put((byte) ']');
+            assertThat(new String(out.array(), 0, out.position(), StandardCharsets.ISO_8859_1))
+                    .isEqualTo("[" + value + "|" + Long.toHexString(value) + "]");
+        }
+    }
+
+    @Test
+    void aNumberThatDoesNotFitIsRefusedWithoutWritingHalfOfIt() {
+        ByteBuffer out = ByteBuffer.allocate(3);
+        out.put((byte) 'x');
+
+        assertThatThrownBy(() -> Heads.putDecimal(out, 123)).isInstanceOf(java.nio.BufferOverflowException.class);
+        assertThat(out.position()).isEqualTo(1);
+        assertThatThrownBy(() -> Heads.putHex(out, -1)).isInstanceOf(IllegalArgumentException.class);
     }
 }
