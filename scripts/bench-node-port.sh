@@ -28,6 +28,7 @@
 # Usage: scripts/bench-node-port.sh [ENGINE...]    (podman docker; default podman; rootful, as root)
 # Env:   RUNS=5 N=2 DUR=8 CONNS=50 WARMUP=8 STANDALONE=1 PERF=0 IDLE_SECONDS=30 SKIP_BUILD=
 #        STANDALONE_JAVA_OPTS: ORBIT_JAVA_OPTS for `orbit proxy` only (default: none, the launcher's defaults)
+#        DAEMON_JAVA_OPTS: ORBIT_JAVA_OPTS for the daemon, for a comparison only (the output says it is not as shipped)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/java-home.sh
@@ -197,7 +198,11 @@ spec:
         http_check: {port: 8080, path: /, timeout: 1s}
 YAML
   daemon_args=(--proxy-address 127.0.0.1)
-  start_daemon "$instance" "127.0.0.1:$api_port"
+  if [ -n "${DAEMON_JAVA_OPTS:-}" ]; then # a comparison only (e.g. an earlier default): not the daemon as shipped
+    ORBIT_JAVA_OPTS=$DAEMON_JAVA_OPTS start_daemon "$instance" "127.0.0.1:$api_port"
+  else
+    start_daemon "$instance" "127.0.0.1:$api_port"
+  fi
   wait_for "$instance" "$N" 120
   wait_200 "http://127.0.0.1:$node_port/" 60
   # Every pod Ready in the daemon's /status (the route table lists ready pods only); the warm-up below then gives the
@@ -261,7 +266,11 @@ except ValueError:
   nginx_worker=$(pgrep -P "$nginx_master" | sed -n 1p) # (not head: with pipefail, SIGPIPE) # its one worker: the process that proxies
 
   echo "# $engine $(date -u +%FT%TZ) $(nproc) CPUs, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "# daemon JVM flags (as shipped): $flags"
+  if [ -n "${DAEMON_JAVA_OPTS:-}" ]; then
+    echo "# daemon JVM flags (DAEMON_JAVA_OPTS, NOT as shipped): $flags"
+  else
+    echo "# daemon JVM flags (as shipped): $flags"
+  fi
   [ -z "$sa_pid" ] || echo "# standalone JVM flags: $(tr '\0' '\n' < "/proc/$sa_pid/cmdline" | grep -E '^-X' | tr '\n' ' ')"
   echo "# backends: ${backends[*]}; wrk -t1 -c$CONNS -d${DUR}s; node_port 127.0.0.1:$node_port"
   # Warm-up (discarded), as the harness warms its proxy: the JIT compiles the data path before the first round.
