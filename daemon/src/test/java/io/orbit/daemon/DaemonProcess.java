@@ -28,9 +28,11 @@ import java.util.concurrent.TimeUnit;
 final class DaemonProcess implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The JVM options of the {@code orbit} launcher (its ORBIT_JAVA_OPTS default): the daemon as packaged. */
-    static final List<String> LAUNCHER_JVM_OPTIONS =
-            List.of("-XX:+UseSerialGC", "-Xss512k", "-XX:TieredStopAtLevel=1", "-Xms16m", "-Xmx256m");
+    /**
+     * The JVM options the {@code orbit} launchers give the daemon (their data-plane ORBIT_JAVA_OPTS default): the
+     * daemon as packaged. {@code LauncherRolesTest} keeps this copy in step with both launchers.
+     */
+    static final List<String> LAUNCHER_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xss512k", "-Xms16m", "-Xmx256m");
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     /** What the startup probe answers once the process is gone: no HTTP status. */

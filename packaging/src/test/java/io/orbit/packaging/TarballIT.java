@@ -95,6 +95,39 @@ class TarballIT {
         assertThat(version.out()).startsWith("orbit " + Packages.projectVersion());
     }
 
+    /** The daemon's JVM options: C2, for the node_ports' data path. */
+    private static final List<String> DATA_PLANE = List.of("-XX:+UseSerialGC", "-Xss512k", "-Xms16m", "-Xmx256m");
+    /** A CLI command's: the same with C1 only, which starts sooner. */
+    private static final List<String> CLI =
+            List.of("-XX:+UseSerialGC", "-Xss512k", "-XX:TieredStopAtLevel=1", "-Xms16m", "-Xmx256m");
+
+    @Test
+    void launcher_gives_the_data_plane_c2_and_the_cli_c1_wherever_the_command_word_stands(@TempDir Path jdks)
+            throws IOException {
+        Map<String, String> environment =
+                Map.of("ORBIT_JAVA_HOME", fakeJava(jdks, "25.0.1").toString());
+        assertThat(jvmOptions(launch(environment, "-c", "x"))).as("the daemon").isEqualTo(DATA_PLANE);
+        assertThat(jvmOptions(launch(environment)))
+                .as("the daemon, no argument")
+                .isEqualTo(DATA_PLANE);
+        assertThat(jvmOptions(launch(environment, "proxy", "--listen", "127.0.0.1:1")))
+                .as("orbit proxy")
+                .isEqualTo(DATA_PLANE);
+        assertThat(jvmOptions(launch(environment, "validate", "x")))
+                .as("validate")
+                .isEqualTo(CLI);
+        assertThat(jvmOptions(launch(environment, "-r", "podman", "plan")))
+                .as("options before the command word (a documented form)")
+                .isEqualTo(CLI);
+        assertThat(jvmOptions(launch(environment, "--help"))).as("help").isEqualTo(CLI);
+    }
+
+    /** The JVM options before the launcher's fixed ones ({@code -Xlog:disable} first). */
+    private static List<String> jvmOptions(Packages.Result launched) {
+        List<String> arguments = launched.ok().lines();
+        return arguments.subList(0, arguments.indexOf("-Xlog:disable"));
+    }
+
     @Test
     void launcher_passes_the_source_trees_jvm_flags_to_java_25(@TempDir Path jdks) throws IOException {
         Path jdk = fakeJava(jdks, "25.0.1");
@@ -105,7 +138,6 @@ class TarballIT {
                 .containsExactly(
                         "-XX:+UseSerialGC",
                         "-Xss512k",
-                        "-XX:TieredStopAtLevel=1",
                         "-Xms16m",
                         "-Xmx256m",
                         "-Xlog:disable",
@@ -145,6 +177,9 @@ class TarballIT {
 
         assertThat(launch(environment, "validate", "x").ok().lines())
                 .as("the CLI never records a cache")
+                .noneMatch(argument -> argument.startsWith("-XX:AOT"));
+        assertThat(launch(environment, "-r", "podman", "plan").ok().lines())
+                .as("nor does a CLI command after options (once read as a daemon run)")
                 .noneMatch(argument -> argument.startsWith("-XX:AOT"));
         List<String> daemon = launch(environment, "-c", "x").ok().lines();
         assertThat(daemon)
