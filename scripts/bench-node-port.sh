@@ -25,7 +25,7 @@
 # never through a gateway; the script checks that and refuses otherwise.
 #
 # Usage: scripts/bench-node-port.sh [ENGINE...]    (podman docker; default podman; rootful, as root)
-# Env:   RUNS=5 N=2 M=50 DUR=8 CONNS=50 WARMUP=8 STANDALONE=1 PERF=0 IDLE_SECONDS=30 SKIP_BUILD=
+# Env:   RUNS=5 N=2 M=50 DUR=8 CONNS=50 WARMUP=8 STANDALONE=1 PERF=0 IDLE_SECONDS=30 SETTLE=30 SKIP_BUILD=
 #        STANDALONE_JAVA_OPTS: ORBIT_JAVA_OPTS for `orbit proxy` only (default: none, the launcher's defaults)
 #        DAEMON_JAVA_OPTS: ORBIT_JAVA_OPTS for the daemon, for a comparison only (the output says it is not as shipped)
 set -euo pipefail
@@ -342,7 +342,7 @@ spec:
 YAML
     wait_for "$instance" "$M" 600
   fi
-  sleep 10 # let the last connections close and the daemon's post-load and post-start work settle
+  sleep "${SETTLE:-30}" # let the last connections close and the daemon's post-load and post-start work settle
   containers=$(running "$instance")
   idle_cpu=$(cpu_percent "$daemon_pid" "$IDLE_SECONDS")
   idle_rss=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$daemon_pid/status")

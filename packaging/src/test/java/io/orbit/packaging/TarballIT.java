@@ -96,7 +96,8 @@ class TarballIT {
     }
 
     /** The daemon's JVM options: C2, for the node_ports' data path. */
-    private static final List<String> DATA_PLANE = List.of("-XX:+UseSerialGC", "-Xss512k", "-Xms16m", "-Xmx256m");
+    private static final List<String> DATA_PLANE =
+            List.of("-XX:+UseSerialGC", "-Xss512k", "-Xms16m", "-Xmx256m", "-XX:TrimNativeHeapInterval=5000");
     /** A CLI command's: the same with C1 only, which starts sooner. */
     private static final List<String> CLI =
             List.of("-XX:+UseSerialGC", "-Xss512k", "-XX:TieredStopAtLevel=1", "-Xms16m", "-Xmx256m");
@@ -120,6 +121,11 @@ class TarballIT {
                 .as("options before the command word (a documented form)")
                 .isEqualTo(CLI);
         assertThat(jvmOptions(launch(environment, "--help"))).as("help").isEqualTo(CLI);
+        assertThat(jvmOptions(launch(Map.of(
+                        "ORBIT_JAVA_HOME",
+                        fakeJava(jdks.resolve("21"), "21.0.5").toString()))))
+                .as("the daemon on Java 21, which has no TrimNativeHeapInterval")
+                .isEqualTo(DATA_PLANE.subList(0, 4));
     }
 
     /** The JVM options before the launcher's fixed ones ({@code -Xlog:disable} first). */
@@ -140,6 +146,7 @@ class TarballIT {
                         "-Xss512k",
                         "-Xms16m",
                         "-Xmx256m",
+                        "-XX:TrimNativeHeapInterval=5000",
                         "-Xlog:disable",
                         "-Xlog:all=warning:stderr",
                         "--sun-misc-unsafe-memory-access=allow",

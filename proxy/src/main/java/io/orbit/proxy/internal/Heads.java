@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Pure functions over a heap {@link ByteBuffer} in fill mode; {@link java.nio.BufferOverflowException} when the
  * head does not fit.
+ *
+ * <p>Longer than 300 lines: every field of both heads and the byte writers they share (text, decimal and hex without
+ * a String per request), in one place.
  */
 public final class Heads {
 
