@@ -122,10 +122,11 @@ import_image() { # into the current engine, unless its hash label says it is the
 
 # --- measurements ---
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime of every thread of the process
+# The value is the last field: label values may hold spaces (jvm_gc_pause's action="end of minor GC").
 metric_sum() { # text name: the sum of a metric's samples over its label sets
-  awk -v m="$2" '$1 == m || index($1, m "{") == 1 {s += $2} END {printf "%.0f", s}' <<<"$1"
+  awk -v m="$2" '$1 == m || index($1, m "{") == 1 {s += $NF} END {printf "%.0f", s}' <<<"$1"
 }
-metric_float() { awk -v m="$2" '$1 == m || index($1, m "{") == 1 {s += $2} END {printf "%.6f", s}' <<<"$1"; }
+metric_float() { awk -v m="$2" '$1 == m || index($1, m "{") == 1 {s += $NF} END {printf "%.6f", s}' <<<"$1"; }
 
 # run NAME URL [PID] [METRICS_URL]: one wrk run; the harness's line, then CPU (and allocation) per request
 run() {
