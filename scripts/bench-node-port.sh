@@ -1,6 +1,4 @@
 #!/usr/bin/env bash
-# DRAFT, not yet run (written while the machine was reserved for CI; expect fixes on its first run).
-#
 # The daemon's node_port as users run it (issue 18), side by side in one run against nginx and HAProxy in front of
 # the SAME containers:
 #   - N nginx containers (image localhost/orbit-nginx:latest, built here from the host's Debian nginx package and its
