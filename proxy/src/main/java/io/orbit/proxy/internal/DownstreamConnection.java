@@ -197,9 +197,7 @@ final class DownstreamConnection extends ForwardingConnection {
             Heads.put(head, "chunked\r\n");
         } else if (contentLength >= 0 && status != 204) {
             // The body's length, or for HEAD and 304 the length the selected representation would have.
-            Heads.put(head, "Content-Length: ");
-            Heads.putDecimal(head, contentLength);
-            Heads.put(head, "\r\n");
+            Heads.putContentLength(head, contentLength);
         }
         if (current.closeAfterResponse) {
             Heads.put(head, "Connection: close\r\n");
@@ -224,8 +222,7 @@ final class DownstreamConnection extends ForwardingConnection {
             return head == null || writeClient(head);
         }
         responseChunkHead.clear();
-        Heads.putHex(responseChunkHead, content.remaining());
-        Heads.put(responseChunkHead, "\r\n");
+        Heads.putChunkSize(responseChunkHead, content.remaining());
         responseChunkHead.flip();
         return head == null
                 ? writeClient(responseChunkHead, content, CRLF.duplicate())

@@ -508,8 +508,7 @@ abstract class ForwardingConnection extends ClientConnection {
             return writeUpstream(current, content);
         }
         requestChunkHead.clear();
-        Heads.putHex(requestChunkHead, content.remaining());
-        Heads.put(requestChunkHead, "\r\n");
+        Heads.putChunkSize(requestChunkHead, content.remaining());
         requestChunkHead.flip();
         return writeUpstream(current, requestChunkHead, content, CRLF.duplicate());
     }

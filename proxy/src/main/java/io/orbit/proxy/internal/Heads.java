@@ -213,9 +213,7 @@ public final class Heads {
             }
             put(out, "chunked\r\n");
         } else if (contentLength >= 0) {
-            put(out, "Content-Length: ");
-            putDecimal(out, contentLength);
-            out.put(CRLF);
+            putContentLength(out, contentLength);
         }
         if (upgrade != null) {
             put(out, "Connection: Upgrade\r\n");
@@ -263,12 +261,25 @@ public final class Heads {
         out.put(CRLF);
     }
 
-    /** {@code value} (0 or more) in decimal, without the String a concatenation would allocate per request. */
+    /** The line {@code Content-Length: N}, without the String a concatenation would allocate per message. */
+    static void putContentLength(ByteBuffer out, long length) {
+        put(out, "Content-Length: ");
+        putDecimal(out, length);
+        out.put(CRLF);
+    }
+
+    /** A chunk's size line ({@code 1a2b CRLF}), without a String per chunk. */
+    static void putChunkSize(ByteBuffer out, long size) {
+        putHex(out, size);
+        out.put(CRLF);
+    }
+
+    /** {@code value} (0 or more) in decimal. */
     static void putDecimal(ByteBuffer out, long value) {
         putDigits(out, value, 10);
     }
 
-    /** {@code value} (0 or more) in lower-case hexadecimal, as a chunk size: no String per chunk. */
+    /** {@code value} (0 or more) in lower-case hexadecimal. */
     static void putHex(ByteBuffer out, long value) {
         putDigits(out, value, 16);
     }
