@@ -182,19 +182,11 @@ for engine in "${engines[@]}"; do
   node_port=$(free_port); api_port=$(free_port)
   instance="np-$RANDOM"
   rm -rf "$work/cfg"; mkdir -p "$work/cfg"
-  cat > "$work/cfg/web.yml" <<YAML
-name: web
-instance_count: {min: $N, max: $N}
-spec:
-  containers:
-    - name: main
-      image: $IMAGE
-      ports:
+  service_file web "$N" "      ports:
         - {port: 8080, node_port: $node_port}
       health_check:
         startup_timeout: 20s
-        http_check: {port: 8080, path: /, timeout: 1s}
-YAML
+        http_check: {port: 8080, path: /, timeout: 1s}"
   daemon_args=(--proxy-address 127.0.0.1)
   if [ -n "${DAEMON_JAVA_OPTS:-}" ]; then # a comparison only (e.g. an earlier default): not the daemon as shipped
     ORBIT_JAVA_OPTS=$DAEMON_JAVA_OPTS start_daemon "$instance" "127.0.0.1:$api_port"
@@ -331,14 +323,7 @@ except ValueError:
   # The idle goals (issue 18: CPU < 2 % of a core, RSS < 150 MB with 50 containers) on this same daemon, after the
   # load (its heap grown, its JIT done): a second service brings the containers to M.
   if [ "$M" -gt "$N" ]; then
-    cat > "$work/cfg/idle.yml" <<YAML
-name: idle
-instance_count: {min: $((M - N)), max: $((M - N))}
-spec:
-  containers:
-    - name: main
-      image: $IMAGE
-YAML
+    service_file idle $((M - N))
     wait_for "$instance" "$M" 600
   fi
   sleep "${SETTLE:-30}" # let the last connections close and the daemon's post-load and post-start work settle
