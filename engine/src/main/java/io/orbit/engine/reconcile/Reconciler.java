@@ -89,9 +89,8 @@ public final class Reconciler implements AutoCloseable {
      * (the passes report the engine's state), so a hung engine delays the start by one call's deadline at most.
      */
     public void publishFirstObservation() {
-        for (String service : desired.serviceNames()) {
-            Optional<DesiredService> target = desired.service(service);
-            if (target.isPresent() && !pass.publishObserved(service, target.get())) {
+        for (DesiredService target : desired.snapshot().services().values()) {
+            if (!pass.publishObserved(target.name(), target)) {
                 return;
             }
         }
