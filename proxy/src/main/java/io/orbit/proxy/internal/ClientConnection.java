@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client side of a proxied connection: reading and parsing clientToProxyRequest (Jetty's {@link HttpParser},
- * strict RFC 9110), writing to the client without recursion, the connection limits (idle or busy, eviction) and the
+ * The client side of a proxied connection: reading and parsing clientToProxyRequest (plain heads without a body by
+ * {@link RequestHeadParser}, everything else by Jetty's {@link HttpParser}, strict RFC 9110), writing to the client without recursion, the connection limits (idle or busy, eviction) and the
  * lingering close.
  *
  * <p>Threading: every event of this connection and of the upstream connection bound to it runs under this object's
@@ -45,6 +45,8 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
     final PortListener listener;
     final ProxyOptions options;
     final HttpParser parser;
+    /** The fast path for plain heads without a body; what it declines goes to {@link #parser}. */
+    final RequestHeadParser leanParser = new RequestHeadParser();
     /**
      * Client bytes read and not yet processed: a buffer of the proxy's shared direct pool while there are such bytes,
      * else {@link #NO_BUFFER}. Taken when the socket is readable, given back once empty with no write reading from it
@@ -80,6 +82,9 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
     HttpVersion version = HttpVersion.HTTP_1_1;
     final List<HttpField> requestFields = new ArrayList<>(16);
     boolean headParsed;
+    /** The head just parsed was taken by {@link #leanParser}: no body, and {@link #parser} never saw it. */
+    boolean leanHead;
+
     boolean requestMessageComplete;
 
     @Nullable
@@ -495,6 +500,7 @@ abstract class ClientConnection extends AbstractConnection implements HttpParser
 
     void resetRequest() {
         parser.reset();
+        leanHead = false;
         requestFields.clear();
         requestMessageComplete = false;
         requestContent = null;

@@ -158,7 +158,15 @@ abstract class ForwardingConnection extends ClientConnection {
                 getEndPoint().setIdleTimeout(options.clientIdleTimeout().toMillis());
             }
         }
-        parser.parseNext(input);
+        if (parser.isStart() && leanParser.parse(input, options.maxRequestHeadBytes(), requestFields)) {
+            method = leanParser.method();
+            uri = leanParser.target();
+            version = leanParser.version();
+            headParsed = true;
+            leanHead = true;
+        } else {
+            parser.parseNext(input);
+        }
         HttpException bad = badRequest;
         if (bad != null) {
             badRequest = null;
@@ -181,6 +189,9 @@ abstract class ForwardingConnection extends ClientConnection {
 
     void startExchange(long now) {
         RouteState route = listener.route();
+        // A head the lean parser took has no body; Jetty's parser, which never saw it, is not asked.
+        boolean chunked = !leanHead && parser.isChunking();
+        long contentLength = leanHead ? -1 : parser.getContentLength();
         RequestFraming framing = null;
         int refusal = 0;
         String refusalReason = "";
@@ -191,8 +202,8 @@ abstract class ForwardingConnection extends ClientConnection {
                         uri,
                         version,
                         requestFields,
-                        parser.isChunking(),
-                        parser.getContentLength(),
+                        chunked,
+                        contentLength,
                         route.route().service());
             } catch (RequestFraming.Rejected e) {
                 refusal = e.status;
@@ -201,8 +212,7 @@ abstract class ForwardingConnection extends ClientConnection {
         }
         Heads.ConnectionTokens tokens = Heads.ConnectionTokens.of(requestFields);
         boolean http10 = version == HttpVersion.HTTP_1_0;
-        boolean chunked = parser.isChunking();
-        boolean hasBody = chunked || parser.getContentLength() > 0;
+        boolean hasBody = chunked || contentLength > 0;
         String upgrade = tokens.upgrade() && !hasBody ? upgradeField() : null;
         Exchange started = new Exchange(
                 route,
@@ -214,6 +224,11 @@ abstract class ForwardingConnection extends ClientConnection {
                 chunked,
                 upgrade);
         exchange = started;
+        if (leanHead) {
+            // No body: the request is whole once its head is, so the loop in process() never asks the parser for it.
+            leanHead = false;
+            started.requestMessageDone = true;
+        }
         if (refusal != 0) {
             // An ambiguous or malformed request: answered here, nothing reaches a backend, the connection closes.
             started.closeAfterResponse = true;

@@ -40,12 +40,6 @@ final class ResponseParser {
 
     private static final long MAX_CHUNK = Integer.MAX_VALUE;
 
-    /**
-     * The heap copy of a response head, used only within one {@code parseHead} call: one per thread (the selector
-     * threads, in practice), not one per upstream connection (16 KiB each, idle or not).
-     */
-    private static final ThreadLocal<byte @Nullable []> SCRATCH = new ThreadLocal<>();
-
     private final int maxHeadBytes;
     private State state = State.HEAD;
     private boolean headResponse;
@@ -183,19 +177,10 @@ final class ResponseParser {
     // ---------------------------------------------------------------------------------------------------------------
     // The head.
 
-    private static byte[] scratch(int size) {
-        byte[] scratch = SCRATCH.get();
-        if (scratch == null || scratch.length < size) {
-            scratch = new byte[size];
-            SCRATCH.set(scratch);
-        }
-        return scratch;
-    }
-
     private Event parseHead(ByteBuffer in, ByteBuffer headOut, boolean eof) {
         int start = in.position();
         int limit = in.limit();
-        int headEnd = findHeadEnd(in, start, limit);
+        int headEnd = HeadBytes.findHeadEnd(in, start, limit);
         if (headEnd < 0) {
             if (limit - start > maxHeadBytes) {
                 return fail("response head larger than " + maxHeadBytes + " bytes");
@@ -207,7 +192,7 @@ final class ResponseParser {
             return fail("response head larger than " + maxHeadBytes + " bytes");
         }
         // One bulk copy out of the direct buffer; every pass below runs over the heap array.
-        byte[] h = scratch(maxHeadBytes + 4);
+        byte[] h = HeadBytes.scratch(maxHeadBytes + 4);
         in.get(start, h, 0, end);
         int lineEnd = lineEnd(h, 0, end);
         if (!statusLine(h, 0, lineEnd, headOut)) {
@@ -333,21 +318,6 @@ final class ResponseParser {
         return State.UNTIL_CLOSE;
     }
 
-    /** The index just past the blank line ending the head, or -1. Lines end with CRLF or a bare LF. */
-    private static int findHeadEnd(ByteBuffer in, int start, int limit) {
-        for (int i = start; i < limit; i++) {
-            if (in.get(i) == '\n') {
-                if (i + 1 < limit && in.get(i + 1) == '\n') {
-                    return i + 2;
-                }
-                if (i + 2 < limit && in.get(i + 1) == '\r' && in.get(i + 2) == '\n') {
-                    return i + 3;
-                }
-            }
-        }
-        return -1;
-    }
-
     /** The end of the line starting at {@code from} (before CR LF or LF). */
     private static int lineEnd(byte[] in, int from, int limit) {
         int i = from;
@@ -435,23 +405,13 @@ final class ResponseParser {
                 }
                 return i;
             }
-            if (!isTokenChar(b)) {
+            if (!HeadBytes.isTokenChar(b)) {
                 error = "bad field name";
                 return -1;
             }
         }
         error = "field without colon";
         return -1;
-    }
-
-    private static boolean isTokenChar(byte b) {
-        if (b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9') {
-            return true;
-        }
-        return switch (b) {
-            case '!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~' -> true;
-            default -> false;
-        };
     }
 
     private static int skipSpaces(byte[] in, int from, int end) {
@@ -622,12 +582,12 @@ final class ResponseParser {
             }
             for (int c = start; c < end; c++) {
                 byte b = in[c];
-                if (!isTokenChar(b) && b != ';' && b != '=' && b != ' ' && b != '\t' && b != '"') {
+                if (!HeadBytes.isTokenChar(b) && b != ';' && b != '=' && b != ' ' && b != '\t' && b != '"') {
                     error = "bad Transfer-Encoding";
                     return false;
                 }
             }
-            if (!isTokenChar(in[start])) {
+            if (!HeadBytes.isTokenChar(in[start])) {
                 error = "bad Transfer-Encoding";
                 return false;
             }
