@@ -211,24 +211,9 @@ abstract class ForwardingConnection extends ClientConnection {
             }
         }
         Heads.ConnectionTokens tokens = Heads.ConnectionTokens.of(requestFields);
-        boolean http10 = version == HttpVersion.HTTP_1_0;
         boolean hasBody = chunked || contentLength > 0;
         String upgrade = tokens.upgrade() && !hasBody ? upgradeField() : null;
-        Exchange started = new Exchange(
-                route,
-                now,
-                method,
-                http10,
-                tokens.close() || (http10 && !tokens.keepAlive()),
-                hasBody,
-                chunked,
-                upgrade);
-        exchange = started;
-        if (leanHead) {
-            // No body: the request is whole once its head is, so the loop in process() never asks the parser for it.
-            leanHead = false;
-            started.requestMessageDone = true;
-        }
+        Exchange started = newExchange(route, now, tokens, hasBody, chunked, upgrade);
         if (refusal != 0) {
             // An ambiguous or malformed request: answered here, nothing reaches a backend, the connection closes.
             started.closeAfterResponse = true;
@@ -250,6 +235,33 @@ abstract class ForwardingConnection extends ClientConnection {
         if (writeRequestHead(started, framing, tokens, upgrade)) {
             dispatch(started);
         }
+    }
+
+    /** The exchange of the head just parsed, now {@link #exchange}. */
+    private Exchange newExchange(
+            RouteState route,
+            long now,
+            Heads.ConnectionTokens tokens,
+            boolean hasBody,
+            boolean chunked,
+            @Nullable String upgrade) {
+        boolean http10 = version == HttpVersion.HTTP_1_0;
+        Exchange started = new Exchange(
+                route,
+                now,
+                method,
+                http10,
+                tokens.close() || (http10 && !tokens.keepAlive()),
+                hasBody,
+                chunked,
+                upgrade);
+        exchange = started;
+        if (leanHead) {
+            // No body: the request is whole once its head is, so the loop in process() never asks the parser for it.
+            leanHead = false;
+            started.requestMessageDone = true;
+        }
+        return started;
     }
 
     /** The Upgrade field's value (the last one), for a request that asks to upgrade. */

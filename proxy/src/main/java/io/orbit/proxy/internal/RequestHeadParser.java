@@ -96,19 +96,35 @@ final class RequestHeadParser {
         int end = headEnd - start;
         byte[] h = HeadBytes.scratch(maxHeadBytes + 4);
         in.get(start, h, 0, end);
-
         String parsedMethod = method(h, end);
         if (parsedMethod == null) {
             return false;
         }
-        int p = parsedMethod.length() + 1;
-        int targetStart = p;
-        while (p < end && h[p] > ' ' && h[p] < 0x7f) {
-            p++;
+        int targetStart = parsedMethod.length() + 1;
+        int targetEnd = targetStart;
+        while (targetEnd < end && h[targetEnd] > ' ' && h[targetEnd] < 0x7f) {
+            targetEnd++;
         }
-        int targetEnd = p;
-        if (targetEnd == targetStart || end - p < 12 || h[p] != ' ') {
+        HttpVersion parsedVersion = version(h, targetStart, targetEnd, end);
+        if (parsedVersion == null) {
             return false;
+        }
+        int hosts = fields(h, targetEnd + 11, end, out);
+        if (hosts < 0 || (hosts == 0 && parsedVersion == HttpVersion.HTTP_1_1)) {
+            return false; // a field declined, or no Host in HTTP/1.1: Jetty answers it
+        }
+        method = parsedMethod;
+        version = parsedVersion;
+        target(h, targetStart, targetEnd);
+        in.position(headEnd);
+        return true;
+    }
+
+    /** The version after the target ({@code SP HTTP/1.x CR LF}), or null. */
+    private static @Nullable HttpVersion version(byte[] h, int targetStart, int targetEnd, int end) {
+        int p = targetEnd;
+        if (targetEnd == targetStart || end - p < 12 || h[p] != ' ') {
+            return null;
         }
         p++;
         if (h[p] != 'H'
@@ -121,25 +137,31 @@ final class RequestHeadParser {
                 || (h[p + 7] != '1' && h[p + 7] != '0')
                 || h[p + 8] != '\r'
                 || h[p + 9] != '\n') {
-            return false;
+            return null;
         }
-        HttpVersion parsedVersion = h[p + 7] == '1' ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0;
-        p += 10;
+        return h[p + 7] == '1' ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0;
+    }
 
-        boolean host = false;
+    /**
+     * The field lines from {@code p} to the empty line ending the head at {@code end}, added to {@code out}.
+     *
+     * @return how many Host fields (0 or 1), or -1 when a line is declined
+     */
+    private int fields(byte[] h, int p, int end, List<HttpField> out) {
+        int hosts = 0;
         for (int index = 0; ; index++) {
+            if (p >= end) {
+                return -1; // (the head ends with an empty line, so a field line never ends it)
+            }
             if (h[p] == '\r') {
-                if (p + 2 != end || h[p + 1] != '\n') {
-                    return false;
-                }
-                break;
+                return p + 2 == end && h[p + 1] == '\n' ? hosts : -1;
             }
             int name = p;
             while (p < end && HeadBytes.isTokenChar(h[p])) {
                 p++;
             }
             if (p == name || p >= end || h[p] != ':') {
-                return false;
+                return -1;
             }
             int colon = p++;
             while (p < end && (h[p] == ' ' || h[p] == '\t')) {
@@ -152,33 +174,19 @@ final class RequestHeadParser {
                 if (b > ' ' && b < 0x7f) {
                     valueEnd = p + 1;
                 } else if (b != ' ' && b != '\t') {
-                    return false;
+                    return -1;
                 }
             }
             if (valueEnd == value || p + 1 >= end || h[p + 1] != '\n') {
-                return false;
+                return -1;
             }
             HttpField field = field(index, h, name, colon, value, valueEnd);
-            if (field == null) {
-                return false;
-            }
-            if (field.getHeader() == HttpHeader.HOST) {
-                if (host) {
-                    return false;
-                }
-                host = true;
+            if (field == null || (field.getHeader() == HttpHeader.HOST && ++hosts > 1)) {
+                return -1;
             }
             out.add(field);
             p += 2;
         }
-        if (!host && parsedVersion == HttpVersion.HTTP_1_1) {
-            return false; // Jetty answers the missing Host
-        }
-        method = parsedMethod;
-        version = parsedVersion;
-        target(h, targetStart, targetEnd);
-        in.position(headEnd);
-        return true;
     }
 
     private static @Nullable String method(byte[] h, int end) {

@@ -2,6 +2,7 @@ package io.orbit.proxy.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.orbit.proxy.ProxyOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,7 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class RequestHeadParserTest {
 
-    private static final int MAX_HEAD = 16 * 1024;
+    /** The proxy's own limit (8 KiB): the lean parser must stay inside the one Jetty enforces. */
+    private static final int MAX_HEAD = ProxyOptions.defaults().maxRequestHeadBytes();
 
     private final RequestHeadParser lean = new RequestHeadParser();
 
