@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client side of a proxied connection: reading and parsing clientToProxyRequest (plain heads without a body by
- * {@link RequestHeadParser}, everything else by Jetty's {@link HttpParser}, strict RFC 9110), writing to the client without recursion, the connection limits (idle or busy, eviction) and the
- * lingering close.
+ * {@link RequestHeadParser}, everything else by Jetty's {@link HttpParser}, strict RFC 9110), writing to the client
+ * without recursion, the connection limits (idle or busy, eviction) and the lingering close.
  *
  * <p>Threading: every event of this connection and of the upstream connection bound to it runs under this object's
  * monitor — on the selector thread in the common case, so there are no hand-offs. Read interest is re-armed from
