@@ -109,7 +109,7 @@ final class PlanCommand extends ServiceFilesCommand {
         runtime.listContainers(ownership.all())
                 .forEach(container -> Optional.ofNullable(container.labels().get(OrbitLabels.SERVICE))
                         .ifPresent(services::add));
-        PodObserver observer = new PodObserver(runtime, ownership);
+        PodObserver observer = new PodObserver(runtime, ownership, java.time.InstantSource.system());
         int changes = 0;
         for (String service : services) {
             Optional<DesiredService> target = Optional.ofNullable(desired.get(service));

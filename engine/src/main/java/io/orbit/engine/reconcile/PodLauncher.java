@@ -159,11 +159,17 @@ public final class PodLauncher {
         }
     }
 
-    /** Removes the service's pod networks whose pod has no container left (a crash between two steps leaks them). */
-    public void removeLeakedPodNetworks(String service, java.util.Set<String> podsWithContainers) {
+    /**
+     * Removes the service's pod networks whose pod has no container left (a crash between two steps leaks them).
+     *
+     * @return whether there was any (a removal that failed is tried again by the next pass)
+     */
+    public boolean removeLeakedPodNetworks(String service, java.util.Set<String> podsWithContainers) {
+        boolean leaked = false;
         for (io.orbit.runtime.NetworkDetails network : runtime.listNetworks(ownership.service(service))) {
             String pod = network.labels().get(OrbitLabels.POD);
             if (pod != null && !podsWithContainers.contains(pod)) {
+                leaked = true;
                 removePodNetwork(network.name());
                 log.atInfo()
                         .addKeyValue("service", service)
@@ -171,6 +177,7 @@ public final class PodLauncher {
                         .log("removed a pod network left without containers");
             }
         }
+        return leaked;
     }
 
     private void removePodNetwork(String network) {

@@ -36,6 +36,9 @@ public final class ServicePass implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServicePass.class);
 
     private final PodObserver pods;
+    /** When a pass that changed nothing looks for leaked pod networks again (a pass with steps always looks). */
+    private final QuietChecks networkChecks;
+
     private final PodLauncher launcher;
     private final PassObserver observer;
     private final PassExecutor executor;
@@ -69,7 +72,8 @@ public final class ServicePass implements AutoCloseable {
             EventJournal journal,
             BiConsumer<String, Duration> recheck,
             @Nullable NetworkLimitEnforcer networkLimits) {
-        this.pods = new PodObserver(runtime, ownership);
+        this.pods = new PodObserver(runtime, ownership, clock);
+        this.networkChecks = new QuietChecks(clock, PodObserver.ORPHAN_RECHECK);
         this.launcher = new PodLauncher(runtime, ownership, drainer, volumes, health::containerIpsReachable);
         this.rollouts = new Rollouts(journal);
         this.observer = new PassObserver(
@@ -118,6 +122,7 @@ public final class ServicePass implements AutoCloseable {
             String service, Optional<DesiredService> target, int previousFailures, List<String> preferredVictims) {
         long started = System.nanoTime();
         Optional<String> error = Optional.empty();
+        Optional<List<ObservedPod>> unchanged = Optional.empty();
         try {
             Observation seen = observer.observe(service, target, preferredVictims);
             Plan plan = PassPlanner.plan(seen);
@@ -126,7 +131,13 @@ public final class ServicePass implements AutoCloseable {
             if (target.isEmpty()) {
                 rollouts.forget(service);
             }
-            forgetWhatIsGone(service);
+            // A pass that took no step left the pods as it read them a moment ago: that reading serves the clean-up
+            // and the status, so an idle service costs the engine one reading per pass, not three (it lists every
+            // container of the service each time). A status shown for a rollback target is read again.
+            if (plan.isEmpty() && target.map(rollouts::target).equals(target)) {
+                unchanged = Optional.of(seen.pods());
+            }
+            forgetWhatIsGone(service, unchanged);
         } catch (PodStartException | ContainerRuntimeException e) {
             error = Optional.of(Objects.requireNonNullElse(e.getMessage(), e.toString()));
             log.atError()
@@ -134,7 +145,8 @@ public final class ServicePass implements AutoCloseable {
                     .addKeyValue("failures", previousFailures + 1)
                     .log(e.getMessage());
         }
-        publisher.publish(service, target.map(rollouts::target), error, error.isPresent() ? previousFailures + 1 : 0);
+        publisher.publish(
+                service, target.map(rollouts::target), unchanged, error, error.isPresent() ? previousFailures + 1 : 0);
         metrics.passFinished(service, error, Duration.ofNanos(System.nanoTime() - started));
         return error.isEmpty();
     }
@@ -142,9 +154,15 @@ public final class ServicePass implements AutoCloseable {
     /**
      * After the steps: the restart ledger and the exit records drop the slots and containers that are gone, and pod
      * networks left without containers (a crash between two steps leaks them) are removed.
+     *
+     * @param unchanged the pods as the pass read them, when it changed nothing; empty: read them again
      */
-    private void forgetWhatIsGone(String service) {
-        List<ObservedPod> remaining = pods.observe(service);
+    private void forgetWhatIsGone(String service, Optional<List<ObservedPod>> unchanged) {
+        List<ObservedPod> remaining = unchanged
+                .map(seen -> seen.stream()
+                        .filter(pod -> pod.origin() == ObservedPod.Origin.LABELLED)
+                        .toList())
+                .orElseGet(() -> pods.observe(service));
         health.ledger()
                 .retain(
                         service,
@@ -156,8 +174,11 @@ public final class ServicePass implements AutoCloseable {
                 .map(ObservedContainer::id)
                 .collect(Collectors.toSet());
         exits.retain(service, stillThere);
-        launcher.removeLeakedPodNetworks(
-                service, remaining.stream().map(ObservedPod::podId).collect(Collectors.toSet()));
+        if (unchanged.isEmpty() || networkChecks.due(service)) {
+            boolean leaked = launcher.removeLeakedPodNetworks(
+                    service, remaining.stream().map(ObservedPod::podId).collect(Collectors.toSet()));
+            networkChecks.checked(service, leaked);
+        }
     }
 
     /** Why a container last exited, for {@code /status}. */
@@ -170,7 +191,7 @@ public final class ServicePass implements AutoCloseable {
      * and why in {@code last_error}, so {@code orbit status} and {@code /status} show it instead of nothing.
      */
     public void publishKept(String service, String why) {
-        publisher.publish(service, Optional.empty(), Optional.of(why), 0);
+        publisher.publish(service, Optional.empty(), Optional.empty(), Optional.of(why), 0);
     }
 
     /**
@@ -179,7 +200,7 @@ public final class ServicePass implements AutoCloseable {
      * @return false when the engine did not answer
      */
     public boolean publishObserved(String service, DesiredService target) {
-        return publisher.publish(service, Optional.of(rollouts.target(target)), Optional.empty(), 0);
+        return publisher.publish(service, Optional.of(rollouts.target(target)), Optional.empty(), Optional.empty(), 0);
     }
 
     private Duration untilThen(Instant at) {

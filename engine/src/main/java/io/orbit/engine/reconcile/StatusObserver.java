@@ -41,10 +41,15 @@ final class StatusObserver {
     }
 
     List<PodStatus> observe(String service, Optional<DesiredService> desired) {
+        return observe(service, desired, observer.observe(service, desired));
+    }
+
+    /** The status of pods read a moment ago ({@link PodObserver#observe(String, Optional)}), with their details. */
+    List<PodStatus> observe(String service, Optional<DesiredService> desired, List<ObservedPod> observed) {
         String currentHash = desired.map(DesiredService::configHash).orElse("");
         Map<String, ContainerDetails> previous = runningDetails.getOrDefault(service, Map.of());
         Map<String, ContainerDetails> current = new ConcurrentHashMap<>();
-        List<PodStatus> pods = observer.observe(service, desired).stream()
+        List<PodStatus> pods = observed.stream()
                 .filter(pod -> pod.origin() != ObservedPod.Origin.ORPHAN)
                 .map(pod -> new PodStatus(
                         pod.podId(),

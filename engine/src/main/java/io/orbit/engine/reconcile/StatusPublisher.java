@@ -16,6 +16,7 @@ import io.orbit.runtime.ContainerRuntimeException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -30,10 +31,21 @@ record StatusPublisher(
 
     private static final Logger log = LoggerFactory.getLogger(StatusPublisher.class);
 
-    /** @return false when the engine did not answer (logged; nothing published) */
-    boolean publish(String service, Optional<DesiredService> target, Optional<String> error, int failures) {
+    /**
+     * @param seen the service's pods as a pass read them and left them; empty: read them from the engine now
+     * @return false when the engine did not answer (logged; nothing published)
+     */
+    boolean publish(
+            String service,
+            Optional<DesiredService> target,
+            Optional<List<ObservedPod>> seen,
+            Optional<String> error,
+            int failures) {
         try {
-            var pods = observer.observe(service, target).stream()
+            var observed = seen.isPresent()
+                    ? observer.observe(service, target, seen.get())
+                    : observer.observe(service, target);
+            var pods = observed.stream()
                     .map(pod -> pod.withHealth(podHealth(service, pod)))
                     .toList();
             if (target.isEmpty() && pods.isEmpty()) {

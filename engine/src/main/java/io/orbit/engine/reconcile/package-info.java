@@ -14,6 +14,11 @@
  *   failure ─▶ ReconcileQueue.done(service, false)    retried with back-off (1 s doubling to 5 min)
  * </pre>
  *
+ * A pass whose plan is empty publishes what step 1 read instead of reading the pods again, and the listings whose
+ * answer is almost always empty (an earlier Orbit's unlabelled pods, leaked pod networks) are repeated at most once a
+ * minute while they find nothing ({@link io.orbit.engine.reconcile.QuietChecks}): the engine's API process spends tens
+ * of milliseconds of CPU on each listing of a large service.
+ *
  * Every step is idempotent: a pass that is repeated, or interrupted by a crash, converges on the next one.
  */
 @NullMarked

@@ -61,6 +61,70 @@ class ReconcilerTest {
     }
 
     @Test
+    void aPassThatChangesNothingReadsThePodsOnceAndStillPublishesThem() {
+        define(TestServices.service("web").replicas(2).build());
+        reconciler.reconcile("web");
+        Set<String> running = containerIds("web");
+
+        long before = runtime.containerListings();
+        clock.advance(java.time.Duration.ofSeconds(5));
+        assertThat(reconciler.reconcile("web")).isTrue();
+
+        // One reading by labels; before, the clean-up and the status read again, and each reading but the clean-up's
+        // also listed the name pattern of an earlier Orbit's pods (the first pass found none: not again for a minute).
+        assertThat(runtime.containerListings() - before).isEqualTo(1);
+        ServiceStatus web = status.services().get("web");
+        assertThat(web.runningPods()).isEqualTo(2);
+        assertThat(web.pods())
+                .flatExtracting(pod -> pod.containers())
+                .extracting(container -> container.id())
+                .containsExactlyInAnyOrderElementsOf(running);
+        assertThat(web.observedAt()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void aPassThatStartsAPodReadsThePodsAgainForItsStatus() {
+        define(TestServices.service("web").replicas(1).build());
+        reconciler.reconcile("web");
+        runtime.removeContainer(containerIds("web").iterator().next());
+
+        long before = runtime.containerListings();
+        assertThat(reconciler.reconcile("web")).isTrue();
+
+        assertThat(runtime.containerListings() - before).isGreaterThan(2);
+        assertThat(status.services().get("web").runningPods()).isEqualTo(1);
+        assertThat(status.services()
+                        .get("web")
+                        .pods()
+                        .get(0)
+                        .containers()
+                        .get(0)
+                        .id())
+                .isIn(containerIds("web"));
+    }
+
+    @Test
+    void anOrphanThatAppearsAfterAQuietLookIsRemovedOnceTheRecheckIsDue() {
+        define(TestServices.service("web").replicas(1).build());
+        reconciler.reconcile("web");
+        String orphan = orbitContainer("web", 0, "main", "55555555-5555-4555-8555-555555555555");
+
+        clock.advance(java.time.Duration.ofSeconds(5));
+        reconciler.reconcile("web");
+        assertThat(runtime.listContainersByNamePrefix("web__"))
+                .as("not looked for again within the minute")
+                .extracting(ContainerSummary::id)
+                .contains(orphan);
+
+        clock.advance(PodObserver.ORPHAN_RECHECK);
+        reconciler.reconcile("web");
+        assertThat(runtime.listContainersByNamePrefix("web__"))
+                .extracting(ContainerSummary::id)
+                .doesNotContain(orphan);
+        assertThat(containerIds("web")).hasSize(1);
+    }
+
+    @Test
     void aCrashedContainerIsRestartedInPlaceOnTheNextPass() {
         define(TestServices.service("web").replicas(2).build());
         reconciler.reconcile("web");

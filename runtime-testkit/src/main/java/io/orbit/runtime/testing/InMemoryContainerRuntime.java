@@ -81,6 +81,8 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
     private int nextAddress = 2;
     /** Made-up host PIDs of started containers: each start gets a new one, as a real engine's would. */
     private long nextPid = 1000;
+    /** Container listings answered (by labels or by name prefix): what a real engine spends most of an idle pass on. */
+    private long containerListings;
 
     private record FakeVolume(VolumeDetails details, Map<String, String> files) {}
 
@@ -89,6 +91,13 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
         images.forEach(this::addImage);
         this.processes = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("orbit-fake-processes").factory());
+    }
+
+    /** How many container listings (by labels or by name prefix) this runtime has answered. */
+    public long containerListings() {
+        synchronized (lock) {
+            return containerListings;
+        }
     }
 
     /** A runtime with the fixture image and the system clock. */
@@ -344,6 +353,7 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
     @Override
     public List<ContainerSummary> listContainers(LabelSelector selector) {
         synchronized (lock) {
+            containerListings++;
             return containers.values().stream()
                     .filter(container -> selector.matches(container.spec.labels()))
                     .map(FakeContainer::summary)
@@ -354,6 +364,7 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
     @Override
     public List<ContainerSummary> listContainersByNamePrefix(String prefix) {
         synchronized (lock) {
+            containerListings++;
             return containers.values().stream()
                     .filter(container -> container.spec.name().startsWith(prefix))
                     .map(FakeContainer::summary)
