@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,6 +60,9 @@ public final class Reconciler implements AutoCloseable {
     private volatile long resyncIntervalNanos;
 
     private final AtomicInteger waitingWorkers = new AtomicInteger();
+    /** When the loop's last sweep found no orphan service (null: it found some, or has not run): see runGuarded. */
+    private volatile @Nullable Long quietSweepNanos;
+
     private final @Nullable EventJournal journal;
     /** Services left alone because their file is broken, with the reason last logged. */
     private final Map<String, String> kept = new ConcurrentHashMap<>();
@@ -167,7 +171,7 @@ public final class Reconciler implements AutoCloseable {
      */
     private boolean runGuarded(String key) {
         try {
-            return key.equals(ORPHAN_SWEEP) ? sweepOrphans() : reconcile(key);
+            return key.equals(ORPHAN_SWEEP) ? sweepWhenDue(System.nanoTime()) : reconcile(key);
         } catch (RuntimeException | LinkageError e) {
             log.atError().addKeyValue("service", key).log("reconcile pass failed unexpectedly: " + e, e);
             return false;
@@ -230,10 +234,27 @@ public final class Reconciler implements AutoCloseable {
     }
 
     /**
+     * The loop's sweep: a service left without a definition is almost always removed by its own pass (it stays in the
+     * status until then), so while the sweep finds none it lists the engine's containers and networks again only
+     * {@link PodObserver#ORPHAN_RECHECK} later, not at every resync; once it finds some, at every resync.
+     */
+    boolean sweepWhenDue(long nowNanos) {
+        Long quiet = quietSweepNanos;
+        if (quiet != null && nowNanos - quiet < PodObserver.ORPHAN_RECHECK.toNanos()) {
+            return true;
+        }
+        OptionalInt found = sweepOrphans();
+        quietSweepNanos = found.isPresent() && found.getAsInt() == 0 ? Long.valueOf(nowNanos) : null;
+        return found.isPresent();
+    }
+
+    /**
      * Enqueues services of this instance that have containers or pod networks but no longer a definition, except those
      * whose file is broken ({@link DesiredState#whyKept}): a bad file never touches the containers it describes.
+     *
+     * @return how many services it enqueued; empty when the engine did not answer
      */
-    boolean sweepOrphans() {
+    OptionalInt sweepOrphans() {
         try {
             Set<String> defined = desired.serviceNames();
             Set<String> orphans = new TreeSet<>();
@@ -252,10 +273,10 @@ public final class Reconciler implements AutoCloseable {
             // Kept services (their file is broken) are enqueued too: their own pass leaves them alone but publishes
             // their status, so no two writers touch one service.
             orphans.forEach(queue::enqueue);
-            return true;
+            return OptionalInt.of(orphans.size());
         } catch (ContainerRuntimeException e) {
             log.atWarn().log("orphan sweep failed: " + e.getMessage());
-            return false;
+            return OptionalInt.empty();
         }
     }
 

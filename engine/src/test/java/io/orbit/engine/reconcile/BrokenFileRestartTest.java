@@ -80,7 +80,7 @@ class BrokenFileRestartTest {
                     return;
                 }
                 boolean ok = key.get().equals(Reconciler.ORPHAN_SWEEP)
-                        ? reconciler.sweepOrphans()
+                        ? reconciler.sweepOrphans().isPresent()
                         : reconciler.reconcile(key.get());
                 queue.done(key.get(), ok);
             }
