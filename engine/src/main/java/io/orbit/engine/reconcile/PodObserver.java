@@ -8,7 +8,6 @@ import io.orbit.engine.naming.Ownership;
 import io.orbit.engine.state.DesiredService;
 import io.orbit.runtime.ContainerRuntime;
 import io.orbit.runtime.ContainerSummary;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,9 +21,6 @@ import org.jspecify.annotations.Nullable;
 /** Reads a service's pods from the runtime, by labels only: never by name patterns. */
 public final class PodObserver {
 
-    /** How long after a look that found no orphans a service is looked at again (a pass with orphans looks each time). */
-    static final Duration ORPHAN_RECHECK = Duration.ofSeconds(60);
-
     private final ContainerRuntime runtime;
     private final Ownership ownership;
     private final QuietChecks orphanChecks;
@@ -32,7 +28,7 @@ public final class PodObserver {
     public PodObserver(ContainerRuntime runtime, Ownership ownership, InstantSource clock) {
         this.runtime = runtime;
         this.ownership = ownership;
-        this.orphanChecks = new QuietChecks(clock, ORPHAN_RECHECK);
+        this.orphanChecks = new QuietChecks(clock, QuietChecks.RECHECK);
     }
 
     /** This instance's pods of the service. */
@@ -45,7 +41,7 @@ public final class PodObserver {
      * under its name pattern: adopted when the service says {@code adopt_orphans: true} and the pod is complete,
      * otherwise marked for removal (ORBIT-REFERENCE §3.6). Names are parsed exactly, so {@code api} never claims
      * {@code my-api__…} as Orbit's substring filter did. Orphans only come from an earlier Orbit, so after a look
-     * that found none the name pattern is listed again only {@link #ORPHAN_RECHECK} later.
+     * that found none the name pattern is listed again only {@link QuietChecks#RECHECK} later.
      */
     public List<ObservedPod> observe(String service, Optional<DesiredService> desired) {
         List<ObservedPod> pods = new ArrayList<>(observe(service));

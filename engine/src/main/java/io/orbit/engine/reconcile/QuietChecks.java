@@ -16,6 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class QuietChecks {
 
+    /** How long after a check that found nothing it is due again: orphans and leaks appear rarely, a minute late is fine. */
+    static final Duration RECHECK = Duration.ofSeconds(60);
+
     private final InstantSource clock;
     private final Duration interval;
     private final Map<String, Instant> quietSince = new ConcurrentHashMap<>();

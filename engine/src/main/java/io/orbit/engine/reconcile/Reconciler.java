@@ -236,11 +236,11 @@ public final class Reconciler implements AutoCloseable {
     /**
      * The loop's sweep: a service left without a definition is almost always removed by its own pass (it stays in the
      * status until then), so while the sweep finds none it lists the engine's containers and networks again only
-     * {@link PodObserver#ORPHAN_RECHECK} later, not at every resync; once it finds some, at every resync.
+     * {@link QuietChecks#RECHECK} later, not at every resync; once it finds some, at every resync.
      */
     boolean sweepWhenDue(long nowNanos) {
         Long quiet = quietSweepNanos;
-        if (quiet != null && nowNanos - quiet < PodObserver.ORPHAN_RECHECK.toNanos()) {
+        if (quiet != null && nowNanos - quiet < QuietChecks.RECHECK.toNanos()) {
             return true;
         }
         OptionalInt found = sweepOrphans();

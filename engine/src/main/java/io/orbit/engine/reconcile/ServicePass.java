@@ -73,7 +73,7 @@ public final class ServicePass implements AutoCloseable {
             BiConsumer<String, Duration> recheck,
             @Nullable NetworkLimitEnforcer networkLimits) {
         this.pods = new PodObserver(runtime, ownership, clock);
-        this.networkChecks = new QuietChecks(clock, PodObserver.ORPHAN_RECHECK);
+        this.networkChecks = new QuietChecks(clock, QuietChecks.RECHECK);
         this.launcher = new PodLauncher(runtime, ownership, drainer, volumes, health::containerIpsReachable);
         this.rollouts = new Rollouts(journal);
         this.observer = new PassObserver(

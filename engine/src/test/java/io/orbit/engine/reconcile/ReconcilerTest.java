@@ -116,7 +116,7 @@ class ReconcilerTest {
                 .extracting(ContainerSummary::id)
                 .contains(orphan);
 
-        clock.advance(PodObserver.ORPHAN_RECHECK);
+        clock.advance(QuietChecks.RECHECK);
         reconciler.reconcile("web");
         assertThat(runtime.listContainersByNamePrefix("web__"))
                 .extracting(ContainerSummary::id)
@@ -141,7 +141,7 @@ class ReconcilerTest {
 
         desired.replace(new DesiredState.Snapshot(Map.of(), List.of(), clock.instant()));
         status.remove("web"); // a service in neither the definitions nor the status: only the sweep finds it
-        long due = start + PodObserver.ORPHAN_RECHECK.toNanos();
+        long due = start + QuietChecks.RECHECK.toNanos();
         assertThat(reconciler.sweepWhenDue(due)).isTrue();
         assertThat(java.util.stream.Stream.generate(queue::poll)
                         .takeWhile(java.util.Optional::isPresent)
