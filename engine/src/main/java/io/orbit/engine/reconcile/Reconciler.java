@@ -60,8 +60,8 @@ public final class Reconciler implements AutoCloseable {
     private volatile long resyncIntervalNanos;
 
     private final AtomicInteger waitingWorkers = new AtomicInteger();
-    /** When the loop's last sweep found no orphan service (null: it found some, or has not run): see runGuarded. */
-    private volatile @Nullable Long quietSweepNanos;
+    /** The loop's sweep, on the pass's clock: see sweepWhenDue. */
+    private final QuietChecks sweeps;
 
     private final @Nullable EventJournal journal;
     /** Services left alone because their file is broken, with the reason last logged. */
@@ -83,6 +83,7 @@ public final class Reconciler implements AutoCloseable {
         this.status = status;
         this.queue = queue;
         this.pass = pass;
+        this.sweeps = new QuietChecks(pass.clock(), QuietChecks.RECHECK);
     }
 
     /**
@@ -171,7 +172,7 @@ public final class Reconciler implements AutoCloseable {
      */
     private boolean runGuarded(String key) {
         try {
-            return key.equals(ORPHAN_SWEEP) ? sweepWhenDue(System.nanoTime()) : reconcile(key);
+            return key.equals(ORPHAN_SWEEP) ? sweepWhenDue() : reconcile(key);
         } catch (RuntimeException | LinkageError e) {
             log.atError().addKeyValue("service", key).log("reconcile pass failed unexpectedly: " + e, e);
             return false;
@@ -238,13 +239,12 @@ public final class Reconciler implements AutoCloseable {
      * status until then), so while the sweep finds none it lists the engine's containers and networks again only
      * {@link QuietChecks#RECHECK} later, not at every resync; once it finds some, at every resync.
      */
-    boolean sweepWhenDue(long nowNanos) {
-        Long quiet = quietSweepNanos;
-        if (quiet != null && nowNanos - quiet < QuietChecks.RECHECK.toNanos()) {
+    boolean sweepWhenDue() {
+        if (!sweeps.due(ORPHAN_SWEEP)) {
             return true;
         }
         OptionalInt found = sweepOrphans();
-        quietSweepNanos = found.isPresent() && found.getAsInt() == 0 ? Long.valueOf(nowNanos) : null;
+        found.ifPresent(services -> sweeps.checked(ORPHAN_SWEEP, services > 0));
         return found.isPresent();
     }
 

@@ -181,6 +181,11 @@ public final class ServicePass implements AutoCloseable {
         }
     }
 
+    /** The clock the pass judges time by (the loop's quiet checks use it too). */
+    InstantSource clock() {
+        return clock;
+    }
+
     /** Why a container last exited, for {@code /status}. */
     public Optional<ExitCause> lastExit(String containerId) {
         return exits.lastExit(containerId);

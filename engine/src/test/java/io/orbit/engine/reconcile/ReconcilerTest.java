@@ -128,26 +128,23 @@ class ReconcilerTest {
     void theLoopsSweepFindingNothingListsTheEngineAgainOnlyAfterTheRecheck() {
         define(TestServices.service("web").replicas(1).build());
         reconciler.reconcile("web");
-        long start = 1_000_000_000L;
-
         long before = runtime.containerListings();
-        assertThat(reconciler.sweepWhenDue(start)).isTrue();
-        assertThat(reconciler.sweepWhenDue(
-                        start + java.time.Duration.ofSeconds(5).toNanos()))
-                .isTrue();
+        assertThat(reconciler.sweepWhenDue()).isTrue();
+        clock.advance(java.time.Duration.ofSeconds(5));
+        assertThat(reconciler.sweepWhenDue()).isTrue();
         assertThat(runtime.containerListings() - before)
                 .as("one sweep, then quiet")
                 .isEqualTo(1);
 
         desired.replace(new DesiredState.Snapshot(Map.of(), List.of(), clock.instant()));
         status.remove("web"); // a service in neither the definitions nor the status: only the sweep finds it
-        long due = start + QuietChecks.RECHECK.toNanos();
-        assertThat(reconciler.sweepWhenDue(due)).isTrue();
+        clock.advance(QuietChecks.RECHECK);
+        assertThat(reconciler.sweepWhenDue()).isTrue();
         assertThat(java.util.stream.Stream.generate(queue::poll)
                         .takeWhile(java.util.Optional::isPresent)
                         .map(java.util.Optional::get))
                 .contains("web");
-        assertThat(reconciler.sweepWhenDue(due + 1))
+        assertThat(reconciler.sweepWhenDue())
                 .as("it found one: it sweeps again at once")
                 .isTrue();
         assertThat(runtime.containerListings() - before).isEqualTo(3);
