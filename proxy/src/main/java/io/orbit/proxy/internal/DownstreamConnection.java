@@ -287,6 +287,11 @@ final class DownstreamConnection extends ForwardingConnection {
             becameIdle(); // between keep-alive requests, nothing of the next one read yet: evictable at the limit
         }
         armClientRead();
+        if (!current.sharedOutsideConnection) {
+            // Only now: an exchange that process() started above must not be this one, which the calls that led here
+            // still hold and compare by identity; they return without starting another (ExchangeReuseTest).
+            spare = current;
+        }
     }
 
     @Override

@@ -5,6 +5,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One request/response through the proxy, across its attempts. Guarded by its {@link DownstreamConnection}'s lock.
+ *
+ * <p>A keep-alive connection reuses its last exchange for the next request ({@link #start}), so that the steady state
+ * allocates none. Callbacks tell exchanges apart by identity, so an exchange is reused only when nothing can call back
+ * with it later: never once {@link #sharedOutsideConnection} (a connect in progress or the activator's queue holds it),
+ * and only after the calls that completed it returned (see {@code DownstreamConnection.completeExchange}).
  */
 final class Exchange {
 
@@ -18,14 +23,16 @@ final class Exchange {
     /** The route the request is served from; a retry moves to the listener's current route of the same service. */
     RouteState route;
 
-    final long startNanos;
-    final String method;
-    final boolean idempotent;
-    final boolean head;
-    final boolean http10;
-    final boolean hasBody;
-    final boolean chunkedRequest;
-    final @Nullable String upgrade;
+    long startNanos;
+    String method;
+    boolean idempotent;
+    boolean head;
+    boolean http10;
+    boolean hasBody;
+    boolean chunkedRequest;
+
+    @Nullable
+    String upgrade;
 
     boolean clientClose;
     RequestPhase phase = RequestPhase.AWAITING_UPSTREAM;
@@ -72,7 +79,28 @@ final class Exchange {
     boolean generated;
     int status;
 
+    /**
+     * A {@link PendingConnect} or the activator's queue holds this exchange and may call back with it after it ended,
+     * so it is never reused: a late callback must not find it serving another request.
+     */
+    boolean sharedOutsideConnection;
+
     Exchange(
+            RouteState route,
+            long startNanos,
+            String method,
+            boolean http10,
+            boolean clientClose,
+            boolean hasBody,
+            boolean chunkedRequest,
+            @Nullable String upgrade) {
+        this.route = route;
+        this.method = method;
+        start(route, startNanos, method, http10, clientClose, hasBody, chunkedRequest, upgrade);
+    }
+
+    /** Makes this the exchange of a new request, every field as the constructor leaves it (ExchangeTest checks). */
+    void start(
             RouteState route,
             long startNanos,
             String method,
@@ -87,10 +115,33 @@ final class Exchange {
         this.idempotent = RetryPolicy.isIdempotent(method);
         this.head = "HEAD".equals(method);
         this.http10 = http10;
-        this.clientClose = clientClose;
         this.hasBody = hasBody;
         this.chunkedRequest = chunkedRequest;
         this.upgrade = upgrade;
+        this.clientClose = clientClose;
+        phase = RequestPhase.AWAITING_UPSTREAM;
+        requestMessageDone = false;
+        bodyStreamed = false;
+        backend = null;
+        upstream = null;
+        reusedConnection = false;
+        requestBytesSent = false;
+        retries = 0;
+        resentRetries = 0;
+        failedBackends = null;
+        failureStatus = 0;
+        hold = null;
+        responseHeadSeen = false;
+        interim = false;
+        headPending = false;
+        responseStarted = false;
+        responseComplete = false;
+        upstreamClose = false;
+        chunkedResponse = false;
+        closeAfterResponse = false;
+        generated = false;
+        status = 0;
+        sharedOutsideConnection = false;
     }
 
     RetryPolicy.Attempt attempt(boolean connectFailed) {

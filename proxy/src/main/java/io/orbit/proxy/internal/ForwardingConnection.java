@@ -34,6 +34,13 @@ abstract class ForwardingConnection extends ClientConnection {
     @Nullable
     Exchange exchange;
 
+    /**
+     * The last exchange, ended, for the next request to reuse (null while it is in use, or when it cannot be reused):
+     * a keep-alive connection then allocates no exchange per request.
+     */
+    @Nullable
+    Exchange spare;
+
     boolean tunnel;
     long headStartNanos;
     boolean spoken;
@@ -246,15 +253,14 @@ abstract class ForwardingConnection extends ClientConnection {
             boolean chunked,
             @Nullable String upgrade) {
         boolean http10 = version == HttpVersion.HTTP_1_0;
-        Exchange started = new Exchange(
-                route,
-                now,
-                method,
-                http10,
-                tokens.close() || (http10 && !tokens.keepAlive()),
-                hasBody,
-                chunked,
-                upgrade);
+        boolean clientClose = tokens.close() || (http10 && !tokens.keepAlive());
+        Exchange started = spare;
+        if (started == null) {
+            started = new Exchange(route, now, method, http10, clientClose, hasBody, chunked, upgrade);
+        } else {
+            spare = null;
+            started.start(route, now, method, http10, clientClose, hasBody, chunked, upgrade);
+        }
         exchange = started;
         if (leanHead) {
             // No body: the request is whole once its head is, so the loop in process() never asks the parser for it.
@@ -383,6 +389,7 @@ abstract class ForwardingConnection extends ClientConnection {
             return false;
         }
         if (entry == null) {
+            current.sharedOutsideConnection = true; // the activator may call back after the exchange ended
             entry = activator.entry(new HeldExchange(this, current));
         }
         if (!activator.hold(entry)) {

@@ -15,6 +15,7 @@ final class PendingConnect {
         this.downstream = downstream;
         this.exchange = exchange;
         this.backend = backend;
+        exchange.sharedOutsideConnection = true; // its callback may come after the exchange ended
         backend.connectStarted(this);
     }
 
