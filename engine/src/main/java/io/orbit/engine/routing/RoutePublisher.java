@@ -215,16 +215,12 @@ public final class RoutePublisher {
     }
 
     /**
-     * A service that scales from zero: autoscaled (a scaling signal is set, as {@code AutoscalePolicy.enabled}) with
-     * {@code instance_count.min: 0}. Its requests are held while no pod is ready, instead of a 503 at once.
+     * A service that scales from zero: {@link ServiceDefinition#autoscaled autoscaled} with {@code instance_count.min:
+     * 0}. Its requests are held while no pod is ready, instead of a 503 at once.
      */
     static Optional<Route.Activation> activation(ServiceDefinition definition) {
-        ServiceSpec spec = definition.spec();
-        ServiceSpec.Autoscaling autoscaling = spec.autoscaling();
-        boolean autoscaled = spec.resourceThresholds() != null
-                || spec.codel() != null
-                || (autoscaling != null && autoscaling.concurrencyTarget() != null);
-        if (definition.minInstances() != 0 || !autoscaled) {
+        ServiceSpec.Autoscaling autoscaling = definition.spec().autoscaling();
+        if (definition.minInstances() != 0 || !definition.autoscaled()) {
             return Optional.empty();
         }
         Integer queue = autoscaling == null ? null : autoscaling.activationQueue();

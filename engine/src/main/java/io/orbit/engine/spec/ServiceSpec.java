@@ -68,7 +68,13 @@ public record ServiceSpec(
             @Nullable Integer cpuPercentage,
             @Nullable Integer cpuPercentageRelative,
             @Nullable Integer memoryPercentage,
-            @Nullable MetricsStrategy metricsStrategy) {}
+            @Nullable MetricsStrategy metricsStrategy) {
+
+        /** At least one threshold is set: a block without one triggers nothing. */
+        public boolean any() {
+            return cpuPercentage != null || cpuPercentageRelative != null || memoryPercentage != null;
+        }
+    }
 
     public enum MetricsStrategy {
         max,

@@ -28,6 +28,32 @@ class AutoscalePolicyTest {
     }
 
     @Test
+    void agreesWithTheDefinitionOnWhetherTheServiceAutoscales() {
+        // The proxy holds requests for a service scaled to zero on ServiceDefinition.autoscaled(): it must be true
+        // exactly when the autoscaler has a signal, or a request waits out its activation timeout for nothing.
+        for (String yaml : List.of(
+                "",
+                "resource_thresholds: {}",
+                "resource_thresholds: {metrics_strategy: average}",
+                "resource_thresholds: {cpu_percentage: 50}",
+                "resource_thresholds: {memory_percentage: 80}",
+                "autoscaling: {concurrency_target: 5}",
+                "codel: {target: 100ms, interval: 1s, scale_cooldown: 30s}")) {
+            var definition = Fixtures.definition(0, 3, yaml);
+
+            assertThat(definition.autoscaled())
+                    .as(yaml)
+                    .isEqualTo(
+                            AutoscalePolicy.of(definition, Fixtures.HOST_CPUS).enabled());
+        }
+        assertThat(Fixtures.definition(0, 3, "resource_thresholds: {}").autoscaled())
+                .isFalse();
+        assertThat(Fixtures.definition(0, 3, "resource_thresholds: {cpu_percentage: 50}")
+                        .autoscaled())
+                .isTrue();
+    }
+
+    @Test
     void fillsEveryDefault() {
         AutoscalePolicy policy = policy(1, 3, "autoscaling: {concurrency_target: 10}");
 

@@ -112,6 +112,9 @@ class RoutePublisherTest {
         assertThat(RoutePublisher.activation(definition(0, "")))
                 .as("not autoscaled: nothing would start a pod")
                 .isEmpty();
+        assertThat(RoutePublisher.activation(definition(0, "resource_thresholds: {}")))
+                .as("a resource block without a threshold: the autoscaler has no signal and would start no pod")
+                .isEmpty();
     }
 
     private static io.orbit.engine.spec.ServiceDefinition definition(int min, String extraYaml) {
