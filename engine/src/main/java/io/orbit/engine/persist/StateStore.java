@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The state store: reads what a previous run kept under {@code --state-dir} ({@link #restore}, once, before the first
  * configuration load), then keeps it current from one writer thread ({@code orbit-state-store}) that looks every
- * {@link #INTERVAL} (or at once when {@link #nudge nudged}) and writes only the files whose content changed. The
+ * {@link #INTERVAL} and writes only the files whose content changed. The
  * reconcile passes, the autoscaler and the API never wait for a disk: they change memory, the writer copies it.
  *
  * <p>A write that fails (a full disk, a read-only file system) never stops anything else: it is logged once per change
@@ -110,7 +110,7 @@ public final class StateStore implements AutoCloseable {
 
     /** Held while reading or writing files (by the writer thread, or a caller of {@link #flush}). */
     private final ReentrantLock lock = new ReentrantLock();
-    /** Guards {@link #nudged} and {@link #stopping} only, so a nudge never waits for a disk. */
+    /** Guards {@link #stopping} only, so stopping never waits for a disk. */
     private final ReentrantLock signal = new ReentrantLock();
 
     private final Condition wake = signal.newCondition();
@@ -121,7 +121,6 @@ public final class StateStore implements AutoCloseable {
     private volatile Health health;
     private Duration retryDelay = FIRST_RETRY;
     private Instant retryAt = Instant.EPOCH;
-    private boolean nudged;
     private boolean stopping;
     private @Nullable Thread writer;
 
@@ -256,29 +255,17 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
-    /** Asks the writer to look now rather than at the end of its interval (a pin, a rollout decision). */
-    public void nudge() {
-        signal.lock();
-        try {
-            nudged = true;
-            wake.signalAll();
-        } finally {
-            signal.unlock();
-        }
-    }
-
     private void run() {
         while (true) {
             signal.lock();
             try {
                 long left = INTERVAL.toNanos();
-                while (!nudged && !stopping && left > 0) {
+                while (!stopping && left > 0) {
                     left = wake.awaitNanos(left);
                 }
                 if (stopping) {
                     return;
                 }
-                nudged = false;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

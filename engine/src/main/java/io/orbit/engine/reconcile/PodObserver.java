@@ -18,7 +18,10 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
-/** Reads a service's pods from the runtime, by labels only: never by name patterns. */
+/**
+ * Reads a service's pods from the runtime. Ownership is decided by labels; the one exception is an earlier Orbit's
+ * unlabelled pods, found by their exact name pattern and never owned as they are: adopted (relabelled) or removed.
+ */
 public final class PodObserver {
 
     private final ContainerRuntime runtime;
