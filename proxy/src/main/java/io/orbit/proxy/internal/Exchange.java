@@ -24,7 +24,7 @@ final class Exchange {
     RouteState route;
 
     long startNanos;
-    String method;
+    String method = "";
     boolean idempotent;
     boolean head;
     boolean http10;
@@ -85,21 +85,15 @@ final class Exchange {
      */
     boolean sharedOutsideConnection;
 
-    Exchange(
-            RouteState route,
-            long startNanos,
-            String method,
-            boolean http10,
-            boolean clientClose,
-            boolean hasBody,
-            boolean chunkedRequest,
-            @Nullable String upgrade) {
+    /** A new exchange: {@link #start} makes it the exchange of a request. */
+    Exchange(RouteState route) {
         this.route = route;
-        this.method = method;
-        start(route, startNanos, method, http10, clientClose, hasBody, chunkedRequest, upgrade);
     }
 
-    /** Makes this the exchange of a new request, every field as the constructor leaves it (ExchangeTest checks). */
+    /**
+     * Makes this the exchange of a new request: a new one, or the connection's last one reused. Every field is set, so a
+     * reused exchange keeps nothing of its last request (ExchangeReuseTest checks it field by field).
+     */
     void start(
             RouteState route,
             long startNanos,

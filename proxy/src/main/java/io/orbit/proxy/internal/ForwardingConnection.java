@@ -254,13 +254,9 @@ abstract class ForwardingConnection extends ClientConnection {
             @Nullable String upgrade) {
         boolean http10 = version == HttpVersion.HTTP_1_0;
         boolean clientClose = tokens.close() || (http10 && !tokens.keepAlive());
-        Exchange started = spare;
-        if (started == null) {
-            started = new Exchange(route, now, method, http10, clientClose, hasBody, chunked, upgrade);
-        } else {
-            spare = null;
-            started.start(route, now, method, http10, clientClose, hasBody, chunked, upgrade);
-        }
+        Exchange started = spare != null ? spare : new Exchange(route);
+        spare = null;
+        started.start(route, now, method, http10, clientClose, hasBody, chunked, upgrade);
         exchange = started;
         if (leanHead) {
             // No body: the request is whole once its head is, so the loop in process() never asks the parser for it.
@@ -769,7 +765,8 @@ abstract class ForwardingConnection extends ClientConnection {
     /** A response before any exchange exists (bad or slow request head): always closes the connection. */
     void respondWithoutExchange(int status, String message) {
         RouteState route = listener.route();
-        Exchange failed = new Exchange(route, System.nanoTime(), method, false, true, false, false, null);
+        Exchange failed = new Exchange(route);
+        failed.start(route, System.nanoTime(), method, false, true, false, false, null);
         failed.closeAfterResponse = true;
         exchange = failed;
         respondError(failed, status, message, false);

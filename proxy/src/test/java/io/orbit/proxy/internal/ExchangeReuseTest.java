@@ -2,21 +2,14 @@ package io.orbit.proxy.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.orbit.engine.routing.Route;
 import io.orbit.proxy.ProxyOptions;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.net.SocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import org.eclipse.jetty.io.ByteArrayEndPoint;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +26,7 @@ class ExchangeReuseTest {
     private final ProxyOptions options = ProxyOptions.defaults();
     private final ProxyBuffers buffers = ProxyBuffers.of(options);
     private final BackendState backend = TestBackends.up("b");
-    private final PortListener listener = listener();
+    private final PortListener listener = TestBackends.listener(options, buffers, backend);
     private final MemoryEndPoint upstreamEnd = new MemoryEndPoint();
     private final UpstreamConnection upstream = new UpstreamConnection(upstreamEnd, backend, listener, null);
     private final MemoryEndPoint clientEnd = new MemoryEndPoint();
@@ -99,10 +92,12 @@ class ExchangeReuseTest {
     }
 
     @Test
-    void startLeavesEveryFieldAsTheConstructorDoes() throws IllegalAccessException {
+    void startLeavesEveryFieldAsOnANewExchange() throws IllegalAccessException {
         RouteState route = listener.route();
-        Exchange fresh = new Exchange(route, 7, "PUT", true, true, true, true, "websocket");
-        Exchange reused = new Exchange(route, 1, "HEAD", false, false, false, false, null);
+        Exchange fresh = new Exchange(route);
+        fresh.start(route, 7, "PUT", true, true, true, true, "websocket");
+        Exchange reused = new Exchange(route);
+        reused.start(route, 1, "HEAD", false, false, false, false, null);
         List<String> changed = new ArrayList<>();
         for (Field field : Exchange.class.getDeclaredFields()) {
             if (Modifier.isStatic(field.getModifiers()) || field.isSynthetic()) {
@@ -161,34 +156,6 @@ class ExchangeReuseTest {
             });
         }
         return null;
-    }
-
-    private PortListener listener() {
-        Route route = new Route(
-                "web",
-                30080,
-                80,
-                List.of(),
-                new Route.HealthCheck(
-                        Optional.empty(),
-                        200,
-                        399,
-                        Duration.ofSeconds(1),
-                        Duration.ofSeconds(1),
-                        Duration.ofSeconds(1),
-                        1,
-                        1),
-                Optional.empty());
-        RouteState state = new RouteState(
-                route,
-                List.of(backend),
-                Balancer.of(options.loadBalancing()),
-                null,
-                new RetryBudget(0.2, 10, 1, System::nanoTime),
-                new OutlierDetector(5, 1_000_000_000L, 10_000_000_000L, 50, System::nanoTime),
-                new RouteMetrics(new SimpleMeterRegistry(), "web", 30080, List::of));
-        return new PortListener(
-                new Server(), new QueuedThreadPool(), new ScheduledExecutorScheduler(), options, buffers, 0, state);
     }
 
     /** In memory, without an IP address (no per-client slot), its output room for every response of a test. */

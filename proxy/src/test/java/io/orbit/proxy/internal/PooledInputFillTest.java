@@ -2,19 +2,11 @@ package io.orbit.proxy.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.orbit.engine.routing.Route;
 import io.orbit.proxy.ProxyOptions;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import org.eclipse.jetty.io.ByteArrayEndPoint;
-import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.BufferUtil;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -109,31 +101,7 @@ class PooledInputFillTest {
     }
 
     private PortListener listener() {
-        Route route = new Route(
-                "web",
-                30080,
-                80,
-                List.of(),
-                new Route.HealthCheck(
-                        Optional.empty(),
-                        200,
-                        399,
-                        Duration.ofSeconds(1),
-                        Duration.ofSeconds(1),
-                        Duration.ofSeconds(1),
-                        1,
-                        1),
-                Optional.empty());
-        RouteState state = new RouteState(
-                route,
-                List.of(),
-                Balancer.of(options.loadBalancing()),
-                null,
-                new RetryBudget(0.2, 10, 1, System::nanoTime),
-                new OutlierDetector(5, 1_000_000_000L, 10_000_000_000L, 50, System::nanoTime),
-                new RouteMetrics(new SimpleMeterRegistry(), "web", 30080, List::of));
-        return new PortListener(
-                new Server(), new QueuedThreadPool(), new ScheduledExecutorScheduler(), options, buffers, 0, state);
+        return TestBackends.listener(options, buffers);
     }
 
     /** A socket without an IP address: the connection counts no per-client slot. */
