@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A service that passed validation, with every unit parsed: what the reconciler works from.
@@ -38,28 +37,11 @@ public record ServiceDefinition(
     }
 
     /**
-     * Whether the autoscaler has a signal for this service: a CPU or memory threshold that applies to one of its
-     * containers (the service's {@code resource_thresholds} switches resource scaling on, a container's own block
-     * replaces the values for it), {@code autoscaling.concurrency_target}, or {@code codel}. {@code
-     * AutoscalePolicy.enabled()} agrees (AutoscalePolicyTest); the proxy holds requests for a service scaled to zero
-     * only when this is true, since only then does anything start a pod.
+     * Whether the autoscaler has a signal for this service ({@link ServiceSpec#hasScalingSignal}): the proxy holds
+     * requests for a service scaled to zero only then, since only then does anything start a pod.
      */
     public boolean autoscaled() {
-        ServiceSpec.@Nullable Autoscaling autoscaling = spec.autoscaling();
-        if (spec.codel() != null || (autoscaling != null && autoscaling.concurrencyTarget() != null)) {
-            return true;
-        }
-        ServiceSpec.@Nullable ResourceThresholds service = spec.resourceThresholds();
-        if (service == null) {
-            return false;
-        }
-        for (ContainerDefinition container : containers) {
-            ServiceSpec.@Nullable ResourceThresholds own = container.template().resourceThresholds();
-            if ((own != null ? own : service).any()) {
-                return true;
-            }
-        }
-        return false;
+        return spec.hasScalingSignal();
     }
 
     public String name() {

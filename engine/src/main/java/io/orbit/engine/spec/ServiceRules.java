@@ -156,11 +156,11 @@ final class ServiceRules {
                     "no container has a node_port, so the proxy sees no requests of this service and the concurrency"
                             + " signal stays at 0; add a node_port or remove concurrency_target");
         }
-        if (autoscaling.concurrencyTarget() == null && spec.resourceThresholds() == null && spec.codel() == null) {
+        if (!spec.hasScalingSignal()) {
             problems.warning(
                     "autoscaling",
                     "no scaling signal is configured, so the service never autoscales; set"
-                            + " autoscaling.concurrency_target, resource_thresholds or codel");
+                            + " autoscaling.concurrency_target, a threshold in resource_thresholds, or codel");
         }
         if (autoscaling.scaleUp() != null) {
             problems.atLeast(

@@ -28,6 +28,28 @@ public record ServiceSpec(
         @Nullable Autoscaling autoscaling,
         @Nullable Map<String, SecretSource> secrets) {
 
+    /**
+     * Whether the autoscaler has a signal: {@code codel}, {@code autoscaling.concurrency_target}, or a CPU or memory
+     * threshold that applies to one of the containers (the service's {@code resource_thresholds} switches resource
+     * scaling on, a container's own block replaces the values for it). {@code AutoscalePolicy.enabled()} agrees
+     * (AutoscalePolicyTest).
+     */
+    public boolean hasScalingSignal() {
+        if (codel != null || (autoscaling != null && autoscaling.concurrencyTarget() != null)) {
+            return true;
+        }
+        if (resourceThresholds == null) {
+            return false;
+        }
+        for (ContainerTemplate container : spec.containers()) {
+            ResourceThresholds own = container.resourceThresholds();
+            if ((own != null ? own : resourceThresholds).any()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean adoptsOrphans() {
         return adoptOrphans != null && adoptOrphans;
     }

@@ -486,4 +486,28 @@ class SpecValidatorTest {
         assertThat(result.services()).hasSize(1);
         assertThat(result.problemsOf(Path.of("web.yml"))).hasSize(1);
     }
+
+    @Test
+    void warnsThatAnAutoscalingBlockWithoutAThresholdNeverScales() {
+        SpecValidator.Result empty =
+                validate(parsed("web.yml", web("autoscaling: {tolerance: 0.1}\nresource_thresholds: {}", "")));
+        SpecValidator.Result set = validate(
+                parsed("web.yml", web("autoscaling: {tolerance: 0.1}\nresource_thresholds: {cpu_percentage: 50}", "")));
+        SpecValidator.Result ownBlock = validate(parsed(
+                "web.yml",
+                web(
+                        "autoscaling: {tolerance: 0.1}\nresource_thresholds: {}",
+                        "resource_thresholds: {memory_percentage: 80}")));
+
+        assertThat(empty.hasErrors()).isFalse();
+        assertThat(empty.warnings()).anySatisfy(problem -> {
+            assertThat(problem.fieldPath()).isEqualTo("autoscaling");
+            assertThat(problem.message()).contains("no scaling signal");
+        });
+        assertThat(set.warnings())
+                .noneSatisfy(problem -> assertThat(problem.message()).contains("no scaling signal"));
+        assertThat(ownBlock.warnings())
+                .as("a container's own threshold is a signal")
+                .noneSatisfy(problem -> assertThat(problem.message()).contains("no scaling signal"));
+    }
 }
