@@ -215,12 +215,13 @@ public final class RoutePublisher {
     }
 
     /**
-     * A service that scales from zero: {@link ServiceDefinition#autoscaled autoscaled} with {@code instance_count.min:
-     * 0}. Its requests are held while no pod is ready, instead of a 503 at once.
+     * A service that scales from zero: autoscaled ({@link ServiceSpec#hasScalingSignal}: otherwise nothing would
+     * start a pod) with {@code instance_count.min: 0}. Its requests are held while no pod is ready, instead of a 503 at
+     * once.
      */
     static Optional<Route.Activation> activation(ServiceDefinition definition) {
         ServiceSpec.Autoscaling autoscaling = definition.spec().autoscaling();
-        if (definition.minInstances() != 0 || !definition.autoscaled()) {
+        if (definition.minInstances() != 0 || !definition.spec().hasScalingSignal()) {
             return Optional.empty();
         }
         Integer queue = autoscaling == null ? null : autoscaling.activationQueue();

@@ -36,14 +36,6 @@ public record ServiceDefinition(
         }
     }
 
-    /**
-     * Whether the autoscaler has a signal for this service ({@link ServiceSpec#hasScalingSignal}): the proxy holds
-     * requests for a service scaled to zero only then, since only then does anything start a pod.
-     */
-    public boolean autoscaled() {
-        return spec.hasScalingSignal();
-    }
-
     public String name() {
         return spec.name();
     }

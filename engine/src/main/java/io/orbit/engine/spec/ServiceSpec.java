@@ -32,7 +32,7 @@ public record ServiceSpec(
      * Whether the autoscaler has a signal: {@code codel}, {@code autoscaling.concurrency_target}, or a CPU or memory
      * threshold that applies to one of the containers (the service's {@code resource_thresholds} switches resource
      * scaling on, a container's own block replaces the values for it). {@code AutoscalePolicy.enabled()} agrees
-     * (AutoscalePolicyTest).
+     * (AutoscalePolicyTest); the proxy holds requests for a service at {@code min: 0} only when this is true.
      */
     public boolean hasScalingSignal() {
         if (codel != null || (autoscaling != null && autoscaling.concurrencyTarget() != null)) {

@@ -29,7 +29,7 @@ class AutoscalePolicyTest {
 
     @Test
     void agreesWithTheDefinitionOnWhetherTheServiceAutoscales() {
-        // The proxy holds requests for a service scaled to zero on ServiceDefinition.autoscaled(): it must be true
+        // The proxy holds requests for a service scaled to zero on ServiceSpec.hasScalingSignal(): it must be true
         // exactly when the autoscaler has a signal, or a request waits out its activation timeout for nothing.
         for (String yaml : List.of(
                 "",
@@ -41,15 +41,16 @@ class AutoscalePolicyTest {
                 "codel: {target: 100ms, interval: 1s, scale_cooldown: 30s}")) {
             var definition = Fixtures.definition(0, 3, yaml);
 
-            assertThat(definition.autoscaled())
+            assertThat(definition.spec().hasScalingSignal())
                     .as(yaml)
                     .isEqualTo(
                             AutoscalePolicy.of(definition, Fixtures.HOST_CPUS).enabled());
         }
-        assertThat(Fixtures.definition(0, 3, "resource_thresholds: {}").autoscaled())
+        assertThat(Fixtures.definition(0, 3, "resource_thresholds: {}").spec().hasScalingSignal())
                 .isFalse();
         assertThat(Fixtures.definition(0, 3, "resource_thresholds: {cpu_percentage: 50}")
-                        .autoscaled())
+                        .spec()
+                        .hasScalingSignal())
                 .isTrue();
     }
 
