@@ -371,6 +371,90 @@ class ProxyServerIT {
         }
     }
 
+    /**
+     * A backend killed between writing its response head and its body (the demo image's busybox httpd writes them in two calls) left the proxy
+     * with a head it had not yet sent: the client had seen nothing, yet the GET became a 502 (CI, 1 in 1,500 GETs
+     * through a SIGKILL). Now an idempotent request is retried on another backend; a POST that was sent is not.
+     */
+    @Test
+    void aGetWhoseBackendDiedAfterTheResponseHeadIsServedByAnother() throws Exception {
+        TestBackend healthy = backend("healthy");
+        try (ServerSocket headOnly = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            AtomicInteger heads = new AtomicInteger();
+            Thread answering = Thread.ofVirtual().start(() -> answerHeadsOnly(headOnly, heads));
+            startProxy(
+                    testOptions().withLoadBalancing(ProxyOptions.LoadBalancing.ROUND_ROBIN),
+                    FAST_TCP,
+                    List.of(
+                            new Backend("head-only:80", "head-only", "127.0.0.1", headOnly.getLocalPort()),
+                            route(healthy)));
+            awaitReady("head-only:80", "healthy:80");
+            // Round robin alternates: two GETs and two POSTs each meet the head-only backend once.
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<String> response = get("/");
+                assertThat(response.statusCode())
+                        .as("GET %d: %s", i, response.body())
+                        .isEqualTo(200);
+                assertThat(response.body()).isEqualTo("healthy");
+            }
+            assertThat(heads.get())
+                    .as("GETs the head-only backend answered in part")
+                    .isPositive();
+            int headsBeforePosts = heads.get();
+            List<Integer> postStatuses = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                postStatuses.add(http.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/upload"))
+                                        .POST(HttpRequest.BodyPublishers.ofString("small"))
+                                        .timeout(Duration.ofSeconds(10))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode());
+            }
+            int postsCutShort = heads.get() - headsBeforePosts;
+            assertThat(postsCutShort)
+                    .as("POSTs the head-only backend answered in part")
+                    .isPositive();
+            assertThat(postStatuses)
+                    .as("a POST that was sent is never repeated")
+                    .contains(502);
+            assertThat(postStatuses.stream().filter(status -> status == 502).count())
+                    .isEqualTo(postsCutShort);
+            assertThat(healthy.posts.get()).isEqualTo(2 - postsCutShort);
+            headOnly.close();
+            answering.join(5000);
+        }
+    }
+
+    /** Reads each request (head and a declared body), answers only a response head, and closes the connection. */
+    private static void answerHeadsOnly(ServerSocket server, AtomicInteger heads) {
+        while (!server.isClosed()) {
+            try (Socket socket = server.accept()) {
+                socket.setSoTimeout(2000);
+                InputStream in = socket.getInputStream();
+                StringBuilder head = new StringBuilder();
+                int b;
+                while (!head.toString().endsWith("\r\n\r\n") && (b = in.read()) != -1) {
+                    head.append((char) b);
+                }
+                if (!head.toString().endsWith("\r\n\r\n")) {
+                    continue; // a health probe connects and goes
+                }
+                java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)")
+                        .matcher(head);
+                in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
+                OutputStream out = socket.getOutputStream();
+                out.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                heads.incrementAndGet();
+            } catch (IOException e) {
+                if (server.isClosed()) {
+                    return;
+                }
+            }
+        }
+    }
+
     @Test
     void aPostWhoseBodyWasStreamedIsNeverRetried() throws Exception {
         TestBackend healthy = backend("healthy");

@@ -125,17 +125,25 @@ final class Exchange {
         failedBackends = null;
         failureStatus = 0;
         hold = null;
+        forgetFailedResponse();
+        responseStarted = false;
+        responseComplete = false;
+        closeAfterResponse = false;
+        generated = false;
+        sharedOutsideConnection = false;
+    }
+
+    /**
+     * Forgets what a failed attempt's backend said before it failed (a head the client has not been sent), so that a
+     * retry on another backend starts its response afresh.
+     */
+    void forgetFailedResponse() {
         responseHeadSeen = false;
         interim = false;
         headPending = false;
-        responseStarted = false;
-        responseComplete = false;
         upstreamClose = false;
         chunkedResponse = false;
-        closeAfterResponse = false;
-        generated = false;
         status = 0;
-        sharedOutsideConnection = false;
     }
 
     RetryPolicy.Attempt attempt(boolean connectFailed) {
@@ -144,7 +152,7 @@ final class Exchange {
                 requestBytesSent,
                 reusedConnection,
                 bodyStreamed,
-                responseHeadSeen,
+                responseStarted,
                 idempotent,
                 resentRetries);
     }

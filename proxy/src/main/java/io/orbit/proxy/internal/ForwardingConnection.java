@@ -709,7 +709,7 @@ abstract class ForwardingConnection extends ClientConnection {
         }
         current.requestBytesSent = false;
         current.reusedConnection = false;
-        current.responseHeadSeen = false;
+        current.forgetFailedResponse();
         route.metrics().retried();
         log.atDebug()
                 .addKeyValue("service", route.route().service())

@@ -26,7 +26,7 @@ class RetryPolicyTest {
         // a streamed body is never retried
         "false, true,  true,  true,  false, true,  0, false",
         "true,  false, false, true,  false, false, 0, false",
-        // a response byte arrived
+        // a byte of the response went to the client
         "false, true,  true,  false, true,  true,  0, false",
         // the per-request limit on re-sending a request already sent
         "false, true,  false, false, false, true,  1, false",
