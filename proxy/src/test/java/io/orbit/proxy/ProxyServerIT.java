@@ -372,9 +372,10 @@ class ProxyServerIT {
     }
 
     /**
-     * A backend killed between writing its response head and its body (the demo image's busybox httpd writes them in two calls) left the proxy
-     * with a head it had not yet sent: the client had seen nothing, yet the GET became a 502 (CI, 1 in 1,500 GETs
-     * through a SIGKILL). Now an idempotent request is retried on another backend; a POST that was sent is not.
+     * A backend killed between writing its response head and its body (the demo image's busybox httpd writes them in
+     * two calls) left the proxy with a head it had not yet sent: the client had seen nothing, yet the GET became a 502
+     * (CI, 1 in 1,500 GETs through a SIGKILL). Now an idempotent request is retried on another backend; a POST that was
+     * sent is not.
      */
     @Test
     void aGetWhoseBackendDiedAfterTheResponseHeadIsServedByAnother() throws Exception {

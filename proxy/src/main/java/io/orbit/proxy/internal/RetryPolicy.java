@@ -5,10 +5,10 @@ package io.orbit.proxy.internal;
  * failed (nothing was sent), whatever the method; and for an idempotent request whose attempt failed before any byte
  * of the response went to the client — RFC 9110 §9.2.2 allows repeating those, and a GET in flight to a backend that
  * was just killed would otherwise become a 502 (measured: 1 in 1,500 GETs through a SIGKILL). That includes a backend
- * killed between writing its response head and its body (the demo image's busybox httpd writes them in two calls): the proxy holds the head
- * until the body's first bytes, so the client has seen nothing (CI, 1 in 1,500 again). As nginx's
- * {@code proxy_next_upstream}: never once a byte went to the client, never once a byte of the request body was
- * streamed, and never a non-idempotent request that was sent.
+ * killed between writing its response head and its body (the demo image's busybox httpd writes them in two calls):
+ * the proxy holds the head until the body's first bytes, so the client has seen nothing (CI, 1 in 1,500 again). As
+ * nginx's {@code proxy_next_upstream}: never once a byte went to the client, never once a byte of the request body
+ * was streamed, and never a non-idempotent request that was sent.
  *
  * <p>{@code maxRetries} bounds only the re-sends of a request that was already sent. A failed connect sent nothing and
  * moves on to the next backend not yet tried (as nginx's {@code proxy_next_upstream error} does): the caller never
