@@ -6,6 +6,7 @@ import com.google.inject.Stage;
 import io.orbit.daemon.Daemon;
 import io.orbit.daemon.DaemonModule;
 import io.orbit.daemon.DaemonOptions;
+import io.orbit.daemon.DataPlaneCompilation;
 import io.orbit.daemon.api.BrowserGuard;
 import io.orbit.daemon.api.ControlSocket;
 import io.orbit.daemon.runtime.RuntimeModule;
@@ -510,6 +511,11 @@ public final class OrbitCommand implements java.util.concurrent.Callable<Integer
     @Override
     public Integer call() throws InterruptedException {
         LogLevels.apply(logLevel).ifPresent(log::warn);
+        DataPlaneCompilation.apply()
+                .ifPresent(reason -> log.atWarn()
+                        .addKeyValue("reason", reason)
+                        .log("C2 compiles the whole daemon, not only its data plane: the compiler directives were not"
+                                + " added"));
         DaemonOptions options = options();
         Daemon daemon = Guice.createInjector(Stage.PRODUCTION, modules(options)).getInstance(Daemon.class);
         CountDownLatch stopped = new CountDownLatch(1);
