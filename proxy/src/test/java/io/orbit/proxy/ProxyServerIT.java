@@ -336,17 +336,9 @@ class ProxyServerIT {
         TestBackend dead = backend("dead");
         TestBackend healthy = backend("healthy");
         try (ServerSocket dropper = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            Thread dropping = Thread.ofVirtual().start(() -> {
-                while (!dropper.isClosed()) {
-                    try (Socket socket = dropper.accept()) {
-                        socket.setSoTimeout(2000);
-                        socket.getInputStream().read(); // a health probe goes at once; a request is read, then dropped
-                    } catch (IOException e) {
-                        if (dropper.isClosed()) {
-                            return;
-                        }
-                    }
-                }
+            Thread dropping = TestBackend.serveEach(dropper, socket -> {
+                socket.setSoTimeout(2000);
+                socket.getInputStream().read(); // a health probe goes at once; a request is read, then dropped
             });
             startProxy(
                     testOptions().withLoadBalancing(ProxyOptions.LoadBalancing.ROUND_ROBIN),
@@ -382,7 +374,7 @@ class ProxyServerIT {
         TestBackend healthy = backend("healthy");
         try (ServerSocket headOnly = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             AtomicInteger heads = new AtomicInteger();
-            Thread answering = Thread.ofVirtual().start(() -> answerHeadsOnly(headOnly, heads));
+            Thread answering = TestBackend.serveEach(headOnly, socket -> answerHeadOnly(socket, heads));
             startProxy(
                     testOptions().withLoadBalancing(ProxyOptions.LoadBalancing.ROUND_ROBIN),
                     FAST_TCP,
@@ -427,49 +419,30 @@ class ProxyServerIT {
         }
     }
 
-    /** Reads each request (head and a declared body), answers only a response head, and closes the connection. */
-    private static void answerHeadsOnly(ServerSocket server, AtomicInteger heads) {
-        while (!server.isClosed()) {
-            try (Socket socket = server.accept()) {
-                socket.setSoTimeout(2000);
-                InputStream in = socket.getInputStream();
-                StringBuilder head = new StringBuilder();
-                int b;
-                while (!head.toString().endsWith("\r\n\r\n") && (b = in.read()) != -1) {
-                    head.append((char) b);
-                }
-                if (!head.toString().endsWith("\r\n\r\n")) {
-                    continue; // a health probe connects and goes
-                }
-                java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)")
-                        .matcher(head);
-                in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
-                OutputStream out = socket.getOutputStream();
-                out.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-                heads.incrementAndGet();
-            } catch (IOException e) {
-                if (server.isClosed()) {
-                    return;
-                }
-            }
+    /** Reads a request (head and a declared body) and answers only a response head; the connection then closes. */
+    private static void answerHeadOnly(Socket socket, AtomicInteger heads) throws IOException {
+        socket.setSoTimeout(2000);
+        InputStream in = socket.getInputStream();
+        String head = RawHttp.readHead(in);
+        if (!head.endsWith("\r\n\r\n")) {
+            return; // a health probe connects and goes
         }
+        java.util.regex.Matcher length =
+                java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
+        OutputStream out = socket.getOutputStream();
+        out.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        heads.incrementAndGet();
     }
 
     @Test
     void aPostWhoseBodyWasStreamedIsNeverRetried() throws Exception {
         TestBackend healthy = backend("healthy");
         try (ServerSocket dropper = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            Thread dropping = Thread.ofVirtual().start(() -> {
-                while (!dropper.isClosed()) {
-                    try (Socket socket = dropper.accept()) {
-                        // Health probes connect and go; a request is read in part, then the connection drops.
-                        socket.getInputStream().readNBytes(64 * 1024);
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            });
+            // Health probes connect and go; a request is read in part, then the connection drops.
+            Thread dropping = TestBackend.serveEach(
+                    dropper, socket -> socket.getInputStream().readNBytes(64 * 1024));
             startProxy(
                     testOptions().withLoadBalancing(ProxyOptions.LoadBalancing.ROUND_ROBIN),
                     FAST_TCP,

@@ -248,6 +248,27 @@ final class TestBackend implements AutoCloseable {
                 .until(condition::getAsBoolean);
     }
 
+    /** What a raw backend does with one accepted connection (closed after it returns). */
+    interface ConnectionHandler {
+        void handle(Socket socket) throws IOException;
+    }
+
+    /**
+     * Serves {@code server}'s connections one at a time with {@code handler}, on a virtual thread, until the server
+     * closes; a connection that fails only ends itself.
+     */
+    static Thread serveEach(ServerSocket server, ConnectionHandler handler) {
+        return Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try (Socket socket = server.accept()) {
+                    handler.handle(socket);
+                } catch (IOException e) {
+                    // this connection failed, or the server closed: the loop's condition tells them apart
+                }
+            }
+        });
+    }
+
     /**
      * Makes {@code server} a raw WebSocket echo backend until it closes: every connection it accepts gets 101 to its
      * upgrade, then its bytes echoed until the test closes its side.
