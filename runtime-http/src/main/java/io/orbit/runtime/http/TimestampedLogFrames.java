@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a container log answer of both engines ({@code GET /containers/{id}/logs?timestamps=1}, Docker and libpod
@@ -22,8 +23,15 @@ import java.time.format.DateTimeParseException;
 public final class TimestampedLogFrames {
 
     private static final int MAX_FRAME_BYTES = 1 << 20;
+    /** RFC 3339 with seconds and a zone, the shortest a time can be: {@code 2026-11-26T02:13:16Z}. */
+    private static final int SHORTEST_TIME = 20;
 
     private Instant lastTime;
+    /**
+     * One frame's payload, reused: a large log is read line by line, and each line's bytes are decoded once, straight
+     * into the line's text (a reader of a 1 GiB log otherwise allocates several copies of every line).
+     */
+    private byte[] payload = new byte[8192];
 
     /** @param clock gives the time of lines that come before any line with a time of its own */
     public TimestampedLogFrames(InstantSource clock) {
@@ -48,36 +56,83 @@ public final class TimestampedLogFrames {
             if (length < 0 || length > MAX_FRAME_BYTES) {
                 throw new IOException("log frame of " + Integer.toUnsignedString(length) + " bytes: not a log stream");
             }
-            byte[] payload = in.readNBytes(length);
             if (payload.length < length) {
+                payload = new byte[Math.min(MAX_FRAME_BYTES, Math.max(length, 2 * payload.length))];
+            }
+            if (in.readNBytes(payload, 0, length) < length) {
                 throw new EOFException("log stream ended inside a frame");
             }
             LogLine.Stream stream = header[0] == 2 ? LogLine.Stream.STDERR : LogLine.Stream.STDOUT;
-            deliver(stream, new String(payload, StandardCharsets.UTF_8), listener);
+            deliver(stream, payload, length, listener);
         }
     }
 
-    private void deliver(LogLine.Stream stream, String payload, LogListener listener) {
-        if (payload.isEmpty()) {
+    /**
+     * Each line of the payload (split at {@code \n}, a last line break dropped, a {@code \r} before a break dropped).
+     * Scanning the UTF-8 bytes for these ASCII bytes is safe: no byte of a multi-byte character is below 0x80.
+     */
+    private void deliver(LogLine.Stream stream, byte[] bytes, int length, LogListener listener) {
+        if (length == 0) {
             return;
         }
-        String text = payload.endsWith("\n") ? payload.substring(0, payload.length() - 1) : payload;
-        for (String line : text.split("\n", -1)) {
-            listener.onLine(timed(stream, line.endsWith("\r") ? line.substring(0, line.length() - 1) : line));
+        int end = bytes[length - 1] == '\n' ? length - 1 : length;
+        int start = 0;
+        while (true) {
+            int newline = indexOf(bytes, (byte) '\n', start, end);
+            int lineEnd = newline < 0 ? end : newline;
+            int textEnd = lineEnd > start && bytes[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
+            listener.onLine(timed(stream, bytes, start, textEnd));
+            if (newline < 0) {
+                return;
+            }
+            start = newline + 1;
         }
     }
 
-    private LogLine timed(LogLine.Stream stream, String line) {
-        int space = line.indexOf(' ');
-        String first = space < 0 ? line : line.substring(0, space);
-        if (first.length() >= 20 && Character.isDigit(first.charAt(0)) && first.charAt(10) == 'T') {
-            try {
-                lastTime = OffsetDateTime.parse(first).toInstant();
-                return new LogLine(stream, lastTime, space < 0 ? "" : line.substring(space + 1));
-            } catch (DateTimeParseException notATime) {
-                // a line that happens to start like a date: keep it whole
+    private LogLine timed(LogLine.Stream stream, byte[] bytes, int from, int to) {
+        int space = indexOf(bytes, (byte) ' ', from, to);
+        int firstEnd = space < 0 ? to : space;
+        if (firstEnd - from >= SHORTEST_TIME && isDigit(bytes[from]) && bytes[from + 10] == 'T') {
+            Instant time = time(bytes, from, firstEnd);
+            if (time != null) {
+                lastTime = time;
+                return new LogLine(stream, time, space < 0 ? "" : text(bytes, space + 1, to));
             }
         }
-        return new LogLine(stream, lastTime, line);
+        return new LogLine(stream, lastTime, text(bytes, from, to));
+    }
+
+    /**
+     * The time at the start of a line, or null when it is not one. The engines' two shapes ({@code
+     * 2026-11-26T02:13:40.544245947Z}, {@code 2026-11-26T03:13:17+01:00}) are read from the bytes; anything else goes
+     * to {@link OffsetDateTime#parse}, which decides, so both paths accept exactly the same times.
+     */
+    static @Nullable Instant time(byte[] bytes, int from, int to) {
+        Instant quick = RfcTime.read(bytes, from, to);
+        if (quick != null) {
+            return quick;
+        }
+        try {
+            return OffsetDateTime.parse(text(bytes, from, to)).toInstant();
+        } catch (DateTimeParseException notATime) {
+            return null; // a line that happens to start like a date: kept whole
+        }
+    }
+
+    private static String text(byte[] bytes, int from, int to) {
+        return new String(bytes, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    private static int indexOf(byte[] bytes, byte wanted, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == wanted) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
     }
 }

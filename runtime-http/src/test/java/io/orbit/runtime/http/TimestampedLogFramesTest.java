@@ -68,6 +68,24 @@ class TimestampedLogFramesTest {
     }
 
     @Test
+    void carriageReturnsGoAndMultiByteTextStaysWhole() throws IOException {
+        List<LogLine> lines = read(frame(1, "2026-11-26T02:13:16Z h\u00e9llo \u2713\r\nplain\r\n\n"));
+
+        assertThat(lines).extracting(LogLine::text).containsExactly("h\u00e9llo \u2713", "plain", "");
+    }
+
+    @Test
+    void aSmallFrameAfterALargeOneShowsOnlyItsOwnBytes() throws IOException {
+        String large = "x".repeat(20_000);
+        List<LogLine> lines =
+                read(frame(1, "2026-11-26T02:13:16Z " + large + "\n"), frame(2, "2026-11-26T02:13:17Z y"));
+
+        assertThat(lines)
+                .extracting(LogLine::stream, LogLine::text)
+                .containsExactly(tuple(LogLine.Stream.STDOUT, large), tuple(LogLine.Stream.STDERR, "y"));
+    }
+
+    @Test
     void anEmptyAnswerHasNoLines() throws IOException {
         assertThat(read()).isEmpty();
     }
