@@ -215,7 +215,7 @@ final class ServiceLogs {
                 if (next == null) {
                     break;
                 }
-                if (!answer.add(json(new Entry(next.source, next.take())) + "\n")) {
+                if (!answer.add(new Entry(next.source, next.take()))) {
                     notices.add(("truncated: this answer stops at %s, the daemon's limit for one log answer;"
                                     + " ask for the most recent lines with tail=N, or follow")
                             .formatted(
@@ -326,14 +326,19 @@ final class ServiceLogs {
             this.limit = limit;
         }
 
-        /** Adds a line; false (and nothing added) when it would take the answer over the limit. */
-        boolean add(String line) throws IOException {
-            long bytes = utf8Length(line);
+        /**
+         * Adds the entry's JSON line, formatted straight into the chunk; false (and nothing added) when it would take
+         * the answer over the limit.
+         */
+        boolean add(Entry entry) throws IOException {
+            int start = chunk.length();
+            appendJson(entry, chunk).append('\n');
+            long bytes = utf8Length(chunk, start);
             if (written + bytes > limit) {
+                chunk.setLength(start);
                 return false;
             }
             written += bytes;
-            chunk.append(line);
             if (chunk.length() >= 64 * 1024) {
                 sink.write(chunk.toString(), false);
                 chunk.setLength(0);
@@ -346,9 +351,10 @@ final class ServiceLogs {
             sink.write(chunk.toString(), true);
         }
 
-        private static long utf8Length(String text) {
+        /** The UTF-8 length of {@code text} from {@code start} to its end. */
+        private static long utf8Length(CharSequence text, int start) {
             long bytes = 0;
-            for (int i = 0; i < text.length(); i++) {
+            for (int i = start; i < text.length(); i++) {
                 char c = text.charAt(i);
                 if (c < 0x80) {
                     bytes++;
@@ -384,7 +390,7 @@ final class ServiceLogs {
                 if (first != null) {
                     List<Entry> batch = new ArrayList<>(List.of(first));
                     queue.drainTo(batch, BATCH);
-                    batch.forEach(entry -> chunk.append(json(entry)).append('\n'));
+                    batch.forEach(entry -> appendJson(entry, chunk).append('\n'));
                 }
                 long lost = dropped.getAndSet(0);
                 if (lost > 0) {
@@ -486,7 +492,12 @@ final class ServiceLogs {
      * because a read of a large log formats every line, and a map plus a generator per line cost more than the rest.
      */
     static String json(Entry entry) {
-        StringBuilder line = new StringBuilder(entry.line().text().length() + 96);
+        return appendJson(entry, new StringBuilder(entry.line().text().length() + 96))
+                .toString();
+    }
+
+    /** {@link #json}, appended to {@code line}: a read of a large log formats its lines straight into the answer. */
+    static StringBuilder appendJson(Entry entry, StringBuilder line) {
         line.append("{\"pod\":").append(entry.source().pod()).append(",\"container\":\"");
         QUOTE.quoteAsString(entry.source().container(), line);
         line.append("\",\"stream\":\"")
@@ -495,7 +506,7 @@ final class ServiceLogs {
                 .append(entry.line().time())
                 .append("\",\"text\":\"");
         QUOTE.quoteAsString(entry.line().text(), line);
-        return line.append("\"}").toString();
+        return line.append("\"}");
     }
 
     private static String notice(String notice) {
