@@ -3,6 +3,7 @@ package io.orbit.daemon.api;
 import static java.util.Objects.requireNonNull;
 
 import io.orbit.engine.state.PodTemplateHash;
+import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -47,13 +49,29 @@ public final class ExposedHashes {
     private static final Pattern HASH_IN_TEXT = Pattern.compile("\\b[0-9a-f]{16}\\b");
     private static final Pattern TOKENED = Pattern.compile("([0-9a-f]{16})(-[rx][0-9a-z]+)?");
 
-    private final SecretKeySpec key;
+    /** Shown forms kept; past it the memo starts again (texts may quote any 16-hex-digit word). */
+    static final int MEMO_SIZE = 1024;
+
+    /**
+     * Keyed once, here, when the daemon starts: the first {@code Mac.getInstance} loads the JDK's crypto providers, 70
+     * ms of CPU that, left to the first {@code /status}, a loaded machine stretched past a second. Not thread-safe:
+     * used under its own lock.
+     */
+    private final Mac mac;
+
+    /** The shown form of each label hash met: a label shows the same way every time, so each is keyed once. */
+    private final Map<String, String> shown = new ConcurrentHashMap<>();
 
     public ExposedHashes(byte[] key) {
         if (key.length < 16) {
             throw new IllegalArgumentException("the hash key is too short: " + key.length + " bytes");
         }
-        this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
+        try {
+            this.mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.clone(), "HmacSHA256"));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("every JVM has HmacSHA256", e);
+        }
     }
 
     /** The shown form of a label hash; anything that is not one is returned as it is. */
@@ -104,13 +122,19 @@ public final class ExposedHashes {
     }
 
     private String keyed(String hash) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            byte[] digest = mac.doFinal(hash.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(digest).substring(0, 16);
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("every JVM has HmacSHA256", e);
+        String known = shown.get(hash);
+        if (known != null) {
+            return known;
         }
+        byte[] digest;
+        synchronized (mac) {
+            digest = mac.doFinal(hash.getBytes(StandardCharsets.US_ASCII)); // doFinal leaves it ready for the next
+        }
+        String keyed = HexFormat.of().formatHex(digest, 0, 8);
+        if (shown.size() >= MEMO_SIZE) {
+            shown.clear();
+        }
+        shown.put(hash, keyed);
+        return keyed;
     }
 }

@@ -148,4 +148,33 @@ class ExposedHashesTest {
         assertThat(view.get("last_error")).isEqualTo("cannot start pod: spec " + keyed + " failed");
         assertThat(service.get("config_hash")).as("the original is not changed").isEqualTo(hash);
     }
+
+    /**
+     * Each label is keyed once and remembered, within a bound: past {@link ExposedHashes#MEMO_SIZE} labels the memo
+     * starts again, and a label keyed again, in another thread or after that, shows as it did.
+     */
+    @Test
+    void aLabelShowsTheSameWayFromEveryThreadAndAfterTheMemoIsFull() throws Exception {
+        ExposedHashes hashes = new ExposedHashes(key(3));
+        ExposedHashes fresh = new ExposedHashes(key(3));
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < 3 * ExposedHashes.MEMO_SIZE; i++) {
+            labels.add("%016x".formatted(0x1234_5678_0000L + i));
+        }
+        List<String> first = labels.stream().map(hashes::hash).toList();
+
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            List<java.util.concurrent.Future<List<String>>> again = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                again.add(pool.submit(() -> labels.stream().map(hashes::hash).toList()));
+            }
+            for (var answer : again) {
+                assertThat(answer.get()).isEqualTo(first);
+            }
+        }
+        assertThat(labels.stream().map(fresh::hash).toList())
+                .as("as a daemon that never met them shows them")
+                .isEqualTo(first);
+        assertThat(first).doesNotHaveDuplicates().allMatch(shown -> shown.matches("[0-9a-f]{16}"));
+    }
 }
