@@ -336,9 +336,14 @@ final class ApiRoutes extends Handler.Abstract {
         return Optional.ofNullable(query.getValue(name));
     }
 
+    /** A body as every JSON answer shows it. */
+    static String render(Object body) throws JsonProcessingException {
+        return JSON.writeValueAsString(body);
+    }
+
     static void respondJson(Response response, Callback callback, int status, Object body) {
         try {
-            respond(response, callback, status, "application/json", JSON.writeValueAsString(body) + "\n");
+            respond(response, callback, status, "application/json", render(body) + "\n");
         } catch (JsonProcessingException e) {
             respond(response, callback, 500, "text/plain", "cannot render JSON: " + e.getMessage());
         }
