@@ -23,13 +23,14 @@
 # never through a gateway; the script checks that and refuses otherwise.
 #
 # Usage: scripts/bench-node-port.sh [ENGINE...]    (podman docker; default podman; rootful, as root)
-# Env:   RUNS=5 N=2 M=50 DUR=8 CONNS=50 WARMUP=8 STANDALONE=1 PERF=0 IDLE_SECONDS=30 IDLE_WINDOWS=1 SETTLE=30 SKIP_BUILD=
+# Env:   RUNS=5 N=2 M=50 DUR=8 CONNS=50 WARMUP=8 WARMUP_RUNS=1 STANDALONE=1 PERF=0 IDLE_SECONDS=30 IDLE_WINDOWS=1 SETTLE=30 SKIP_BUILD=
 #        STANDALONE_JAVA_OPTS: ORBIT_JAVA_OPTS for `orbit proxy` only (default: none, the launcher's defaults)
 #        DAEMON_JAVA_OPTS: ORBIT_JAVA_OPTS for the daemon, for a comparison only (the output says it is not as shipped)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/java-home.sh
 RUNS=${RUNS:-5}; N=${N:-2}; M=${M:-50}; DUR=${DUR:-8}; CONNS=${CONNS:-50}; WARMUP=${WARMUP:-8}
+WARMUP_RUNS=${WARMUP_RUNS:-1} # discarded DUR-second runs through each proxy before round 1 (the JIT's warm-up)
 STANDALONE=${STANDALONE:-1}; PERF=${PERF:-0}; IDLE_SECONDS=${IDLE_SECONDS:-30}; IDLE_WINDOWS=${IDLE_WINDOWS:-1}
 IMAGE=localhost/orbit-nginx:latest
 engines=("$@"); [ ${#engines[@]} -gt 0 ] || engines=(podman)
@@ -263,10 +264,15 @@ except ValueError:
   fi
   [ -z "$sa_pid" ] || echo "# standalone JVM flags: $(tr '\0' '\n' < "/proc/$sa_pid/cmdline" | grep -E '^-X' | tr '\n' ' ')"
   echo "# backends: ${backends[*]}; wrk -t1 -c$CONNS -d${DUR}s; node_port 127.0.0.1:$node_port"
-  # Warm-up (discarded), as the harness warms its proxy: the JIT compiles the data path before the first round.
+  # Warm-up (discarded), as the harness warms its proxy: the JIT compiles the data path before the first round. One
+  # run by default, as the shared harness does; C2 takes about 25 s of traffic to settle (docs/benchmarks.md), so
+  # WARMUP_RUNS=4 measures the steady state and the default includes the end of the warm-up in the first rounds.
   sleep "$WARMUP"
-  run orbit-warm "http://127.0.0.1:$node_port/" > /dev/null
-  [ -z "$sa_pid" ] || run sa-warm "http://127.0.0.1:$p_sa/" > /dev/null
+  echo "# warm-up: $WARMUP_RUNS discarded run(s) of ${DUR}s through each proxy"
+  for _ in $(seq 1 "$WARMUP_RUNS"); do
+    run orbit-warm "http://127.0.0.1:$node_port/" > /dev/null
+    [ -z "$sa_pid" ] || run sa-warm "http://127.0.0.1:$p_sa/" > /dev/null
+  done
 
   results=$work/results-$engine
   : > "$results"
