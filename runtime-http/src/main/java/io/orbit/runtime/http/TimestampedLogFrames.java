@@ -23,6 +23,8 @@ import org.jspecify.annotations.Nullable;
 public final class TimestampedLogFrames {
 
     private static final int MAX_FRAME_BYTES = 1 << 20;
+    /** The reused payload grows to this; a larger frame (a rare long line) gets an array of its own. */
+    private static final int MAX_KEPT_BYTES = 64 * 1024;
     /** RFC 3339 with seconds and a zone, the shortest a time can be: {@code 2026-11-26T02:13:16Z}. */
     private static final int SHORTEST_TIME = 20;
 
@@ -56,14 +58,15 @@ public final class TimestampedLogFrames {
             if (length < 0 || length > MAX_FRAME_BYTES) {
                 throw new IOException("log frame of " + Integer.toUnsignedString(length) + " bytes: not a log stream");
             }
-            if (payload.length < length) {
-                payload = new byte[Math.min(MAX_FRAME_BYTES, Math.max(length, 2 * payload.length))];
+            if (payload.length < length && length <= MAX_KEPT_BYTES) {
+                payload = new byte[Math.min(MAX_KEPT_BYTES, Math.max(length, 2 * payload.length))];
             }
-            if (in.readNBytes(payload, 0, length) < length) {
+            byte[] bytes = length <= payload.length ? payload : new byte[length];
+            if (in.readNBytes(bytes, 0, length) < length) {
                 throw new EOFException("log stream ended inside a frame");
             }
             LogLine.Stream stream = header[0] == 2 ? LogLine.Stream.STDERR : LogLine.Stream.STDOUT;
-            deliver(stream, payload, length, listener);
+            deliver(stream, bytes, length, listener);
         }
     }
 

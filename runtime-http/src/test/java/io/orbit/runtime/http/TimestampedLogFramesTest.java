@@ -74,15 +74,24 @@ class TimestampedLogFramesTest {
         assertThat(lines).extracting(LogLine::text).containsExactly("h\u00e9llo \u2713", "plain", "");
     }
 
+    /** Frames of every size in turn: beyond the reused buffer's 64 KiB, within it, then small. */
     @Test
-    void aSmallFrameAfterALargeOneShowsOnlyItsOwnBytes() throws IOException {
+    void eachFrameShowsOnlyItsOwnBytesWhateverCameBefore() throws IOException {
+        String huge = "h".repeat(100_000);
         String large = "x".repeat(20_000);
-        List<LogLine> lines =
-                read(frame(1, "2026-11-26T02:13:16Z " + large + "\n"), frame(2, "2026-11-26T02:13:17Z y"));
+        List<LogLine> lines = read(
+                frame(1, "2026-11-26T02:13:15Z " + huge + "\n"),
+                frame(1, "2026-11-26T02:13:16Z " + large + "\n"),
+                frame(2, "2026-11-26T02:13:17Z y"),
+                frame(1, "2026-11-26T02:13:18Z " + huge));
 
         assertThat(lines)
                 .extracting(LogLine::stream, LogLine::text)
-                .containsExactly(tuple(LogLine.Stream.STDOUT, large), tuple(LogLine.Stream.STDERR, "y"));
+                .containsExactly(
+                        tuple(LogLine.Stream.STDOUT, huge),
+                        tuple(LogLine.Stream.STDOUT, large),
+                        tuple(LogLine.Stream.STDERR, "y"),
+                        tuple(LogLine.Stream.STDOUT, huge));
     }
 
     @Test
