@@ -128,10 +128,21 @@ metric_sum() { # text name: the sum of a metric's samples over its label sets
 metric_float() { awk -v m="$2" '$1 == m || index($1, m "{") == 1 {s += $NF} END {printf "%.6f", s}' <<<"$1"; }
 
 # run NAME URL [PID] [METRICS_URL]: one wrk run; the harness's line, then CPU (and allocation) per request
+# The whole machine's busy ticks (user, nice, system, irq, softirq of every CPU; not idle, iowait or steal).
+host_busy_ticks() {
+  awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8; exit}' /proc/stat
+}
+
+# TCP segments the host has sent (all sockets; loopback and the bridge both count): /proc/net/snmp's Tcp OutSegs.
+tcp_out_segments() {
+  awk '$1 == "Tcp:" { if (!n) { for (i = 2; i <= NF; i++) if ($i == "OutSegs") c = i; n = 1 } else { print $c; exit } }' /proc/net/snmp
+}
+
 run() {
   local name=$1 url=$2 pid=${3:-} metrics=${4:-}
-  local out t0=0 t1=0 perf_pid="" m0="" m1="" extra=""
+  local out t0=0 t1=0 h0 h1 s0 s1 perf_pid="" m0="" m1="" extra=""
   [ -z "$pid" ] || t0=$(cpu_ticks "$pid")
+  h0=$(host_busy_ticks); s0=$(tcp_out_segments)
   [ -z "$metrics" ] || m0=$(curl -s --max-time 5 "$metrics")
   if [ -n "$pid" ] && [ "$PERF" = 1 ]; then
     perf stat -x, -o "$work/perf.$name" -e task-clock,context-switches,raw_syscalls:sys_enter -p "$pid" \
@@ -139,6 +150,7 @@ run() {
     perf_pid=$!
   fi
   out=$(wrk -t1 -c"$CONNS" -d"${DUR}s" --latency "$url" 2>&1)
+  h1=$(host_busy_ticks); s1=$(tcp_out_segments)
   [ -z "$perf_pid" ] || wait "$perf_pid" || true
   [ -z "$pid" ] || t1=$(cpu_ticks "$pid")
   [ -z "$metrics" ] || m1=$(curl -s --max-time 5 "$metrics")
@@ -147,6 +159,10 @@ run() {
   p50=$(awk '$1=="50%"{print $2}' <<<"$out"); p99=$(awk '$1=="99%"{print $2}' <<<"$out")
   err=$(awk '/Non-2xx/{print $5}' <<<"$out"); err=${err:-0}
   requests=$(awk '/requests in/{print $1}' <<<"$out"); requests=${requests:-0}
+  # host_us: every process's CPU per request (wrk, the proxy, the backends, the engine): what the proxy costs the
+  # others shows here and not in cpu_us
+  [ "$requests" -le 0 ] || extra+=$(awk -v d=$((h1 - h0)) -v t="$(getconf CLK_TCK)" -v r="$requests" -v s=$((s1 - s0)) \
+    'BEGIN{printf " host_us=%.1f segs=%.2f", 1e6 * d / t / r, s / r}')
   if [ -n "$pid" ] && [ "$requests" -gt 0 ]; then
     extra+=$(awk -v d=$((t1 - t0)) -v t="$(getconf CLK_TCK)" -v r="$requests" 'BEGIN{printf " cpu_us=%.1f", 1e6 * d / t / r}')
   fi
