@@ -54,8 +54,8 @@ public final class ExposedHashes {
 
     /**
      * Keyed once, here, when the daemon starts: the first {@code Mac.getInstance} loads the JDK's crypto providers, 70
-     * ms of CPU that, left to the first {@code /status}, a loaded machine stretched past a second. Not thread-safe:
-     * used under its own lock.
+     * ms of CPU that, left to the first {@code /status}, took 373-467 ms of it during a flood of log reads
+     * ({@code PodmanApiStarvationIT}). Not thread-safe: used under its own lock.
      */
     private final Mac mac;
 
