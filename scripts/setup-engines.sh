@@ -119,8 +119,22 @@ if [ "$want_rootless" = 1 ]; then
   # slirp4netns needs the tun device; /dev is recreated on every boot.
   [ -e /dev/net/tun ] && chmod 666 /dev/net/tun
   rootless_sock=$runtime_dir/podman/podman.sock
+  as_rootless() {
+    runuser -u "$ROOTLESS_USER" -- env XDG_RUNTIME_DIR="$runtime_dir" HOME="$(getent passwd "$ROOTLESS_USER" | cut -d: -f6)" "$@"
+  }
   if ! pinged "$rootless_sock"; then
     rm -f "$rootless_sock"
+    # Processes killed without a reboot (kill -9, the OOM killer, a machine whose processes were stopped but whose
+    # /run was kept) leave $runtime_dir as it was: Podman's 'alive' marker and containers recorded as running whose
+    # conmon is gone. Podman then refuses every command with "invalid internal status, try resetting the pause
+    # process with podman system migrate". With the user's pause process gone nothing runs that could be lost, so
+    # reset exactly as that message says.
+    pause_pid=$(cat "$runtime_dir/libpod/tmp/pause.pid" 2>/dev/null || true)
+    if [ -z "$pause_pid" ] || ! kill -0 "$pause_pid" 2>/dev/null; then
+      mkdir -p /var/log/orbit-engines
+      as_rootless podman system migrate >/var/log/orbit-engines/podman-rootless-migrate.log 2>&1 \
+        || log "podman system migrate for $ROOTLESS_USER failed; see /var/log/orbit-engines/podman-rootless-migrate.log"
+    fi
     log "starting rootless podman system service for $ROOTLESS_USER on $rootless_sock"
     setsid nohup runuser -u "$ROOTLESS_USER" -- env XDG_RUNTIME_DIR="$runtime_dir" HOME="$(getent passwd "$ROOTLESS_USER" | cut -d: -f6)" \
       podman system service --time=0 "unix://$rootless_sock" \
