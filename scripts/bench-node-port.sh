@@ -138,19 +138,33 @@ tcp_out_segments() {
   awk '$1 == "Tcp:" { if (!n) { for (i = 2; i <= NF; i++) if ($i == "OutSegs") c = i; n = 1 } else { print $c; exit } }' /proc/net/snmp
 }
 
+# utime + stime of the given processes and their children: each backend container's nginx master and its worker.
+tree_ticks() {
+  local p c sum=0 t
+  for p in "$@"; do
+    for c in "$p" $(cat /proc/"$p"/task/*/children 2>/dev/null); do
+      t=$(cpu_ticks "$c" 2>/dev/null) && sum=$((sum + ${t:-0}))
+    done
+  done
+  echo "$sum"
+}
+
 run() {
   local name=$1 url=$2 pid=${3:-} metrics=${4:-}
-  local out t0=0 t1=0 h0 h1 s0 s1 perf_pid="" m0="" m1="" extra=""
+  local out t0=0 t1=0 h0 h1 s0 s1 b0 b1 wrk_ticks perf_pid="" m0="" m1="" extra=""
   [ -z "$pid" ] || t0=$(cpu_ticks "$pid")
-  h0=$(host_busy_ticks); s0=$(tcp_out_segments)
+  h0=$(host_busy_ticks); s0=$(tcp_out_segments); b0=$(tree_ticks "${backend_pids[@]}")
   [ -z "$metrics" ] || m0=$(curl -s --max-time 5 "$metrics")
   if [ -n "$pid" ] && [ "$PERF" = 1 ]; then
     perf stat -x, -o "$work/perf.$name" -e task-clock,context-switches,raw_syscalls:sys_enter -p "$pid" \
       -- sleep "$DUR" 2>/dev/null &
     perf_pid=$!
   fi
-  out=$(wrk -t1 -c"$CONNS" -d"${DUR}s" --latency "$url" 2>&1)
-  h1=$(host_busy_ticks); s1=$(tcp_out_segments)
+  # wrk's own CPU: once wrk is reaped, its times are in the shell's cutime + cstime (fields 16 and 17).
+  out=$(sh -c 'wrk "$@" 2>&1; echo "wrk_ticks $(awk "{print \$16 + \$17}" /proc/$$/stat)"' wrk \
+    -t1 -c"$CONNS" -d"${DUR}s" --latency "$url")
+  h1=$(host_busy_ticks); s1=$(tcp_out_segments); b1=$(tree_ticks "${backend_pids[@]}")
+  wrk_ticks=$(awk '$1 == "wrk_ticks" {print $2}' <<<"$out")
   [ -z "$perf_pid" ] || wait "$perf_pid" || true
   [ -z "$pid" ] || t1=$(cpu_ticks "$pid")
   [ -z "$metrics" ] || m1=$(curl -s --max-time 5 "$metrics")
@@ -161,8 +175,10 @@ run() {
   requests=$(awk '/requests in/{print $1}' <<<"$out"); requests=${requests:-0}
   # host_us: every process's CPU per request (wrk, the proxy, the backends, the engine): what the proxy costs the
   # others shows here and not in cpu_us
+  # wrk_us and be_us: what the client and the backends (both containers) spend per request behind this target
   [ "$requests" -le 0 ] || extra+=$(awk -v d=$((h1 - h0)) -v t="$(getconf CLK_TCK)" -v r="$requests" -v s=$((s1 - s0)) \
-    'BEGIN{printf " host_us=%.1f segs=%.2f", 1e6 * d / t / r, s / r}')
+    -v w="${wrk_ticks:-0}" -v b=$((b1 - b0)) \
+    'BEGIN{printf " host_us=%.1f wrk_us=%.1f be_us=%.1f segs=%.2f", 1e6 * d / t / r, 1e6 * w / t / r, 1e6 * b / t / r, s / r}')
   if [ -n "$pid" ] && [ "$requests" -gt 0 ]; then
     extra+=$(awk -v d=$((t1 - t0)) -v t="$(getconf CLK_TCK)" -v r="$requests" 'BEGIN{printf " cpu_us=%.1f", 1e6 * d / t / r}')
   fi
@@ -227,7 +243,7 @@ except ValueError:
   flags=$(tr '\0' '\n' < "/proc/$daemon_pid/cmdline" | grep -E '^-X' | tr '\n' ' ')
 
   # --- the same containers, as the daemon's route table reaches them ---
-  backends=()
+  backends=(); backend_pids=()
   for id in $("${cli[@]}" ps -q --filter "label=orbit.instance=$instance" --filter "label=orbit.container=main" --filter status=running); do
     ip=$("${cli[@]}" inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "$id" | awk '{print $1}')
     [ -n "$ip" ] || { echo "container $id has no IP address (rootless engine?): not supported" >&2; exit 1; }
@@ -236,6 +252,7 @@ except ValueError:
       *" via "*) echo "container address $ip is routed through a gateway ($route), not a host bridge: refusing" >&2; exit 1 ;;
     esac
     backends+=("$ip:8080")
+    backend_pids+=("$("${cli[@]}" inspect --format '{{.State.Pid}}' "$id")")
   done
   [ ${#backends[@]} -eq "$N" ] || { echo "expected $N backends, found ${#backends[@]}: ${backends[*]}" >&2; exit 1; }
 
