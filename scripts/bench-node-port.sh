@@ -160,9 +160,11 @@ run() {
       -- sleep "$DUR" 2>/dev/null &
     perf_pid=$!
   fi
-  # wrk's own CPU: once wrk is reaped, its times are in the shell's cutime + cstime (fields 16 and 17).
-  out=$(sh -c 'wrk "$@" 2>&1; echo "wrk_ticks $(awk "{print \$16 + \$17}" /proc/$$/stat)"' wrk \
-    -t1 -c"$CONNS" -d"${DUR}s" --latency "$url")
+  # wrk's own CPU: once wrk is reaped, its times are in the shell's cutime + cstime (fields 16 and 17). With PERF=1
+  # also its system calls and context switches (how often the client wakes per request behind this target).
+  local wrk_cmd=(wrk -t1 -c"$CONNS" -d"${DUR}s" --latency "$url")
+  [ "$PERF" != 1 ] || wrk_cmd=(perf stat -x, -o "$work/perf-wrk.$name" -e context-switches,raw_syscalls:sys_enter -- "${wrk_cmd[@]}")
+  out=$(sh -c '"$@" 2>&1; echo "wrk_ticks $(awk "{print \$16 + \$17}" /proc/$$/stat)"' wrk "${wrk_cmd[@]}")
   h1=$(host_busy_ticks); s1=$(tcp_out_segments); b1=$(tree_ticks "${backend_pids[@]}")
   wrk_ticks=$(awk '$1 == "wrk_ticks" {print $2}' <<<"$out")
   [ -z "$perf_pid" ] || wait "$perf_pid" || true
@@ -179,6 +181,10 @@ run() {
   [ "$requests" -le 0 ] || extra+=$(awk -v d=$((h1 - h0)) -v t="$(getconf CLK_TCK)" -v r="$requests" -v s=$((s1 - s0)) \
     -v w="${wrk_ticks:-0}" -v b=$((b1 - b0)) \
     'BEGIN{printf " host_us=%.1f wrk_us=%.1f be_us=%.1f segs=%.2f", 1e6 * d / t / r, 1e6 * w / t / r, 1e6 * b / t / r, s / r}')
+  if [ "$PERF" = 1 ] && [ -s "$work/perf-wrk.$name" ] && [ "$requests" -gt 0 ]; then
+    extra+=$(awk -F, -v r="$requests" '$3 == "context-switches" {cs = $1} $3 == "raw_syscalls:sys_enter" {sc = $1}
+      END {printf " wrk_syscalls=%.2f wrk_cswitch=%.2f", sc / r, cs / r}' "$work/perf-wrk.$name")
+  fi
   if [ -n "$pid" ] && [ "$requests" -gt 0 ]; then
     extra+=$(awk -v d=$((t1 - t0)) -v t="$(getconf CLK_TCK)" -v r="$requests" 'BEGIN{printf " cpu_us=%.1f", 1e6 * d / t / r}')
   fi
