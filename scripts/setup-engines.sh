@@ -119,9 +119,7 @@ if [ "$want_rootless" = 1 ]; then
   # slirp4netns needs the tun device; /dev is recreated on every boot.
   [ -e /dev/net/tun ] && chmod 666 /dev/net/tun
   rootless_sock=$runtime_dir/podman/podman.sock
-  as_rootless() {
-    runuser -u "$ROOTLESS_USER" -- env XDG_RUNTIME_DIR="$runtime_dir" HOME="$(getent passwd "$ROOTLESS_USER" | cut -d: -f6)" "$@"
-  }
+  as_rootless=(runuser -u "$ROOTLESS_USER" -- env XDG_RUNTIME_DIR="$runtime_dir" HOME="$(getent passwd "$ROOTLESS_USER" | cut -d: -f6)")
   if ! pinged "$rootless_sock"; then
     rm -f "$rootless_sock"
     # Processes killed without a reboot (kill -9, the OOM killer, a machine whose processes were stopped but whose
@@ -132,12 +130,11 @@ if [ "$want_rootless" = 1 ]; then
     pause_pid=$(cat "$runtime_dir/libpod/tmp/pause.pid" 2>/dev/null || true)
     if [ -z "$pause_pid" ] || ! kill -0 "$pause_pid" 2>/dev/null; then
       mkdir -p /var/log/orbit-engines
-      as_rootless podman system migrate >/var/log/orbit-engines/podman-rootless-migrate.log 2>&1 \
+      "${as_rootless[@]}" podman system migrate >/var/log/orbit-engines/podman-rootless-migrate.log 2>&1 \
         || log "podman system migrate for $ROOTLESS_USER failed; see /var/log/orbit-engines/podman-rootless-migrate.log"
     fi
     log "starting rootless podman system service for $ROOTLESS_USER on $rootless_sock"
-    setsid nohup runuser -u "$ROOTLESS_USER" -- env XDG_RUNTIME_DIR="$runtime_dir" HOME="$(getent passwd "$ROOTLESS_USER" | cut -d: -f6)" \
-      podman system service --time=0 "unix://$rootless_sock" \
+    setsid nohup "${as_rootless[@]}" podman system service --time=0 "unix://$rootless_sock" \
       >"/var/log/orbit-engines/podman-rootless.log" 2>&1 < /dev/null &
     wait_for_socket "$rootless_sock" "rootless podman" /var/log/orbit-engines/podman-rootless.log
   fi
