@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.orbit.daemon.DaemonOptions;
 import io.orbit.daemon.dashboard.Dashboard;
 import io.orbit.engine.lifecycle.Managed;
+import io.orbit.runtime.http.EngineHttpClient;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -51,6 +53,8 @@ public final class ApiServer implements Managed {
     static final int MAX_THREADS = ApiRoutes.MAX_HELD_REQUESTS + 16;
     /** Per listener: open connections; beyond it the listener stops accepting until one closes. */
     static final int MAX_CONNECTIONS = 256;
+    /** The warm-up's own requests: a daemon that cannot answer itself in this time has its first caller pay. */
+    private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(10);
 
     private final DaemonOptions options;
     private final ReadEndpoints reads;
@@ -171,16 +175,26 @@ public final class ApiServer implements Managed {
     }
 
     /**
-     * Renders {@code /status} and {@code /healthz} once, in the background, as soon as the API listens. The first
-     * rendering loads and links some 50 classes and lambdas: 36 ms of CPU on an idle daemon, which the first {@code
-     * orbit status} on a loaded machine waited for, up to a second during a flood of log reads
-     * ({@code PodmanApiStarvationIT}).
+     * Asks for {@code /status} and {@code /healthz} once, in the background, as soon as the API listens: over the
+     * control socket when there is one (what {@code orbit status} uses), else by rendering them. The first request
+     * loads and links Jetty's request path, the socket's peer-credential check and the rendering: 36 ms of CPU for
+     * the rendering alone on an idle daemon, which the first {@code orbit status} on a loaded machine waited for,
+     * up to a second during a flood of log reads ({@code PodmanApiStarvationIT}, whose slowest probe was the first
+     * while only the rendering was warmed).
      */
     private void warmUp() {
+        Optional<Path> socket = boundSocket;
         Thread.ofPlatform().daemon().name("orbit-api-warm-up").start(() -> {
             try {
-                ApiRoutes.render(reads.status());
-                ApiRoutes.render(reads.health().getValue());
+                if (socket.isPresent()) {
+                    try (EngineHttpClient client = EngineHttpClient.open(socket.get(), "the daemon's own socket")) {
+                        client.call("GET", "/status", null, WARM_UP_TIMEOUT);
+                        client.call("GET", "/healthz", null, WARM_UP_TIMEOUT);
+                    }
+                } else {
+                    ApiRoutes.render(reads.status());
+                    ApiRoutes.render(reads.health().getValue());
+                }
             } catch (RuntimeException | JsonProcessingException e) {
                 log.atDebug().log("warming up the API failed; its first request pays instead: " + e);
             }
