@@ -3,6 +3,8 @@ package io.orbit.proxy.internal;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -37,6 +39,9 @@ public final class BufferPool {
     private final ByteBuffer[] free;
     private int freeCount;
     private int allocated;
+    /** Per buffer of this pool, its one {@link #view}, made when first asked for (guarded by this). */
+    private final Map<ByteBuffer, ByteBuffer> views = new IdentityHashMap<>();
+
     private final AtomicLong exhausted = new AtomicLong();
     private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
     private final AtomicLong exhaustedSinceLine = new AtomicLong();
@@ -104,6 +109,23 @@ public final class BufferPool {
     }
 
     /**
+     * A duplicate of {@code buffer} (a buffer of this pool), the same object every time it is asked for: a parser that
+     * hands out slices of whatever buffer it was given then allocates nothing, even when its connection gets another
+     * buffer of the pool for each read (as when writes wait for the end of the selector's batch). Only the buffer's
+     * current holder may use it.
+     */
+    public ByteBuffer view(ByteBuffer buffer) {
+        synchronized (this) {
+            ByteBuffer view = views.get(buffer);
+            if (view == null) {
+                view = buffer.duplicate();
+                views.put(buffer, view);
+            }
+            return view;
+        }
+    }
+
+    /**
      * Forgets a buffer that a write still in progress may read (its connection closed meanwhile): it is not reused,
      * the GC frees it; its share of the bound is free again.
      */
@@ -113,6 +135,7 @@ public final class BufferPool {
         }
         synchronized (this) {
             allocated--;
+            views.remove(buffer);
         }
     }
 

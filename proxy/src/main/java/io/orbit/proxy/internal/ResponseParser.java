@@ -2,6 +2,7 @@ package io.orbit.proxy.internal;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -61,12 +62,17 @@ final class ResponseParser {
     private long remaining;
     private @Nullable ByteBuffer content;
     // A reusable view of the input buffer for content slices: the data path writes one slice at a time and parses on
-    // only once that write completed, so one view per input buffer saves an object per body chunk.
+    // only once that write completed, so one view per input buffer saves an object per body chunk. The views come from
+    // the pool, one per pooled buffer: a connection often reads into another buffer than last time (nearly always
+    // while writes wait for the end of the selector's batch), and a view made here each time cost 64 bytes a response.
+    private final UnaryOperator<ByteBuffer> views;
     private @Nullable ByteBuffer view;
     private @Nullable ByteBuffer viewOf;
 
-    ResponseParser(int maxHeadBytes) {
+    /** @param views the view of an input buffer, the same one each time when the buffers are pooled ({@link BufferPool#view}) */
+    ResponseParser(int maxHeadBytes, UnaryOperator<ByteBuffer> views) {
         this.maxHeadBytes = maxHeadBytes;
+        this.views = views;
     }
 
     /** Forgets the last response; {@code headResponse} when the request was a HEAD (no body whatever the head says). */
@@ -609,7 +615,7 @@ final class ResponseParser {
     private ByteBuffer slice(ByteBuffer in, int from, int length) {
         ByteBuffer slice = view;
         if (slice == null || viewOf != in) {
-            slice = in.duplicate();
+            slice = views.apply(in);
             view = slice;
             viewOf = in;
         }

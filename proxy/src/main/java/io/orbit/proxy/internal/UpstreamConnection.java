@@ -55,8 +55,8 @@ final class UpstreamConnection extends AbstractConnection {
         super(endPoint, Runnable::run);
         this.backend = backend;
         this.pendingConnect = pendingConnect;
-        this.parser = new ResponseParser(listener.options().maxResponseHeadBytes());
         this.inputPool = listener.buffers().input();
+        this.parser = new ResponseParser(listener.options().maxResponseHeadBytes(), inputPool::view);
         this.headPool = listener.buffers().heads();
         this.headLimit = listener.options().maxResponseHeadBytes() + 1024;
         this.writeCallback = new NonBlockingCallback(this::onWriteSucceeded, this::onWriteFailed);

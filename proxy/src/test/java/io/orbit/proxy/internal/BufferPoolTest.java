@@ -50,6 +50,27 @@ class BufferPoolTest {
     }
 
     @Test
+    void eachBufferHasOneViewOfItsOwnUntilItIsDiscarded() {
+        BufferPool pool = new BufferPool("test", 64, true, 64 * 2, NO_JVM_LIMIT);
+        ByteBuffer a = pool.acquire();
+        ByteBuffer b = pool.acquire();
+        ByteBuffer viewOfA = pool.view(a);
+
+        assertThat(pool.view(a)).as("the same view every time").isSameAs(viewOfA);
+        assertThat(pool.view(b)).isNotSameAs(viewOfA);
+        a.limit(1).put(0, (byte) 7);
+        assertThat(viewOfA.clear().get(0))
+                .as("a view shares its buffer's bytes")
+                .isEqualTo((byte) 7);
+        pool.release(a);
+        assertThat(pool.acquire()).isSameAs(a);
+        assertThat(pool.view(a)).as("kept while the buffer is pooled").isSameAs(viewOfA);
+
+        pool.discard(a);
+        assertThat(pool.view(a)).as("forgotten with a discarded buffer").isNotSameAs(viewOfA);
+    }
+
+    @Test
     void aDirectPoolDoesNotGrowPastTheJvmsOwnLimit() {
         // A JVM limit already used up (by anything: other pools, the JDK's temporary buffers): refuse, never block.
         BufferPool pool = new BufferPool("test", 1024, true, 1 << 20, 0);

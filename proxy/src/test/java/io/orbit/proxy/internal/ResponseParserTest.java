@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class ResponseParserTest {
 
-    private final ResponseParser parser = new ResponseParser(8192);
+    private final ResponseParser parser = new ResponseParser(8192, ByteBuffer::duplicate);
     private final ByteBuffer head = ByteBuffer.allocate(8192);
 
     private static ByteBuffer bytes(String text) {
