@@ -3,11 +3,14 @@ package io.orbit.proxy.internal;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SelectorManager;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -20,6 +23,9 @@ import org.eclipse.jetty.util.thread.Scheduler;
  */
 final class ProxyConnector extends ServerConnector {
 
+    private static final boolean BATCH_WRITES =
+            Boolean.parseBoolean(System.getProperty("orbit.proxy.batchWrites", "true"));
+
     ProxyConnector(Server server, Executor executor, Scheduler scheduler, int selectors, ConnectionFactory factory) {
         super(server, executor, scheduler, null, 0, selectors, factory);
     }
@@ -27,6 +33,17 @@ final class ProxyConnector extends ServerConnector {
     @Override
     protected SelectorManager newSelectorManager(Executor executor, Scheduler scheduler, int selectors) {
         return new UpstreamCapableManager(executor, scheduler, selectors);
+    }
+
+    @Override
+    protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key)
+            throws IOException {
+        if (selector instanceof BatchingSelector batching) {
+            BatchedEndPoint endPoint = new BatchedEndPoint(channel, batching, key, getScheduler());
+            endPoint.setIdleTimeout(getIdleTimeout());
+            return endPoint;
+        }
+        return super.newEndPoint(channel, selector, key);
     }
 
     /** Opens a non-blocking connection to {@code address}; {@code pending} hears of the outcome exactly once. */
@@ -51,6 +68,11 @@ final class ProxyConnector extends ServerConnector {
 
         UpstreamCapableManager(Executor executor, Scheduler scheduler, int selectors) {
             super(executor, scheduler, selectors);
+        }
+
+        @Override
+        protected ManagedSelector newSelector(int id) {
+            return BATCH_WRITES ? new BatchingSelector(this, id) : super.newSelector(id);
         }
 
         @Override
