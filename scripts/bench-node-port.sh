@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The daemon's node_port as users run it (issue 18), side by side in one run against nginx and HAProxy in front of
 # the SAME containers:
-#   - N nginx containers (image localhost/orbit-nginx:latest, built here from the host's Debian nginx package and its
-#     shared libraries, no registry; 1 KiB body on :8080 like the shared harness's backends) as ONE Orbit service
+#   - N nginx containers (image localhost/orbit-nginx:latest, built by scripts/build-images.sh from Debian's nginx
+#     package and its shared libraries, no registry; 1 KiB body on :8080 like the shared harness's backends) as ONE Orbit service
 #     behind the daemon's node_port, the daemon started through ./orbit with the launcher's default JVM options
 #     (ORBIT_JAVA_OPTS is unset for it: the configuration users get);
 #   - nginx and HAProxy, one worker each, configs generated in a temp dir with the shared harness's settings
@@ -82,41 +82,11 @@ wait_200() { # url timeout_s
   done
 }
 
-# --- the backend image: the host's nginx binary (Debian's nginx-light or nginx package) with the shared libraries
-# it links, in a root filesystem of its own, imported as build-images.sh imports its images (content hash label,
-# left alone when it matches) ---
-nginx_image_tar() {
-  local root=$work/nginx-root lib
-  mkdir -p "$root"/{etc/nginx,www,tmp,run,var/lib/nginx,var/log/nginx,usr/sbin}
-  chmod 1777 "$root/tmp"
-  cp /usr/sbin/nginx "$root/usr/sbin/nginx"
-  # ldd lines: "libz.so.1 => /lib/x86_64-linux-gnu/libz.so.1 (0x...)" and "/lib64/ld-linux-x86-64.so.2 (0x...)"
-  for lib in $(ldd /usr/sbin/nginx | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'); do
-    cp -L --parents "$lib" "$root"
-  done
-  printf 'root:x:0:0:root:/root:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$root/etc/passwd"
-  printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
-  printf 'passwd: files\ngroup: files\n' > "$root/etc/nsswitch.conf"
-  head -c 1024 /dev/zero | tr '\0' 'x' > "$root/www/body"
-  cat > "$root/etc/nginx/nginx.conf" <<'CONF'
-user nobody nogroup; worker_processes 1; daemon off; pid /tmp/nginx.pid; error_log stderr warn;
-events { worker_connections 4096; }
-http { access_log off; keepalive_requests 100000;
-  server { listen 8080; root /www; location / { try_files /body =404; } } }
-CONF
-  chmod -R a+rX "$root"
-  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$root" -cf "$work/nginx.tar" .
-}
-
-import_image() { # into the current engine, unless its hash label says it is there already
-  local hash current
-  hash=$(sha256sum "$work/nginx.tar" | cut -c1-16)
-  current=$(cd /tmp && "${cli[@]}" image inspect --format '{{ index .Config.Labels "io.orbit.image.hash" }}' "$IMAGE" 2>/dev/null || true)
-  if [ "$current" != "$hash" ]; then
-    echo "bench-node-port: importing $IMAGE into $engine" >&2
-    (cd /tmp && "${cli[@]}" import --change 'CMD ["/usr/sbin/nginx", "-e", "stderr", "-c", "/etc/nginx/nginx.conf"]' \
-      --change "LABEL io.orbit.image.hash=$hash" "$work/nginx.tar" "$IMAGE" >/dev/null)
-  fi
+# --- the backend image: scripts/build-images.sh's localhost/orbit-nginx:latest (a no-op when every engine has it) ---
+import_image() {
+  (cd /tmp && "${cli[@]}" image inspect "$IMAGE" >/dev/null 2>&1) && return 0
+  echo "bench-node-port: $IMAGE is missing in $engine; building it (scripts/build-images.sh)" >&2
+  scripts/build-images.sh --no-rootless >&2
 }
 
 # --- measurements ---
@@ -207,7 +177,6 @@ run() {
   printf '%-8s rps=%-10s p50=%-8s p99=%-8s non2xx=%s%s\n' "$name" "$rps" "$p50" "$p99" "$err" "$extra"
 }
 
-nginx_image_tar
 summary_all=()
 for engine in "${engines[@]}"; do
   case "$engine" in

@@ -5,6 +5,9 @@
 #   localhost/orbit-fixture:latest   busybox + httpd on $PORT (8080), PID 1 exits on SIGTERM
 #   localhost/orbit-demo:latest      the same plus CGI endpoints for the examples (scripts/images/demo):
 #                                    /cgi-bin/info, burn, slow, health, health-toggle, echo, fetch
+#   localhost/orbit-nginx:latest     Debian's nginx binary and the libraries it links, one worker, a 1 KiB body on
+#                                    :8080 with keep-alive (busybox httpd closes every connection): the backend of
+#                                    scripts/bench-node-port.sh and of the AOT cache's training run (aot-cache.sh)
 #
 # Usage: scripts/build-images.sh [--no-docker] [--no-rootless]
 set -euo pipefail
@@ -97,5 +100,45 @@ build_demo() {
   import_everywhere localhost/orbit-demo:latest "$out/demo.tar" '["/bin/serve"]' localhost/orbit-demo:v2
 }
 
+# The nginx package is downloaded and unpacked, never installed: installing it would start a web server on the
+# host's port 80 wherever an init system runs. Its binary links only libraries every Debian system has (libc, libcrypt,
+# pcre2, OpenSSL, zlib), which ldd resolves from the host. Without the package (no apt source reachable) the image is
+# skipped with a warning: the tests do not use it.
+build_nginx() {
+  local root=$out/nginx-root debs=$out/debs lib deb
+  mkdir -p "$debs"
+  deb=$(ls "$debs"/nginx_*.deb 2>/dev/null | tail -1 || true)
+  if [ -z "$deb" ]; then
+    (cd "$debs" && apt-get download -qq nginx >/dev/null 2>&1) \
+      || (apt-get update -qq && cd "$debs" && apt-get download -qq nginx >/dev/null 2>&1) \
+      || { log "WARNING: cannot download Debian's nginx package; localhost/orbit-nginx:latest not built"; return 0; }
+    deb=$(ls "$debs"/nginx_*.deb | tail -1)
+  fi
+  rm -rf "$root" "$out/nginx-deb"
+  dpkg-deb -x "$deb" "$out/nginx-deb"
+  mkdir -p "$root"/{etc/nginx,www,tmp,run,var/lib/nginx,var/log/nginx,usr/sbin}
+  chmod 1777 "$root/tmp"
+  cp "$out/nginx-deb/usr/sbin/nginx" "$root/usr/sbin/nginx"
+  # ldd lines: "libz.so.1 => /lib/x86_64-linux-gnu/libz.so.1 (0x...)" and "/lib64/ld-linux-x86-64.so.2 (0x...)"
+  for lib in $(ldd "$root/usr/sbin/nginx" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'); do
+    cp -L --parents "$lib" "$root"
+  done
+  printf 'root:x:0:0:root:/root:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$root/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
+  printf 'passwd: files\ngroup: files\n' > "$root/etc/nsswitch.conf"
+  head -c 1024 /dev/zero | tr '\0' 'x' > "$root/www/body"
+  cat > "$root/etc/nginx/nginx.conf" <<'CONF'
+user nobody nogroup; worker_processes 1; daemon off; pid /tmp/nginx.pid; error_log stderr warn;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 100000;
+  server { listen 8080; root /www; location / { try_files /body =404; } } }
+CONF
+  chmod -R a+rX "$root"
+  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$root" -cf "$out/nginx.tar" .
+  chmod 644 "$out/nginx.tar"
+  import_everywhere localhost/orbit-nginx:latest "$out/nginx.tar" '["/usr/sbin/nginx", "-e", "stderr", "-c", "/etc/nginx/nginx.conf"]'
+}
+
 build_fixture
 build_demo
+build_nginx
