@@ -4,9 +4,16 @@
 # JVM's share of start-up (docs/benchmarks.md, "Daemon"). The cache belongs to these exact jars and this JDK; ./orbit
 # ignores it once either is newer, and this script makes a new one.
 #
-# The training run is a daemon on a throw-away instance: one service of the demo image with a node port and a health
-# check, on the engine if it answers (without one the run still covers wiring, the API and the configuration), stopped
-# with SIGTERM once its pod is ready; --on-exit stop removes that pod.
+# The training run is a daemon on a throw-away instance: one service with a node port and a health check, on the engine
+# if it answers (without one the run still covers wiring, the API and the configuration). Once its pod is ready, it
+# sends ~135k requests through the node port: keep-alive cycles that open, use and close their connections (curl),
+# requests that close their connection, POSTs with a body, and connections reset by their client (python3). So the
+# cache also holds the data path's method profiles (JEP 515), with whole connection lifecycles in them: without them
+# C2 compiles the proxy from steady traffic only, and the first burst of closes, resets or new connections throws that
+# code away (deoptimises it), which cost a fresh daemon's first seconds of load a p99 2-3x nginx's (docs/benchmarks.md,
+# session 17). The backend is localhost/orbit-nginx:latest (keep-alive, as most services are; scripts/build-images.sh),
+# or the demo image, whose busybox httpd closes every connection, when that is missing. Then SIGTERM; --on-exit stop
+# removes the pod.
 #
 # Usage: scripts/aot-cache.sh [--force] [podman|docker]   (default podman; --force re-creates a fresh cache)
 set -euo pipefail
@@ -44,13 +51,22 @@ cleanup() {
 trap cleanup EXIT
 mkdir "$work/services"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+image=localhost/orbit-nginx:latest
+case "$runtime" in
+  podman) cli=(podman) ;;
+  docker) cli=(docker -H unix:///var/run/docker.sock) ;;
+esac
+if ! (cd /tmp && "${cli[@]}" image inspect "$image" >/dev/null 2>&1); then
+  log "$image is not in $runtime (scripts/build-images.sh builds it); training with the demo image, whose server closes every connection"
+  image=localhost/orbit-demo:latest
+fi
 cat >"$work/services/train.yml" <<YAML
 name: aot-train
 instance_count: {min: 1, max: 1}
 spec:
   containers:
     - name: web
-      image: localhost/orbit-demo:latest
+      image: $image
       ports:
         - port: 8080
           node_port: $port
@@ -71,6 +87,54 @@ for _ in $(seq 1 300); do # up to 30 s for the pod to be ready and served throug
   kill -0 "$pid" 2>/dev/null || break
   sleep 0.1
 done
+# The data path's profiles: keep-alive cycles (each curl opens its connections, reuses them, closes them at its end),
+# then requests that close their connection, then POSTs with a body. Every request goes to the loopback node port.
+url="http://127.0.0.1:$port"
+if curl -sf -o /dev/null --max-time 1 "$url/"; then
+  body=$work/body; head -c 4096 /dev/zero | tr '\0' 'b' >"$body"
+  sent=0
+  for parallel in 16 32 64 8 48 24; do
+    timeout 30 curl -s -Z --parallel-max "$parallel" "$url/t?[1-20000]" >/dev/null 2>&1 || true
+    sent=$((sent + 20000))
+  done
+  timeout 30 curl -s -Z --parallel-max 16 -H 'Connection: close' "$url/c?[1-2000]" >/dev/null 2>&1 || true
+  timeout 30 curl -s -Z --parallel-max 16 --data-binary "@$body" "$url/p?[1-5000]" >/dev/null 2>&1 || true
+  # Clients that reset: a few keep-alive requests, then one more whose answer is left unread and a close with
+  # SO_LINGER 0 (an RST, as clients that time out or go away send). The proxy's reads then fail with ECONNRESET, a
+  # path no curl run takes; without it in the profile, the first reset deoptimises the compiled read path.
+  timeout 30 python3 - "$port" <<'PY' || true
+import socket, struct, sys
+port = int(sys.argv[1])
+request = b"GET /r HTTP/1.1\r\nHost: train\r\n\r\n"
+def answer(conn):  # one response: its head, then Content-Length bytes
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            raise ConnectionError("closed")
+        data += chunk
+    head, body = data.split(b"\r\n\r\n", 1)
+    length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")), 0)
+    while len(body) < length:
+        body += conn.recv(65536)
+for _ in range(100):
+    conns = []
+    for _ in range(20):
+        conn = socket.create_connection(("127.0.0.1", port), timeout=5)
+        conns.append(conn)
+    for conn in conns:
+        for _ in range(3):
+            conn.sendall(request)
+            answer(conn)
+        conn.sendall(request)
+    for conn in conns:
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        conn.close()
+PY
+  log "asked for $((sent + 7000 + 8000)) requests through the node port ($image), 2000 of them on connections closed with a reset"
+else
+  log "the node port did not answer; the cache holds no data-path profiles"
+fi
 sleep 1 # a few probes and a status pass more
 kill -TERM "$pid"
 wait "$pid" || true # the JVM writes the cache at exit (a few seconds)
