@@ -7,13 +7,13 @@
 # The training run is a daemon on a throw-away instance: one service with a node port and a health check, on the engine
 # if it answers (without one the run still covers wiring, the API and the configuration). Once its pod is ready, it
 # sends ~135k requests through the node port: keep-alive cycles that open, use and close their connections (curl),
-# requests that close their connection, POSTs with a body, and connections reset by their client (python3). So the
-# cache also holds the data path's method profiles (JEP 515), with whole connection lifecycles in them: without them
-# C2 compiles the proxy from steady traffic only, and the first burst of closes, resets or new connections throws that
-# code away (deoptimises it), which cost a fresh daemon's first seconds of load a p99 2-3x nginx's (docs/benchmarks.md,
-# session 17). The backend is localhost/orbit-nginx:latest (keep-alive, as most services are; scripts/build-images.sh),
-# or the demo image, whose busybox httpd closes every connection, when that is missing. Then SIGTERM; --on-exit stop
-# removes the pod.
+# requests that close their connection, POSTs with a body, connections reset by their client (python3), and, during
+# the load, requests to the daemon's API (/metrics, /status, /healthz). So the cache also holds the data path's method
+# profiles (JEP 515), with whole connection lifecycles in them: without them C2 compiles the proxy from steady traffic
+# only, and the first burst of closes, resets, new connections or API requests throws that code away (deoptimises it),
+# which cost a fresh daemon's first seconds of load a p99 2-3x nginx's (docs/benchmarks.md, session 17). The backend
+# is localhost/orbit-nginx:latest (keep-alive, as most services are; scripts/build-images.sh), or the demo image, whose
+# busybox httpd closes every connection, when that is missing. Then SIGTERM; --on-exit stop removes the pod.
 #
 # Usage: scripts/aot-cache.sh [--force] [podman|docker]   (default podman; --force re-creates a fresh cache)
 set -euo pipefail
@@ -50,7 +50,8 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir "$work/services"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port=$(free_port) api_port=$(free_port)
 image=localhost/orbit-nginx:latest
 case "$runtime" in
   podman) cli=(podman) ;;
@@ -78,7 +79,7 @@ YAML
 
 # Through ./orbit, so the training run has exactly the JVM options and class path the cache will be used with.
 ORBIT_AOT_RECORD="$work/orbit.aot" "$root/orbit" \
-  -r "$runtime" -c "$work/services" --instance "aot-train-$$" --api-address 127.0.0.1:0 --control-socket none \
+  -r "$runtime" -c "$work/services" --instance "aot-train-$$" --api-address 127.0.0.1:$api_port --control-socket none \
   --state-dir "$work/state" --on-exit stop >"$work/train.log" 2>&1 &
 pid=$!
 log "training run of the daemon ($runtime, pid $pid)"
@@ -94,7 +95,13 @@ if curl -sf -o /dev/null --max-time 1 "$url/"; then
   body=$work/body; head -c 4096 /dev/zero | tr '\0' 'b' >"$body"
   sent=0
   for parallel in 16 32 64 8 48 24; do
+    # The API's Jetty connector shares the selector code with the node ports: scrapes of /metrics and reads of
+    # /status during the load, as Prometheus and users make them, put its endpoint and buffer types in the same profiles.
+    timeout 30 curl -s "http://127.0.0.1:$api_port/metrics?[1-10]" \
+      "http://127.0.0.1:$api_port/status?[1-10]" "http://127.0.0.1:$api_port/healthz?[1-10]" >/dev/null 2>&1 &
+    api_load=$!
     timeout 30 curl -s -Z --parallel-max "$parallel" "$url/t?[1-20000]" >/dev/null 2>&1 || true
+    wait "$api_load" || true
     sent=$((sent + 20000))
   done
   timeout 30 curl -s -Z --parallel-max 16 -H 'Connection: close' "$url/c?[1-2000]" >/dev/null 2>&1 || true
