@@ -381,8 +381,11 @@ public final class AutoscaleLoop implements AutoCloseable {
             return Optional.empty();
         }
         ServiceState state = states.getOrDefault(service, ServiceState.NEW);
+        // Whether it autoscales comes from the definition in force, not from the set the loop takes over at its next
+        // tick: until then (up to a TICK after a start or a config load) /status would say "off" for a service that
+        // autoscales.
         return Optional.of(new AutoscaleStatus(
-                enabled.contains(service),
+                AutoscalePolicy.of(target.get().definition(), hostCpus).enabled(),
                 target.get().replicas(),
                 desired.pinnedReplicas(service),
                 state.lastDecision(),

@@ -219,6 +219,23 @@ class AutoscaleLoopTest {
     }
 
     @Test
+    void theStatusFollowsTheDefinitionInForceBeforeTheFirstTick() {
+        load(Fixtures.definition(1, 3, FAST));
+
+        assertThat(loop.status("web"))
+                .as("autoscaled from the config load on, not from the loop's next tick")
+                .hasValueSatisfying(view -> {
+                    assertThat(view.enabled()).isTrue();
+                    assertThat(view.lastDecision()).isEmpty();
+                });
+
+        load(Fixtures.definition(1, 3, ""));
+
+        assertThat(loop.status("web"))
+                .hasValueSatisfying(view -> assertThat(view.enabled()).isFalse());
+    }
+
+    @Test
     void aServiceWithoutSignalsIsNeverTouched() {
         load(Fixtures.definition(1, 3, ""));
         pods(current(0));
