@@ -82,7 +82,7 @@ wait_200() { # url timeout_s
   done
 }
 
-# --- the backend image: scripts/build-images.sh's localhost/orbit-nginx:latest (a no-op when every engine has it) ---
+# --- the backend image: scripts/build-images.sh's localhost/orbit-nginx:latest, built by it when the engine lacks it ---
 import_image() {
   (cd /tmp && "${cli[@]}" image inspect "$IMAGE" >/dev/null 2>&1) && return 0
   echo "bench-node-port: $IMAGE is missing in $engine; building it (scripts/build-images.sh)" >&2
