@@ -119,13 +119,16 @@ build_nginx() {
   mkdir -p "$root"/{etc/nginx,www,tmp,run,var/lib/nginx,var/log/nginx,usr/sbin}
   chmod 1777 "$root/tmp"
   cp "$out/nginx-deb/usr/sbin/nginx" "$root/usr/sbin/nginx"
-  if ldd "$root/usr/sbin/nginx" | grep -q 'not found'; then
-    log "WARNING: nginx needs libraries this host lacks ($(ldd "$root/usr/sbin/nginx" | awk '/not found/ {print $1}' | xargs));" \
-      "localhost/orbit-nginx:latest not built"
+  # ldd lines: "libz.so.1 => /lib/x86_64-linux-gnu/libz.so.1 (0x...)", "/lib64/ld-linux-x86-64.so.2 (0x...)" and,
+  # for a library the host lacks, "libfoo.so.1 => not found"
+  local linked missing
+  linked=$(ldd "$root/usr/sbin/nginx")
+  missing=$(awk '/not found/ {print $1}' <<<"$linked" | xargs)
+  if [ -n "$missing" ]; then
+    log "WARNING: nginx needs libraries this host lacks ($missing); localhost/orbit-nginx:latest not built"
     return 0
   fi
-  # ldd lines: "libz.so.1 => /lib/x86_64-linux-gnu/libz.so.1 (0x...)" and "/lib64/ld-linux-x86-64.so.2 (0x...)"
-  for lib in $(ldd "$root/usr/sbin/nginx" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'); do
+  for lib in $(awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' <<<"$linked"); do
     cp -L --parents "$lib" "$root"
   done
   printf 'root:x:0:0:root:/root:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$root/etc/passwd"
