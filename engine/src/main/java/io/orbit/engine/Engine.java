@@ -239,7 +239,7 @@ public final class Engine {
         stateStore.ifPresent(store -> parts.add(Managed.of(
                 "state store",
                 () -> {
-                    store.restoreAutoscaled(this::autoscales, runningPods());
+                    store.restoreAutoscaled(autoscaler::autoscales, runningPods());
                     store.start();
                 },
                 store::close)));
@@ -255,15 +255,6 @@ public final class Engine {
         parts.add(Managed.of("image watcher", images::start, images::close));
         parts.add(Managed.of("autoscaler", autoscaler::start, autoscaler::close));
         return parts;
-    }
-
-    /** Whether a defined service autoscales (its policy has a signal). */
-    private boolean autoscales(String service) {
-        return stores.desired()
-                .service(service)
-                .map(desired ->
-                        AutoscalePolicy.of(desired.definition(), hostCpus).enabled())
-                .orElse(false);
     }
 
     /** The running pods per service; empty (no floor but the kept counts) when the engine does not answer. */

@@ -381,16 +381,25 @@ public final class AutoscaleLoop implements AutoCloseable {
             return Optional.empty();
         }
         ServiceState state = states.getOrDefault(service, ServiceState.NEW);
-        // Whether it autoscales comes from the definition in force, not from the set the loop takes over at its next
-        // tick: until then (up to a TICK after a start or a config load) /status would say "off" for a service that
-        // autoscales.
         return Optional.of(new AutoscaleStatus(
-                AutoscalePolicy.of(target.get().definition(), hostCpus).enabled(),
+                autoscales(target.get()),
                 target.get().replicas(),
                 desired.pinnedReplicas(service),
                 state.lastDecision(),
                 state.heldBack(),
                 sampler.unavailable()));
+    }
+
+    /** Whether a defined service autoscales (its policy has a signal); false for a service not defined. */
+    public boolean autoscales(String service) {
+        return desired.service(service).map(this::autoscales).orElse(false);
+    }
+
+    // From the definition in force, not from the set the loop takes over at its next tick: until then (up to a TICK
+    // after a start or a config load) /status would say "off" for a service that autoscales, and the restart's
+    // restore would not know which counts to bring back.
+    private boolean autoscales(DesiredService target) {
+        return AutoscalePolicy.of(target.definition(), hostCpus).enabled();
     }
 
     /** The stats sampler this loop owns (for tests, and a direct sample). */

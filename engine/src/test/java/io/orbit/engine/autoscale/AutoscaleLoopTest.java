@@ -236,6 +236,21 @@ class AutoscaleLoopTest {
     }
 
     @Test
+    void whetherAServiceAutoscalesIsDecidedInOnePlaceForTheStatusAndTheRestore() {
+        assertThat(loop.autoscales("web")).as("not defined").isFalse();
+
+        load(Fixtures.definition(1, 3, FAST));
+        assertThat(loop.autoscales("web")).isTrue();
+        assertThat(loop.status("web"))
+                .hasValueSatisfying(view -> assertThat(view.enabled()).isTrue());
+
+        load(Fixtures.definition(1, 3, ""));
+        assertThat(loop.autoscales("web")).isFalse();
+        assertThat(loop.status("web"))
+                .hasValueSatisfying(view -> assertThat(view.enabled()).isFalse());
+    }
+
+    @Test
     void aServiceWithoutSignalsIsNeverTouched() {
         load(Fixtures.definition(1, 3, ""));
         pods(current(0));
