@@ -32,8 +32,8 @@ final class DaemonProcess implements AutoCloseable {
      * The JVM options the {@code orbit} launchers give the daemon (their data-plane ORBIT_JAVA_OPTS default): the
      * daemon as packaged. {@code LauncherRolesTest} keeps this copy in step with both launchers.
      */
-    static final List<String> LAUNCHER_JVM_OPTIONS =
-            List.of("-XX:+UseSerialGC", "-Xss512k", "-Xms16m", "-Xmx256m", LauncherRolesTest.TRIM_ON_JAVA_22);
+    static final List<String> LAUNCHER_JVM_OPTIONS = List.of(
+            "-XX:+UseSerialGC", "-Xss512k", "-Xms16m", "-Xmx256m", "-Xmn12m", LauncherRolesTest.TRIM_ON_JAVA_22);
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     /** What the startup probe answers once the process is gone: no HTTP status. */

@@ -96,8 +96,8 @@ class TarballIT {
     }
 
     /** The daemon's JVM options: C2, for the node_ports' data path. */
-    private static final List<String> DATA_PLANE =
-            List.of("-XX:+UseSerialGC", "-Xss512k", "-Xms16m", "-Xmx256m", "-XX:TrimNativeHeapInterval=5000");
+    private static final List<String> DATA_PLANE = List.of(
+            "-XX:+UseSerialGC", "-Xss512k", "-Xms16m", "-Xmx256m", "-Xmn12m", "-XX:TrimNativeHeapInterval=5000");
     /** A CLI command's: the same with C1 only, which starts sooner. */
     private static final List<String> CLI =
             List.of("-XX:+UseSerialGC", "-Xss512k", "-XX:TieredStopAtLevel=1", "-Xms16m", "-Xmx256m");
@@ -146,6 +146,7 @@ class TarballIT {
                         "-Xss512k",
                         "-Xms16m",
                         "-Xmx256m",
+                        "-Xmn12m",
                         "-XX:TrimNativeHeapInterval=5000",
                         "-Xlog:disable",
                         "-Xlog:all=warning:stderr",
