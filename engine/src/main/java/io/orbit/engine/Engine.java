@@ -3,7 +3,6 @@ package io.orbit.engine;
 import static java.util.Objects.requireNonNull;
 
 import io.orbit.engine.autoscale.AutoscaleLoop;
-import io.orbit.engine.autoscale.AutoscalePolicy;
 import io.orbit.engine.autoscale.AutoscaleStatus;
 import io.orbit.engine.autoscale.ScalingDecision;
 import io.orbit.engine.health.HealthMonitor;
@@ -275,12 +274,7 @@ public final class Engine {
                 .status(service)
                 .flatMap(AutoscaleStatus::lastDecision)
                 .map(ScalingDecision::at);
-        Duration window = stores.desired()
-                .service(service)
-                .map(desired ->
-                        AutoscalePolicy.of(desired.definition(), hostCpus).stabilizationWindow())
-                .orElse(Duration.ZERO);
-        return new StateStore.AutoscaleMark(decidedAt, window);
+        return new StateStore.AutoscaleMark(decidedAt, autoscaler.stabilizationWindow(service));
     }
 
     /** The state store, when the engine has a state directory. */

@@ -182,7 +182,7 @@ public final class AutoscaleLoop implements AutoCloseable {
     private void reload(DesiredState.Snapshot snapshot) {
         List<AutoscalePolicy> policies = new ArrayList<>();
         for (DesiredService service : snapshot.services().values()) {
-            AutoscalePolicy policy = AutoscalePolicy.of(service.definition(), hostCpus);
+            AutoscalePolicy policy = policy(service);
             if (policy.enabled()) {
                 policies.add(policy);
             }
@@ -399,7 +399,21 @@ public final class AutoscaleLoop implements AutoCloseable {
     // after a start or a config load) /status would say "off" for a service that autoscales, and the restart's
     // restore would not know which counts to bring back.
     private boolean autoscales(DesiredService target) {
-        return AutoscalePolicy.of(target.definition(), hostCpus).enabled();
+        return policy(target).enabled();
+    }
+
+    /**
+     * How long a defined service's count holds after a decision (its policy's stabilisation window, what the state
+     * store saves beside an autoscaled count); zero for a service not defined.
+     */
+    public Duration stabilizationWindow(String service) {
+        return desired.service(service)
+                .map(target -> policy(target).stabilizationWindow())
+                .orElse(Duration.ZERO);
+    }
+
+    private AutoscalePolicy policy(DesiredService target) {
+        return AutoscalePolicy.of(target.definition(), hostCpus);
     }
 
     /** The stats sampler this loop owns (for tests, and a direct sample). */

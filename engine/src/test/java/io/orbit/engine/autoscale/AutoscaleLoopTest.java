@@ -251,6 +251,17 @@ class AutoscaleLoopTest {
     }
 
     @Test
+    void theStabilizationWindowSavedBesideACountIsTheDefinitionsInForce() {
+        assertThat(loop.stabilizationWindow("web")).as("not defined").isZero();
+
+        load(Fixtures.definition(1, 3, FAST));
+        assertThat(loop.stabilizationWindow("web")).isZero();
+
+        load(Fixtures.definition(1, 3, FAST.replace("stabilization_window: 0s", "stabilization_window: 45s")));
+        assertThat(loop.stabilizationWindow("web")).isEqualTo(Duration.ofSeconds(45));
+    }
+
+    @Test
     void aServiceWithoutSignalsIsNeverTouched() {
         load(Fixtures.definition(1, 3, ""));
         pods(current(0));
