@@ -146,6 +146,15 @@ public final class ProxyServer implements TrafficControl, AutoCloseable {
         return Optional.ofNullable(backends.get(backendId));
     }
 
+    /** Every node port's request durations, for {@code /metrics} and the dashboard; never read on the request path. */
+    public synchronized List<RequestDurations.Snapshot> requestDurations() {
+        List<RequestDurations.Snapshot> snapshots = new ArrayList<>();
+        for (Port port : ports.values()) {
+            snapshots.add(port.route.metricsFor().durations().snapshot());
+        }
+        return snapshots;
+    }
+
     /**
      * A copy of every routed service's counters (in flight and upgraded per backend, CoDel's last interval), for the
      * autoscaler: read under the publish lock every few seconds, never on the request path.

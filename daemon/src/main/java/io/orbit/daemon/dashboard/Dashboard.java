@@ -5,6 +5,7 @@ import io.orbit.engine.autoscale.AutoscaleLoop;
 import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.state.StatusStore;
 import io.orbit.engine.support.PeriodicTask;
+import io.orbit.proxy.ProxyServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -31,14 +32,21 @@ public final class Dashboard implements AutoCloseable {
     public Dashboard(
             DashboardSource source,
             PrometheusMeterRegistry registry,
+            ProxyServer proxy,
             StatusStore status,
             AutoscaleLoop autoscaler,
             EventJournal journal,
             InstantSource clock) {
         this.assets = DashboardAssets.load();
         this.ring = new SeriesRing(SeriesRing.capacityFor(SAMPLE_INTERVAL));
-        this.sampler =
-                new SeriesSampler(registry, status, () -> autoscaler.sampler().latest(), journal, clock, ring);
+        this.sampler = new SeriesSampler(
+                registry,
+                proxy::requestDurations,
+                status,
+                () -> autoscaler.sampler().latest(),
+                journal,
+                clock,
+                ring);
         this.stream = new DashboardStream(source, ring, samples::get, status);
         this.sampling = new PeriodicTask("orbit-dashboard-series", SAMPLE_INTERVAL, () -> {
             sampler.tick();

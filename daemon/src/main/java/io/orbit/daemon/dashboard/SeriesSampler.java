@@ -4,24 +4,22 @@ import static java.util.Objects.requireNonNull;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.CountAtBucket;
-import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.orbit.engine.journal.EventJournal;
 import io.orbit.engine.journal.JournalEntry;
 import io.orbit.engine.state.ContainerStatus;
 import io.orbit.engine.state.PodStatus;
 import io.orbit.engine.state.ServiceStatus;
 import io.orbit.engine.state.StatusStore;
+import io.orbit.proxy.RequestDurations;
 import io.orbit.runtime.ContainerStats;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -29,9 +27,9 @@ import org.jspecify.annotations.Nullable;
  * Feeds {@link SeriesRing} from what the daemon already measures, one sample per service per {@link #tick}:
  *
  * <ul>
- *   <li>the proxy's meters ({@code orbit.service.requests{service,status}}, {@code
- *       orbit.service.request.duration{service}}): requests/s and 5xx/s since the previous tick, and p50/p99 latency of
- *       the requests completed since then (the upper bound of the histogram bucket that holds the quantile);
+ *   <li>the proxy's meters ({@code orbit.service.requests{service,status}}) and request durations ({@link
+ *       RequestDurations}, per node port): requests/s and 5xx/s since the previous tick, and p50/p99 latency of the
+ *       requests completed since then (the upper bound of the histogram bucket that holds the quantile);
  *   <li>the engine's stats sampler: CPU (% of one CPU) and memory (MiB) per pod, for the services it samples (the
  *       autoscaled ones; others have no such series);
  *   <li>the status store: ready and desired pods;
@@ -44,11 +42,11 @@ import org.jspecify.annotations.Nullable;
 final class SeriesSampler {
 
     static final String REQUESTS = "orbit.service.requests";
-    static final String DURATION = "orbit.service.request.duration";
     private static final Set<String> MARKED_KINDS = Set.of("autoscale", "scaled");
     private static final double MIB = 1024.0 * 1024.0;
 
     private final MeterRegistry registry;
+    private final Supplier<List<RequestDurations.Snapshot>> durations;
     private final StatusStore status;
     private final Supplier<Map<String, ContainerStats>> stats;
     private final EventJournal journal;
@@ -62,12 +60,14 @@ final class SeriesSampler {
 
     SeriesSampler(
             MeterRegistry registry,
+            Supplier<List<RequestDurations.Snapshot>> durations,
             StatusStore status,
             Supplier<Map<String, ContainerStats>> stats,
             EventJournal journal,
             InstantSource clock,
             SeriesRing ring) {
         this.registry = requireNonNull(registry, "registry is null");
+        this.durations = requireNonNull(durations, "durations is null");
         this.status = requireNonNull(status, "status is null");
         this.stats = requireNonNull(stats, "stats is null");
         this.journal = requireNonNull(journal, "journal is null");
@@ -117,11 +117,16 @@ final class SeriesSampler {
         }
         long timed = 0;
         TreeMap<Double, Double> buckets = new TreeMap<>();
-        for (Timer timer : registry.find(DURATION).tag("service", service).timers()) {
-            HistogramSnapshot snapshot = timer.takeSnapshot();
+        List<Long> bounds = RequestDurations.upperBoundsNanos();
+        for (RequestDurations.Snapshot snapshot : durations.get()) {
+            if (!snapshot.service().equals(service)) {
+                continue;
+            }
             timed += snapshot.count();
-            for (CountAtBucket bucket : snapshot.histogramCounts()) {
-                buckets.merge(bucket.bucket(TimeUnit.MILLISECONDS), bucket.count(), Double::sum);
+            long cumulative = 0;
+            for (int i = 0; i < bounds.size(); i++) { // the bounded buckets, cumulative as Prometheus' le
+                cumulative += snapshot.counts().get(i);
+                buckets.merge(bounds.get(i) / 1e6, (double) cumulative, Double::sum);
             }
         }
         Traffic current = new Traffic(now, requests, errors, timed, buckets);

@@ -19,16 +19,19 @@ public final class ProxyModule extends AbstractModule {
 
     /**
      * The proxy listens on every node port at --proxy-address (all interfaces by default, as Orbit), at most
-     * --proxy-max-connections-per-client connections per client address and node port.
+     * --proxy-max-connections-per-client connections per client address and node port. Its request durations go
+     * to /metrics through {@link RequestDurationsCollector}.
      */
     @Provides
     @Singleton
     ProxyServer proxy(DaemonOptions options, PrometheusMeterRegistry registry) {
-        return new ProxyServer(
+        ProxyServer proxy = new ProxyServer(
                 ProxyOptions.defaults()
                         .withBindHost(options.proxyAddress())
                         .withMaxConnectionsPerClient(options.proxyMaxConnectionsPerClient()),
                 registry);
+        registry.getPrometheusRegistry().register(new RequestDurationsCollector(proxy::requestDurations));
+        return proxy;
     }
 
     @Provides

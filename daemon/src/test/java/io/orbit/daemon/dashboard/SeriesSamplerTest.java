@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.orbit.engine.journal.EventJournal;
@@ -12,11 +11,13 @@ import io.orbit.engine.state.ContainerStatus;
 import io.orbit.engine.state.PodStatus;
 import io.orbit.engine.state.ServiceStatus;
 import io.orbit.engine.state.StatusStore;
+import io.orbit.proxy.RequestDurations;
 import io.orbit.runtime.ContainerState;
 import io.orbit.runtime.ContainerStats;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,17 +35,21 @@ class SeriesSamplerTest {
     private final EventJournal journal = new EventJournal(clock, 100);
     private final Map<String, ContainerStats> stats = new HashMap<>();
     private final SeriesRing ring = new SeriesRing(SeriesRing.capacityFor(Duration.ofSeconds(5)));
-    private final SeriesSampler sampler =
-            new SeriesSampler(registry, status, () -> Map.copyOf(stats), journal, clock, ring);
+    private final List<RequestDurations> durations = new ArrayList<>();
+    private final SeriesSampler sampler = new SeriesSampler(
+            registry,
+            () -> durations.stream().map(RequestDurations::snapshot).toList(),
+            status,
+            () -> Map.copyOf(stats),
+            journal,
+            clock,
+            ring);
 
-    /** The meters as the proxy's RouteMetrics registers them. */
-    private Timer duration(String service) {
-        return Timer.builder(SeriesSampler.DURATION)
-                .tags("service", service, "node_port", "8081")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(60))
-                .register(registry);
+    /** The durations of a node port of {@code service}, as the proxy keeps them. */
+    private RequestDurations duration(String service) {
+        RequestDurations recorder = new RequestDurations(service, 8081);
+        durations.add(recorder);
+        return recorder;
     }
 
     private Counter requests(String service, int code) {
@@ -71,20 +76,20 @@ class SeriesSamplerTest {
     @Test
     void requestsErrorsAndLatencyQuantilesOfTheLastInterval() {
         status.put(new ServiceStatus("web", Optional.empty(), List.of(), Optional.empty(), 0, now.get()));
-        Timer timer = duration("web");
+        RequestDurations web = duration("web");
         Counter ok = requests("web", 200);
         Counter failed = requests("web", 503);
         // before the first tick: 1000 slow requests that must not count in the next interval's quantiles
         for (int i = 0; i < 1000; i++) {
-            timer.record(Duration.ofMillis(900));
+            web.record(Duration.ofMillis(900).toNanos());
         }
         ok.increment(1000);
         sampler.tick();
         for (int i = 0; i < 98; i++) {
-            timer.record(Duration.ofMillis(10));
+            web.record(Duration.ofMillis(10).toNanos());
         }
-        timer.record(Duration.ofMillis(200));
-        timer.record(Duration.ofMillis(200));
+        web.record(Duration.ofMillis(200).toNanos());
+        web.record(Duration.ofMillis(200).toNanos());
         ok.increment(90);
         failed.increment(10);
         tickAfter(Duration.ofSeconds(5));

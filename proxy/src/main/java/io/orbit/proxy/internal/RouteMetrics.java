@@ -5,13 +5,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
+import io.orbit.proxy.RequestDurations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 
@@ -23,7 +21,9 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code orbit.requests} (orbit_requests_total): every response the proxy sent, proxied or its own;
  *   <li>{@code orbit.service.requests{service,node_port,status}} (orbit_service_requests_total);
- *   <li>{@code orbit.service.request.duration{service,node_port}}: request received to response complete, histogram;
+ *   <li>{@code orbit_service_request_duration_seconds{service,node_port}}: request received to response complete, a
+ *       histogram kept in {@link RequestDurations} (not a Micrometer timer: see there) and published by whoever serves
+ *       the metrics, from {@link #durations()};
  *   <li>{@code orbit.service.inflight{service,node_port}}, {@code orbit.backend.inflight{service,node_port,backend}};
  *   <li>{@code orbit.proxy.retries}, {@code orbit.proxy.ejections}, {@code orbit.proxy.upstream.connect.errors}
  *       {service,node_port};
@@ -50,7 +50,7 @@ public final class RouteMetrics {
     private final Tags tags;
     private final Counter requests;
     private final AtomicReferenceArray<Counter> byStatus = new AtomicReferenceArray<>(600);
-    private final Timer duration;
+    private final RequestDurations durations;
     private final Counter retries;
     private final Counter ejections;
     private final Counter connectErrors;
@@ -67,13 +67,7 @@ public final class RouteMetrics {
         this.requests = Counter.builder("orbit.requests")
                 .description("Responses sent by the proxy")
                 .register(registry);
-        this.duration = own(Timer.builder("orbit.service.request.duration")
-                .description("Request received to response complete")
-                .tags(tags)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(60))
-                .register(registry));
+        this.durations = new RequestDurations(service, nodePort);
         this.retries = own(Counter.builder("orbit.proxy.retries")
                 .description("Requests re-sent to another backend")
                 .tags(tags)
@@ -120,7 +114,7 @@ public final class RouteMetrics {
 
     void response(int status, long durationNanos) {
         statusCounter(status).increment();
-        duration.record(durationNanos, TimeUnit.NANOSECONDS);
+        durations.record(durationNanos);
         requests.increment(); // last: whoever sees it counted sees the rest too
     }
 
@@ -142,6 +136,11 @@ public final class RouteMetrics {
             }
         }
         return counter;
+    }
+
+    /** This node port's request durations. */
+    public RequestDurations durations() {
+        return durations;
     }
 
     void retried() {
