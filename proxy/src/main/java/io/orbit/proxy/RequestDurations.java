@@ -20,9 +20,9 @@ import java.util.function.LongSupplier;
  * records, a branch that a data path compiled from steady traffic has never taken: the first rotation under load threw
  * the compiled path away (an uncommon trap deoptimised {@code DownstreamConnection.parseResponse}, with the timer
  * inlined in it) and the proxy ran its interpreted and C1 code for ~0.5 s until C2 had compiled it again
- * (docs/benchmarks.md, session 19). Recording here takes no branch that depends on the time: the maximum of a window
- * carries the window's number in its high bits, so a newer window's value always wins its slot, and the reader
- * keeps the windows that are recent.
+ * (docs/benchmarks.md, session 19). Recording here takes no branch that depends on the time or on the values: the
+ * maximum of a window carries the window's number in its high bits, so a newer window's value always wins its slot,
+ * the reader keeps the windows that are recent, and the slot takes the larger value arithmetically.
  *
  * <p>The buckets are the ones the timer published (Micrometer's percentile-histogram buckets from 1 ms to 60 s), so
  * {@code orbit_service_request_duration_seconds} keeps its series.
@@ -85,17 +85,35 @@ public final class RequestDurations {
         sumNanos.getAndAdd(nanos);
         long window = (nanoClock.getAsLong() - origin) / MAX_WINDOW_NANOS;
         long candidate = (window << MICROS_BITS) | Math.min(nanos / 1_000, MAX_MICROS);
-        int slot = (int) (window % MAX_WINDOWS);
-        long current = maxima.get(slot);
-        while (candidate > current && !maxima.compareAndSet(slot, current, candidate)) {
-            current = maxima.get(slot);
-        }
+        maxima.accumulateAndGet((int) (window % MAX_WINDOWS), candidate, RequestDurations::larger);
     }
 
-    /** The first bucket whose bound is at least {@code nanos} (Prometheus' {@code le}), else the unbounded one. */
+    /**
+     * The larger of two non-negative values, without a branch. "A new maximum" is the rare branch of any maximum: one
+     * that C2 compiled out of the data path during the warm-up took an uncommon trap at the first longer response of
+     * the next round (docs/benchmarks.md, session 19).
+     */
+    static long larger(long a, long b) {
+        long difference = a - b;
+        return a - (difference & (difference >> 63));
+    }
+
+    /**
+     * The first bucket whose bound is at least {@code nanos} (Prometheus' {@code le}), else the unbounded one. A
+     * binary search without an early exit on an exact bound, which would be a branch the warm-up rarely takes.
+     */
     static int bucket(long nanos) {
-        int found = Arrays.binarySearch(UPPER_BOUNDS_NANOS, nanos);
-        return found >= 0 ? found : -found - 1;
+        int low = 0;
+        int high = UPPER_BOUNDS_NANOS.length;
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (UPPER_BOUNDS_NANOS[middle] < nanos) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return low;
     }
 
     /** A copy of the counts, their sum and the maximum of the recent windows (zero when none recorded in them). */

@@ -47,6 +47,21 @@ class RequestDurationsTest {
         assertThat(RequestDurations.bucket(Long.MAX_VALUE))
                 .as("beyond the last bound")
                 .isEqualTo(bounds.size());
+        for (int i = 0; i < bounds.size(); i++) { // every bound, and a nanosecond either side of it
+            long bound = bounds.get(i);
+            assertThat(RequestDurations.bucket(bound - 1)).isEqualTo(i);
+            assertThat(RequestDurations.bucket(bound)).isEqualTo(i);
+            assertThat(RequestDurations.bucket(bound + 1)).isEqualTo(i + 1);
+        }
+    }
+
+    @Test
+    void theLargerOfTwoIsArithmetic() {
+        assertThat(RequestDurations.larger(3, 5)).isEqualTo(5);
+        assertThat(RequestDurations.larger(5, 3)).isEqualTo(5);
+        assertThat(RequestDurations.larger(0, 0)).isZero();
+        assertThat(RequestDurations.larger(Long.MAX_VALUE, 1)).isEqualTo(Long.MAX_VALUE);
+        assertThat(RequestDurations.larger(1L << 40, (1L << 40) - 1)).isEqualTo(1L << 40);
     }
 
     @Test
